@@ -1,0 +1,37 @@
+import { invalidArgument } from '../core/errors.js';
+import { type HashKey, keyText, type SaltOptions, saltSeed, unitOf } from './hash.js';
+import { compileWeights, pickIndex, type SplitWeights } from './weights.js';
+
+/**
+ * The split a key belongs to. The key's unit value `hashUnit(key, { salt })` is compared with the
+ * cumulative weights in declared order, so raising one weight moves keys only out of the split declared
+ * after it, never back. Weights must be finite, non-negative and sum to 1 within 1e-9. O(key length +
+ * splits). The same key, weights and salt give the same split in every process and language (see
+ * docs/determinism.md).
+ * @example assignSplit('user-1', { train: 0.8, eval: 0.1, test: 0.1 }, { salt: 'v1' }) // => 'train'
+ * @throws LockstepError `INVALID_ARGUMENT` for bad weights, a bad key or a salt that is not a string.
+ */
+export function assignSplit<S extends string>(
+  key: HashKey,
+  splits: SplitWeights<S>,
+  options: SaltOptions = {},
+): S {
+  const weights = compileWeights(splits, 'assignSplit');
+  const seed = saltSeed(options.salt ?? '', 'assignSplit');
+  return weights.names[pickIndex(weights, unitOf(keyText(key, 'assignSplit'), seed))] as S;
+}
+
+/**
+ * Whether a key is in a consistent `rate` sample: `hashUnit(key, { salt }) < rate`. Every replica, every
+ * day, samples the same keys, and the keys sampled at a lower rate stay sampled at a higher one, so a
+ * logged slice of serving traffic covers whole users or sessions. O(key length).
+ * @example sampleByKey('session-9', 0.05, { salt: 'log-2026' }) // => true for about 5% of keys
+ * @throws LockstepError `INVALID_ARGUMENT` for a rate outside [0, 1], a bad key or salt.
+ */
+export function sampleByKey(key: HashKey, rate: number, options: SaltOptions = {}): boolean {
+  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
+    throw invalidArgument('sampleByKey', 'rate', 'must be a number in [0, 1]', rate);
+  }
+  const seed = saltSeed(options.salt ?? '', 'sampleByKey');
+  return unitOf(keyText(key, 'sampleByKey'), seed) < rate;
+}

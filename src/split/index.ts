@@ -1,0 +1,29 @@
+export { LockstepError, type LockstepErrorCode } from '../core/errors.js';
+export type {
+  ArrowTableLike,
+  BooleanColumn,
+  Column,
+  DictionaryColumn,
+  Frame,
+  FrameInput,
+  MixedColumn,
+  NumericColumn,
+  StringColumn,
+} from '../core/frame.js';
+export { toFrame } from '../core/frame.js';
+export { createRng, type Rng, type RngState } from '../core/rng.js';
+export { assignSplit, sampleByKey } from './assign.js';
+export { fingerprintData } from './fingerprint-data.js';
+export { type HashKey, hash32, hashUnit, type SaltOptions } from './hash.js';
+export {
+  type KeySelector,
+  type MissingPolicy,
+  type SplitByTimeOptions,
+  type SplitIndices,
+  type SplitOptions,
+  splitByTime,
+  splitFrame,
+  splitIndices,
+  type TimePoint,
+} from './split-frame.js';
+export type { SplitWeights } from './weights.js';

@@ -1,0 +1,50 @@
+import { invalidArgument, LockstepError } from '../core/errors.js';
+
+/** Split names with their weights, in declared order; the weights sum to 1. */
+export type SplitWeights<S extends string = string> = Readonly<Record<S, number>>;
+
+/** Validated weights: names in declared order and their cumulative upper bounds. */
+export interface CompiledWeights {
+  readonly names: readonly string[];
+  readonly upper: Float64Array;
+  /** Index of the last split with a positive weight: where a unit lost to rounding at the top goes. */
+  readonly last: number;
+}
+
+const TOLERANCE = 1e-9;
+
+/** Checks `splits` (non-empty, finite, non-negative, summing to 1 within 1e-9) and compiles them. */
+export function compileWeights(splits: unknown, fn: string, arg = 'splits'): CompiledWeights {
+  if (typeof splits !== 'object' || splits === null || Array.isArray(splits)) {
+    throw invalidArgument(fn, arg, 'must be an object of split names to weights', splits);
+  }
+  const names = Object.keys(splits);
+  if (names.length === 0) throw invalidArgument(fn, arg, 'must name at least one split', splits);
+  const upper = new Float64Array(names.length);
+  let sum = 0;
+  let last = -1;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const w = (splits as Record<string, unknown>)[name];
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
+      throw invalidArgument(fn, `${arg}.${name}`, 'must be a finite number >= 0', w);
+    }
+    sum += w;
+    upper[i] = sum;
+    if (w > 0) last = i;
+  }
+  if (Math.abs(sum - 1) > TOLERANCE) {
+    throw new LockstepError(
+      'INVALID_ARGUMENT',
+      `${fn}: argument '${arg}' must have weights summing to 1 (within ${TOLERANCE}), got ${JSON.stringify(splits)} summing to ${sum}`,
+    );
+  }
+  return { names, upper, last };
+}
+
+/** Index of the split a unit value falls in: the first whose cumulative weight exceeds it. */
+export function pickIndex(w: CompiledWeights, unit: number): number {
+  const { upper } = w;
+  for (let i = 0; i < upper.length; i++) if (unit < upper[i]!) return i;
+  return w.last;
+}

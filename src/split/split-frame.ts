@@ -13,12 +13,12 @@ import { parseTimestamp } from './timestamp.js';
 import { compileWeights, pickIndex, type SplitWeights } from './weights.js';
 
 /** What to do with rows whose key (or timestamp) is missing: throw (default), or put them in a named split. */
-export type MissingPolicy = 'error' | { readonly split: string };
+export type MissingPolicy<M extends string = string> = 'error' | { readonly split: M };
 
 /** A row's key: a column name, or a function of the row (and its index) returning the key. */
 export type KeySelector = string | ((row: Readonly<Record<string, unknown>>, index: number) => unknown);
 
-export interface SplitOptions<S extends string> {
+export interface SplitOptions<S extends string, M extends string = never> {
   /** The grouping key: every row with the same key lands in the same split (a user, a session, a route). */
   readonly key: KeySelector;
   /** Split names and weights in declared order, summing to 1. */
@@ -26,7 +26,7 @@ export interface SplitOptions<S extends string> {
   /** Names this split; change it to draw a new, independent split. Default `''`. */
   readonly salt?: string;
   /** Rows with no key (missing, null, NaN): `'error'` (default) or `{ split: name }`. Never dropped. */
-  readonly missingKey?: MissingPolicy;
+  readonly missingKey?: MissingPolicy<M>;
 }
 
 /** Row indices per split, in input order. */
@@ -40,8 +40,11 @@ const NO_SPLIT = -1;
  * @example splitIndices(rows, { key: 'user', splits: { train: 0.9, test: 0.1 } }) // => { train: Uint32Array [...], test: Uint32Array [...] }
  * @throws LockstepError as splitFrame.
  */
-export function splitIndices<S extends string>(data: FrameInput, options: SplitOptions<S>): SplitIndices<S> {
-  return assignByKey(data, options, 'splitIndices').indices as SplitIndices<S>;
+export function splitIndices<S extends string, M extends string = never>(
+  data: FrameInput,
+  options: SplitOptions<S, M>,
+): SplitIndices<S | M> {
+  return assignByKey(data, options, 'splitIndices').indices as SplitIndices<S | M>;
 }
 
 /**
@@ -55,18 +58,21 @@ export function splitIndices<S extends string>(data: FrameInput, options: SplitO
  * @throws LockstepError `INVALID_ARGUMENT` for bad weights, salt or key column; `MISSING_KEY` for rows
  *   without a key under the default policy; `INVALID_DATA` for a key that is not a string or number.
  */
-export function splitFrame<S extends string>(data: FrameInput, options: SplitOptions<S>): Record<S, Frame> {
+export function splitFrame<S extends string, M extends string = never>(
+  data: FrameInput,
+  options: SplitOptions<S, M>,
+): Record<S | M, Frame> {
   const { frame, indices } = assignByKey(data, options, 'splitFrame');
-  return mapSplits(indices, (rows) => takeRows(frame, rows)) as Record<S, Frame>;
+  return mapSplits(indices, (rows) => takeRows(frame, rows)) as Record<S | M, Frame>;
 }
 
 function mapSplits<T>(indices: Record<string, Uint32Array>, f: (rows: Uint32Array) => T): Record<string, T> {
   return Object.fromEntries(Object.entries(indices).map(([name, rows]) => [name, f(rows)]));
 }
 
-function assignByKey<S extends string>(
+function assignByKey(
   data: FrameInput,
-  options: SplitOptions<S>,
+  options: SplitOptions<string, string>,
   fn: string,
 ): { frame: Frame; indices: Record<string, Uint32Array> } {
   if (typeof options !== 'object' || options === null)
@@ -232,7 +238,7 @@ function collect(
 /** A point in time: epoch milliseconds, a Date, or an ISO-8601 string (UTC unless it has an offset). */
 export type TimePoint = number | Date | string;
 
-export interface SplitByTimeOptions<S extends string> {
+export interface SplitByTimeOptions<S extends string, M extends string = never> {
   /** The time column: numbers (epoch ms or any ordered number), Dates, or ISO-8601 strings. */
   readonly column: string;
   /** Strictly increasing cut points; split i holds times in [boundaries[i-1], boundaries[i]). */
@@ -240,7 +246,7 @@ export interface SplitByTimeOptions<S extends string> {
   /** One name per split: boundaries.length + 1 of them. Default ['train', 'test'] or ['train', 'eval', 'test']. */
   readonly names?: readonly S[];
   /** Rows with a missing or unparseable time: `'error'` (default) or `{ split: name }`. */
-  readonly missingTime?: MissingPolicy;
+  readonly missingTime?: MissingPolicy<M>;
 }
 
 /** Each row's time in epoch ms (or the column's own numbers); NaN where missing or unparseable. */
@@ -277,10 +283,10 @@ function toTime(point: unknown): number {
  * @throws LockstepError `INVALID_ARGUMENT` for unordered boundaries or a wrong number of names;
  *   `MISSING_KEY` for rows without a time under the default policy.
  */
-export function splitByTime<S extends string = 'train' | 'eval' | 'test'>(
+export function splitByTime<S extends string = 'train' | 'eval' | 'test', M extends string = never>(
   data: FrameInput,
-  options: SplitByTimeOptions<S>,
-): Record<S, Frame> {
+  options: SplitByTimeOptions<S, M>,
+): Record<S | M, Frame> {
   const fn = 'splitByTime';
   if (typeof options !== 'object' || options === null)
     throw invalidArgument(fn, 'options', 'must be an object', options);
@@ -340,5 +346,5 @@ export function splitByTime<S extends string = 'train' | 'eval' | 'test'>(
     `no valid time in column ${JSON.stringify(options.column)}`,
     'missingTime',
   );
-  return mapSplits(indices, (rows) => takeRows(frame, rows)) as Record<S, Frame>;
+  return mapSplits(indices, (rows) => takeRows(frame, rows)) as Record<S | M, Frame>;
 }

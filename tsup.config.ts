@@ -16,5 +16,5 @@ export default defineConfig({
   treeshake: true,
   target: 'es2022',
   platform: 'neutral',
-  external: ['seedrandom', 'zod', '@tensorflow/tfjs', 'apache-arrow'],
+  external: ['zod', '@tensorflow/tfjs', 'apache-arrow'],
 });

@@ -1,4 +1,4 @@
-import alea from 'seedrandom/lib/alea.js';
+import { aleaDouble, aleaSeed } from './alea.js';
 import { describe, invalidArgument, LockstepError } from './errors.js';
 
 /** The serialisable state of an Rng: save it with `rng.state()`, resume with `createRng(seed, { state })`. */
@@ -32,8 +32,9 @@ function checkIntArg(fn: string, arg: string, v: unknown): number {
 }
 
 /**
- * A seeded random number generator: seedrandom's Alea (Baagøe 2010), a pure-JS generator whose
- * sequence depends only on the seed, not on the platform. Numbers seed as their decimal string.
+ * A seeded random number generator: Alea (Baagøe 2010), draw for draw the sequence of seedrandom's
+ * `alea(String(seed))`, a pure-JS generator whose output depends only on the seed, never on the platform.
+ * Numbers seed as their decimal string.
  * `next` costs two Alea steps (53 bits); `int(n)` is `floor(next() · n)`, bias below n / 2^53.
  * @example createRng('run-42').int(10) // => the same integer on every run and every machine
  * @throws LockstepError `INVALID_ARGUMENT` for a seed that is not a string or a finite number, or a
@@ -53,8 +54,8 @@ export function createRng(seed: string | number, options: { state?: RngState } =
       );
     if (!ok) throw invalidArgument('createRng', 'options.state', 'must be a state from rng.state()', state);
   }
-  const prng = alea(String(seed), { state: state ? { ...state } : true });
-  const next = (): number => prng.double();
+  const s = state ? { c: state.c, s0: state.s0, s1: state.s1, s2: state.s2 } : aleaSeed(String(seed));
+  const next = (): number => aleaDouble(s);
   const below = (n: number): number => Math.floor(next() * n);
 
   return {
@@ -105,7 +106,6 @@ export function createRng(seed: string | number, options: { state?: RngState } =
       return out;
     },
     state() {
-      const s = prng.state();
       return { c: s.c, s0: s.s0, s1: s.s1, s2: s.s2 };
     },
   };

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.js';
 import golden from '../fixtures/rng-golden.json' with { type: 'json' };
@@ -7,6 +8,24 @@ describe('createRng', () => {
   it.each(golden)('draws the seedrandom Alea sequence for seed $seed', ({ seed, next }) => {
     const rng = createRng(seed);
     expect(Array.from({ length: next.length }, () => rng.next())).toEqual(next);
+  });
+
+  it('draws exactly what seedrandom.alea draws, for any seed (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.integer(),
+          fc.double({ noNaN: true, noDefaultInfinity: true }),
+        ),
+        (seed) => {
+          const ours = createRng(seed);
+          const oracle = seedrandom.alea(String(seed));
+          for (let i = 0; i < 20; i++) expect(ours.next()).toBe(oracle.double());
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('pins shuffle, sample, int and bootstrap for a seed (a replay must not change across versions)', () => {

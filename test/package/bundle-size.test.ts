@@ -1,0 +1,85 @@
+// Packaging is tested, not hoped: bundle small consumers of the *built* package (dist/, through
+// package.json#exports, as a user's bundler would see it) and check bytes and contents.
+// `npm test` builds before it runs Vitest; run `npm run build` first when running this file alone.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+let dir = '';
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist/split.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` before this test (npm test does)');
+  }
+  dir = mkdtempSync(join(tmpdir(), 'lockstep-bundle-'));
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(root, join(dir, 'node_modules/lockstep'), 'dir');
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function bundle(source: string) {
+  const entry = join(dir, `entry-${Math.random().toString(36).slice(2)}.js`);
+  writeFileSync(entry, source);
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]!.contents;
+  // Source files that put at least one byte into the bundle (parsed-then-dropped files do not count).
+  const output = Object.values(result.metafile.outputs)[0]!;
+  const inputs = Object.entries(output.inputs)
+    .filter(([, info]) => info.bytesInOutput > 0)
+    .map(([path]) => path);
+  return { gzip: gzipSync(code).length, inputs, text: new TextDecoder().decode(code) };
+}
+
+const FOREIGN = ['@tensorflow', 'apache-arrow', 'zod', 'seedrandom'];
+// The Alea generator behind createRng (src/core/alea.ts) is marked by its multiplier.
+const ALEA = '2091639';
+
+describe('bundle size', () => {
+  it("`import { assignSplit } from 'lockstep/split'` is at most 3 kB gzipped, with no tfjs, arrow, zod or rng", async () => {
+    const { gzip, inputs, text } = await bundle(
+      "import { assignSplit } from 'lockstep/split';\nconsole.log(assignSplit('user-1', { train: 0.8, eval: 0.1, test: 0.1 }, { salt: 'v1' }));\n",
+    );
+    expect(gzip).toBeLessThanOrEqual(3 * 1024);
+    for (const name of FOREIGN) expect(inputs.filter((path) => path.includes(name))).toEqual([]);
+    expect(text).not.toContain(ALEA);
+  });
+
+  it('the root entry tree-shakes to what is used', async () => {
+    const { gzip, inputs, text } = await bundle(
+      "import { hash32 } from 'lockstep';\nconsole.log(hash32('k'));\n",
+    );
+    expect(gzip).toBeLessThanOrEqual(2 * 1024);
+    for (const name of FOREIGN) expect(inputs.filter((path) => path.includes(name))).toEqual([]);
+    expect(text).not.toContain(ALEA);
+  });
+
+  it('importing a module for nothing bundles nothing (no side effects)', async () => {
+    for (const subpath of ['lockstep', 'lockstep/split']) {
+      const { text } = await bundle(`import '${subpath}';\n`);
+      expect(text.trim()).toBe('');
+    }
+  });
+
+  it('createRng brings the Alea generator in when used', async () => {
+    const { text } = await bundle(
+      "import { createRng } from 'lockstep/split';\nconsole.log(createRng(1).next());\n",
+    );
+    expect(text).toContain(ALEA);
+  });
+});

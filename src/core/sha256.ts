@@ -84,7 +84,15 @@ export function createSha256(): Sha256 {
 
   const state: Sha256 = {
     reset() {
-      H.set([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+      // Initial hash values: fractional parts of the square roots of the first 8 primes.
+      H[0] = 0x6a09e667;
+      H[1] = 0xbb67ae85;
+      H[2] = 0x3c6ef372;
+      H[3] = 0xa54ff53a;
+      H[4] = 0x510e527f;
+      H[5] = 0x9b05688c;
+      H[6] = 0x1f83d9ab;
+      H[7] = 0x5be0cd19;
       filled = 0;
       total = 0;
     },

@@ -366,6 +366,15 @@ export function rowAt(frame: Frame, i: number): Record<string, unknown> {
   return row;
 }
 
+/**
+ * The rows of a Frame as objects, for code that wants rows back (missing values are left out). Each row has
+ * a null prototype, so a column named `__proto__` or `constructor` stays data. O(rows × columns).
+ * @example toRows(toFrame([{ a: 1 }, { a: null, b: 'x' }])) // => [{ a: 1 }, { b: 'x' }]
+ */
+export function toRows(frame: Frame): Record<string, unknown>[] {
+  return Array.from({ length: frame.length }, (_, i) => rowAt(frame, i));
+}
+
 /** A new Frame holding the given rows, in the order given. */
 export function takeRows(frame: Frame, rows: ArrayLike<number>): Frame {
   const m = rows.length;

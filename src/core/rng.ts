@@ -36,7 +36,7 @@ function checkIntArg(fn: string, arg: string, v: unknown): number {
  * `alea(String(seed))`, a pure-JS generator whose output depends only on the seed, never on the platform.
  * Numbers seed as their decimal string.
  * `next` costs two Alea steps (53 bits); `int(n)` is `floor(next() · n)`, bias below n / 2^53.
- * @example createRng('run-42').int(10) // => the same integer on every run and every machine
+ * @example createRng('run-42').int(10) // => 6
  * @throws LockstepError `INVALID_ARGUMENT` for a seed that is not a string or a finite number, or a
  *   malformed `state`.
  */

@@ -8,7 +8,7 @@ import { compileWeights, pickIndex, type SplitWeights } from './weights.js';
  * after it, never back. Weights must be finite, non-negative and sum to 1 within 1e-9. O(key length +
  * splits). The same key, weights and salt give the same split in every process and language (see
  * docs/determinism.md).
- * @example assignSplit('user-1', { train: 0.8, eval: 0.1, test: 0.1 }, { salt: 'v1' }) // => 'train'
+ * @example assignSplit('user-42', { train: 0.8, eval: 0.1, test: 0.1 }, { salt: 'v1' }) // => 'train'
  * @throws LockstepError `INVALID_ARGUMENT` for bad weights, a bad key or a salt that is not a string.
  */
 export function assignSplit<S extends string>(
@@ -25,7 +25,7 @@ export function assignSplit<S extends string>(
  * Whether a key is in a consistent `rate` sample: `hashUnit(key, { salt }) < rate`. Every replica, every
  * day, samples the same keys, and the keys sampled at a lower rate stay sampled at a higher one, so a
  * logged slice of serving traffic covers whole users or sessions. O(key length).
- * @example sampleByKey('session-9', 0.05, { salt: 'log-2026' }) // => true for about 5% of keys
+ * @example sampleByKey('session-9', 0.05, { salt: 'log-2026' }) // => false
  * @throws LockstepError `INVALID_ARGUMENT` for a rate outside [0, 1], a bad key or salt.
  */
 export function sampleByKey(key: HashKey, rate: number, options: SaltOptions = {}): boolean {

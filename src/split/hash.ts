@@ -40,7 +40,7 @@ export function saltSeed(salt: unknown, fn: string): number {
  * and bigints hash as their decimal string (`String(key)`), so an integer id hashes like Python's
  * `str(id)`. Equals Python's `mmh3.hash(key, seed, signed=False)` and the `murmurhash` package's `v3`.
  * O(key length), allocation-free. Reference: Appleby, SMHasher (MurmurHash3_x86_32).
- * @example hash32('Hello, world!', 0x9747b28c) // => 613477562 (0x24884cba)
+ * @example hash32('Hello, world!', 0x9747b28c) // => 612912314
  * @throws LockstepError `INVALID_ARGUMENT` for keys of another type, NaN or ±Infinity, or a seed that is
  *   not an integer in [0, 2^32).
  */
@@ -60,7 +60,7 @@ export interface SaltOptions {
 /**
  * The key's position in [0, 1): `murmur3(key, murmur3(salt, 0)) / 2^32`. Every split, sample and
  * route compares this number with cumulative weights.
- * @example hashUnit('user-1', { salt: 'split-v1' }) // => a number in [0, 1), the same everywhere
+ * @example hashUnit('user-42', { salt: 'v1' }) // => 0.7902330979704857
  * @throws LockstepError `INVALID_ARGUMENT` for a key hash32 rejects, or a salt that is not a string.
  */
 export function hashUnit(key: HashKey, options: SaltOptions = {}): number {

@@ -10,7 +10,7 @@ export type {
   NumericColumn,
   StringColumn,
 } from '../core/frame.js';
-export { toFrame } from '../core/frame.js';
+export { toFrame, toRows } from '../core/frame.js';
 export { createRng, type Rng, type RngState } from '../core/rng.js';
 export { assignSplit, sampleByKey } from './assign.js';
 export { fingerprintData } from './fingerprint-data.js';

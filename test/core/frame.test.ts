@@ -10,7 +10,7 @@ import {
 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { LockstepError } from '../../src/core/errors.js';
-import { rowAt, takeRows, toFrame, valueAt } from '../../src/core/frame.js';
+import { rowAt, takeRows, toFrame, toRows, valueAt } from '../../src/core/frame.js';
 
 describe('toFrame from rows', () => {
   it('infers numeric, string, boolean, timestamp and mixed columns', () => {
@@ -143,5 +143,18 @@ describe('takeRows', () => {
       { n: 3, s: 'c', b: false },
       { n: 1, s: 'a', b: true, m: 1 },
     ]);
+  });
+});
+
+describe('toRows', () => {
+  it('gives the rows back, leaving missing values out', () => {
+    const rows = toRows(
+      toFrame([
+        { a: 1, s: 'x' },
+        { a: null, b: true },
+      ]),
+    );
+    expect(rows.map((r) => ({ ...r }))).toEqual([{ a: 1, s: 'x' }, { b: true }]);
+    expect(Object.getPrototypeOf(rows[0])).toBeNull();
   });
 });

@@ -20,6 +20,17 @@ export function compileWeights(splits: unknown, fn: string, arg = 'splits'): Com
   }
   const names = Object.keys(splits);
   if (names.length === 0) throw invalidArgument(fn, arg, 'must name at least one split', splits);
+  // JavaScript lists integer-like keys ('0', '10') in numeric order, not as declared, so the declared
+  // order another language would use cannot be known: refuse such names rather than disagree silently.
+  const indexLike = names.find((name) => /^(0|[1-9]\d*)$/.test(name));
+  if (indexLike !== undefined) {
+    throw invalidArgument(
+      fn,
+      arg,
+      'must not use integer-like split names (JavaScript orders them numerically, not as declared); use names such as "arm0"',
+      indexLike,
+    );
+  }
   const upper = new Float64Array(names.length);
   let sum = 0;
   let last = -1;

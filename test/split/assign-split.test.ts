@@ -74,6 +74,7 @@ describe('assignSplit', () => {
     ['no splits', {}, /must name at least one split/],
     ['an array', [1], /must be an object of split names/],
     ['null', null, /must be an object of split names/],
+    ['integer-like names', { '10': 0.5, '2': 0.5 }, /must not use integer-like split names .*got "2"/],
   ])('rejects %s', (_, splits, message) => {
     expect(() => assignSplit('k', splits as never)).toThrow(LockstepError);
     expect(() => assignSplit('k', splits as never)).toThrow(message);

@@ -375,46 +375,34 @@ export function toRows(frame: Frame): Record<string, unknown>[] {
   return Array.from({ length: frame.length }, (_, i) => rowAt(frame, i));
 }
 
+/** `source[rows[j]]` for each j, into a new array of the same type. */
+function gather<T extends Float64Array | Uint8Array | Int32Array>(source: T, rows: ArrayLike<number>): T {
+  const out = new (source.constructor as new (n: number) => T)(rows.length);
+  for (let j = 0; j < rows.length; j++) out[j] = source[rows[j]!]!;
+  return out;
+}
+
 /** A new Frame holding the given rows, in the order given. */
 export function takeRows(frame: Frame, rows: ArrayLike<number>): Frame {
-  const m = rows.length;
   const columns = new Map<string, Column>();
   for (const [name, column] of frame.columns) {
     switch (column.kind) {
-      case 'numeric': {
-        const values = new Float64Array(m);
-        const valid = column.valid ? new Uint8Array(m) : undefined;
-        for (let j = 0; j < m; j++) {
-          const i = rows[j]!;
-          values[j] = column.values[i]!;
-          if (valid) valid[j] = column.valid![i]!;
-        }
-        columns.set(name, { ...column, values, valid });
-        break;
-      }
+      case 'numeric':
       case 'boolean': {
-        const values = new Uint8Array(m);
-        const valid = column.valid ? new Uint8Array(m) : undefined;
-        for (let j = 0; j < m; j++) {
-          const i = rows[j]!;
-          values[j] = column.values[i]!;
-          if (valid) valid[j] = column.valid![i]!;
-        }
-        columns.set(name, { kind: 'boolean', values, valid });
+        const valid = column.valid && gather(column.valid, rows);
+        columns.set(name, { ...column, values: gather(column.values, rows), valid } as Column);
         break;
       }
-      case 'dictionary': {
-        const codes = new Int32Array(m);
-        for (let j = 0; j < m; j++) codes[j] = column.codes[rows[j]!]!;
-        columns.set(name, { kind: 'dictionary', codes, dictionary: column.dictionary });
+      case 'dictionary':
+        columns.set(name, {
+          kind: 'dictionary',
+          codes: gather(column.codes, rows),
+          dictionary: column.dictionary,
+        });
         break;
-      }
-      default: {
-        const values = new Array<unknown>(m);
-        for (let j = 0; j < m; j++) values[j] = column.values[rows[j]!];
-        columns.set(name, { kind: column.kind, values } as Column);
-      }
+      default:
+        columns.set(name, { kind: column.kind, values: Array.from(rows, (i) => column.values[i]) } as Column);
     }
   }
-  return makeFrame(m, columns);
+  return makeFrame(rows.length, columns);
 }

@@ -22,7 +22,10 @@ export function compileWeights(splits: unknown, fn: string, arg = 'splits'): Com
   if (names.length === 0) throw invalidArgument(fn, arg, 'must name at least one split', splits);
   // JavaScript lists integer-like keys ('0', '10') in numeric order, not as declared, so the declared
   // order another language would use cannot be known: refuse such names rather than disagree silently.
-  const indexLike = names.find((name) => /^(0|[1-9]\d*)$/.test(name));
+  const indexLike = names.find((name) => {
+    const first = name.charCodeAt(0);
+    return first >= 48 && first <= 57 && /^(0|[1-9]\d*)$/.test(name);
+  });
   if (indexLike !== undefined) {
     throw invalidArgument(
       fn,

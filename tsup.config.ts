@@ -4,6 +4,7 @@ import { defineConfig } from 'tsup';
 export const entries = {
   index: 'src/index.ts',
   split: 'src/split/index.ts',
+  stats: 'src/stats/index.ts',
 };
 
 export default defineConfig({

@@ -1,0 +1,41 @@
+export type {
+  CategoricalProfile,
+  FeatureProfile,
+  FeatureType,
+  NumericProfile,
+  ProfileArtifact,
+  QuantileSketch,
+} from './artifact.js';
+export { parseProfile } from './artifact.js';
+export {
+  type FeatureAssociation,
+  type FeatureLabelAssociationOptions,
+  featureLabelAssociation,
+  type LabelAssociation,
+} from './association.js';
+export {
+  type CorrelationMethod,
+  type CorrelationPair,
+  type Correlations,
+  type CorrelationsOptions,
+  correlations,
+  type SkippedPair,
+} from './correlations.js';
+export type { SketchSizes, TypeCounts } from './feature.js';
+export {
+  createProfiler,
+  mergeProfiles,
+  type ProfileOptions,
+  type ProfileProgress,
+  type Profiler,
+  profile,
+} from './profile.js';
+export {
+  cdf,
+  type Histogram,
+  type HistogramOptions,
+  histogram,
+  quantiles,
+  type TopValue,
+  topValues,
+} from './read.js';

@@ -1,0 +1,249 @@
+// Reading a profile: quantiles, histograms and top values, computed from the sketches it carries.
+import { describe, invalidArgument } from '../core/errors.js';
+import {
+  type CategoricalProfile,
+  type FeatureProfile,
+  type NumericProfile,
+  type ProfileArtifact,
+  quantileState,
+} from './artifact.js';
+import { kllFromState, kllSorted } from './kll.js';
+
+interface SortedSketch {
+  readonly items: Float64Array;
+  /** Cumulative weight up to and including item i. */
+  readonly cumulative: Float64Array;
+  readonly n: number;
+  readonly exact: boolean;
+}
+
+// Decoded sketches, kept per serialised sketch object so repeated reads do not decode again.
+const decoded = new WeakMap<object, SortedSketch>();
+
+function featureOf(fn: string, profile: ProfileArtifact, feature: string): FeatureProfile {
+  if (typeof profile !== 'object' || profile === null || profile.kind !== 'lockstep.profile') {
+    throw invalidArgument(fn, 'profile', 'must be a lockstep.profile artifact', profile);
+  }
+  const found = profile.features.find((f) => f.name === feature);
+  if (!found) {
+    const names = profile.features
+      .slice(0, 10)
+      .map((f) => JSON.stringify(f.name))
+      .join(', ');
+    throw invalidArgument(fn, 'feature', `must name a feature of the profile (${names})`, feature);
+  }
+  return found;
+}
+
+function numericOf(fn: string, profile: ProfileArtifact, feature: string): NumericProfile {
+  const f = featureOf(fn, profile, feature);
+  if (!f.numeric)
+    throw invalidArgument(
+      fn,
+      'feature',
+      `must be a feature with numeric values, but it is ${f.type}`,
+      feature,
+    );
+  return f.numeric;
+}
+
+function sortedSketch(n: NumericProfile): SortedSketch {
+  const q = n.quantiles;
+  let s = decoded.get(q);
+  if (!s) {
+    const kll = kllFromState(quantileState(q));
+    const { items, weights } = kllSorted(kll);
+    const cumulative = new Float64Array(items.length);
+    let total = 0;
+    for (let i = 0; i < items.length; i++) cumulative[i] = total += weights[i]!;
+    s = { items, cumulative, n: total, exact: q.levels.length <= 1 && q.sampler.level === 0 };
+    decoded.set(q, s);
+  }
+  return s;
+}
+
+/** Estimated number of finite values below x (or at most x when `inclusive`). */
+function rankOf(s: SortedSketch, x: number, inclusive: boolean): number {
+  let lo = 0;
+  let hi = s.items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (inclusive ? s.items[mid]! <= x : s.items[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? 0 : s.cumulative[lo - 1]!;
+}
+
+function checkProbabilities(fn: string, ps: readonly number[]): void {
+  if (!Array.isArray(ps)) throw invalidArgument(fn, 'ps', 'must be an array of probabilities in [0, 1]', ps);
+  ps.forEach((p, i) => {
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1))
+      throw invalidArgument(fn, `ps[${i}]`, 'must be a number in [0, 1]', p);
+  });
+}
+
+/**
+ * Quantiles of a numeric feature's finite values from its KLL sketch: for p, the smallest retained value
+ * whose estimated rank reaches p · n; p = 0 and p = 1 give the exact minimum and maximum. Within the
+ * sketch's rank error (docs/stats.md); exact while the sketch has not compacted. NaN for a feature with no
+ * finite values. O(retained items) on first use per profile, then O(log retained) per p.
+ * @example quantiles(profile({ x: [1, 2, 3, 4, 5] }), 'x', [0, 0.5, 1]) // => [1, 3, 5]
+ * @throws LockstepError `INVALID_ARGUMENT` for an unknown or non-numeric feature, or p outside [0, 1].
+ */
+export function quantiles(profile: ProfileArtifact, feature: string, ps: readonly number[]): number[] {
+  const numeric = numericOf('quantiles', profile, feature);
+  checkProbabilities('quantiles', ps);
+  if (numeric.count === 0) return ps.map(() => Number.NaN);
+  const s = sortedSketch(numeric);
+  return ps.map((p) => {
+    if (p === 0) return numeric.min!;
+    if (p === 1) return numeric.max!;
+    const target = p * s.n;
+    let lo = 0;
+    let hi = s.items.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (s.cumulative[mid]! >= target) hi = mid;
+      else lo = mid + 1;
+    }
+    return s.items[lo]!;
+  });
+}
+
+/**
+ * The estimated fraction of a numeric feature's finite values below each x (the CDF, left-continuous),
+ * from its KLL sketch. Within the sketch's rank error.
+ * @example cdf(profile({ x: [1, 2, 3, 4] }), 'x', [3]) // => [0.5]
+ * @throws LockstepError `INVALID_ARGUMENT` for an unknown or non-numeric feature.
+ */
+export function cdf(profile: ProfileArtifact, feature: string, xs: readonly number[]): number[] {
+  const numeric = numericOf('cdf', profile, feature);
+  if (numeric.count === 0) return xs.map(() => Number.NaN);
+  const s = sortedSketch(numeric);
+  return xs.map((x) => rankOf(s, x, false) / s.n);
+}
+
+export interface HistogramOptions {
+  /** Number of bins between min and max: equal width (default) or equal mass (`kind: 'quantile'`). Default 10. */
+  readonly bins?: number;
+  readonly kind?: 'equal-width' | 'quantile';
+  /** Explicit, strictly increasing bin edges; overrides `bins` and `kind`. */
+  readonly edges?: readonly number[];
+}
+
+export interface Histogram {
+  /** Bin i is [edges[i], edges[i+1]); the last bin also holds values equal to the last edge. */
+  readonly edges: readonly number[];
+  readonly counts: readonly number[];
+  /** Finite values below the first edge and above the last. */
+  readonly underflow: number;
+  readonly overflow: number;
+  /** True when the counts are exact (the sketch never compacted). */
+  readonly exact: boolean;
+}
+
+/**
+ * A histogram of a numeric feature's finite values, derived from its KLL sketch: equal-width bins between
+ * min and max (default 10), equal-mass bins at quantiles (`kind: 'quantile'`), or explicit edges. Counts
+ * are estimated within the sketch's rank error; NaN and ±Infinity are counted in the profile, not here.
+ * @example histogram(profile({ x: [1, 2, 3, 4] }), 'x', { bins: 3 }).counts // => [1, 1, 2]
+ * @throws LockstepError `INVALID_ARGUMENT` for bad bins or edges, or a feature without numeric values.
+ */
+export function histogram(
+  profile: ProfileArtifact,
+  feature: string,
+  options: HistogramOptions = {},
+): Histogram {
+  const fn = 'histogram';
+  const numeric = numericOf(fn, profile, feature);
+  let edges: number[];
+  if (options.edges !== undefined) {
+    const e = options.edges;
+    if (
+      !Array.isArray(e) ||
+      e.length < 2 ||
+      e.some((x, i) => !Number.isFinite(x) || (i > 0 && !(x > e[i - 1]!)))
+    ) {
+      throw invalidArgument(
+        fn,
+        'options.edges',
+        'must be at least two finite, strictly increasing numbers',
+        e,
+      );
+    }
+    edges = [...e];
+  } else {
+    const bins = options.bins ?? 10;
+    if (!Number.isInteger(bins) || bins < 1)
+      throw invalidArgument(fn, 'options.bins', 'must be a positive integer', bins);
+    const kind = options.kind ?? 'equal-width';
+    if (kind !== 'equal-width' && kind !== 'quantile') {
+      throw invalidArgument(fn, 'options.kind', "must be 'equal-width' or 'quantile'", describe(kind));
+    }
+    if (numeric.count === 0) return { edges: [], counts: [], underflow: 0, overflow: 0, exact: true };
+    const min = numeric.min!;
+    const max = numeric.max!;
+    if (kind === 'quantile') {
+      const qs = quantiles(
+        profile,
+        feature,
+        Array.from({ length: bins + 1 }, (_, i) => i / bins),
+      );
+      edges = qs.filter((x, i) => i === 0 || x > qs[i - 1]!);
+      if (edges.length === 1) edges.push(edges[0]!);
+    } else {
+      edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : min + ((max - min) * i) / bins));
+    }
+  }
+  const s = numeric.count === 0 ? undefined : sortedSketch(numeric);
+  const last = edges.length - 1;
+  const below = (x: number, inclusive: boolean) => (s ? rankOf(s, x, inclusive) : 0);
+  const counts = edges.slice(0, last).map((lo, i) => {
+    const hi = edges[i + 1]!;
+    return below(hi, i === last - 1) - below(lo, false);
+  });
+  const total = s?.n ?? 0;
+  return {
+    edges,
+    counts,
+    underflow: below(edges[0]!, false),
+    overflow: total - below(edges[last]!, true),
+    exact: s?.exact ?? true,
+  };
+}
+
+export interface TopValue {
+  readonly value: string;
+  /** The count kept by the profile: exact when `exact`, else at most `error` under the truth. */
+  readonly count: number;
+  /** Upper bound of the true count. */
+  readonly upperBound: number;
+}
+
+function categoricalOf(fn: string, profile: ProfileArtifact, feature: string): CategoricalProfile {
+  const f = featureOf(fn, profile, feature);
+  if (!f.categorical)
+    throw invalidArgument(
+      fn,
+      'feature',
+      `must be a feature with categorical values, but it is ${f.type}`,
+      feature,
+    );
+  return f.categorical;
+}
+
+/**
+ * The k most frequent values of a categorical feature, by count descending then value. Exact while the
+ * feature had at most the frequent-values capacity of distinct values; after that, heavy hitters with
+ * counts at most `frequencyError` under the truth (Misra–Gries), and `upperBound` says how far.
+ * @example topValues(profile({ c: ['a', 'b', 'a'] }), 'c', 1) // => [{ value: 'a', count: 2, upperBound: 2 }]
+ * @throws LockstepError `INVALID_ARGUMENT` for an unknown or non-categorical feature, or a bad k.
+ */
+export function topValues(profile: ProfileArtifact, feature: string, k: number): TopValue[] {
+  const c = categoricalOf('topValues', profile, feature);
+  if (!Number.isInteger(k) || k < 0)
+    throw invalidArgument('topValues', 'k', 'must be a non-negative integer', k);
+  return c.frequencies
+    .slice(0, k)
+    .map(([value, count]) => ({ value, count, upperBound: count + c.frequencyError }));
+}

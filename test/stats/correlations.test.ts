@@ -1,0 +1,260 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LockstepError } from '../../src/core/errors.js';
+import { type Column, makeFrame } from '../../src/core/frame.js';
+import { type CorrelationMethod, correlations } from '../../src/stats/correlations.js';
+import fixture from '../fixtures/stats-association.json' with { type: 'json' };
+
+type Value = number | string | boolean | null;
+
+/** The fixture's columns, with 'NaN' / 'Infinity' / '-Infinity' decoded in numeric columns. */
+function columnsOf(name: string): Record<string, Value[]> {
+  const raw = (fixture.datasets as Record<string, Record<string, Value[]>>)[name]!;
+  const out: Record<string, Value[]> = {};
+  for (const [col, values] of Object.entries(raw)) {
+    const numeric = values.some((v) => typeof v === 'number');
+    out[col] = values.map((v) =>
+      numeric && typeof v === 'string' && ['NaN', 'Infinity', '-Infinity'].includes(v) ? Number(v) : v,
+    );
+  }
+  return out;
+}
+
+function rowsOf(name: string): Record<string, Value>[] {
+  const columns = columnsOf(name);
+  const n = Object.values(columns)[0]!.length;
+  return Array.from({ length: n }, (_, i) =>
+    Object.fromEntries(Object.entries(columns).map(([col, values]) => [col, values[i]!])),
+  );
+}
+
+/** Within 1e-9 relative, or 1e-12 absolute near zero. */
+function expectClose(actual: number | undefined, expected: number, what: string): void {
+  expect(actual, what).toBeTypeOf('number');
+  const tolerance = Math.max(1e-12, 1e-9 * Math.abs(expected));
+  expect(Math.abs(actual! - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(tolerance);
+}
+
+const reasons: Record<string, RegExp> = {
+  few: /^fewer than 3 complete observations \(\d+\)$/,
+  constant: /^column ".+" is constant over the \d+ complete observations$/,
+  unsupported: /^column ".+" (mixes value types|has no present values)$/,
+};
+
+describe('correlations against scipy (test/fixtures/make-stats-association.py)', () => {
+  it.each(fixture.correlations)('$dataset', ({ dataset, features, expected }) => {
+    const out = correlations(rowsOf(dataset), { features, threshold: 0 });
+    const byKey = new Map(out.pairs.map((p) => [`${p.a}|${p.b}|${p.method}`, p]));
+    expect(out.pairs.length).toBe(expected.pairs.length);
+    for (const e of expected.pairs) {
+      const key = `${e.a}|${e.b}|${e.method}`;
+      const got = byKey.get(key);
+      expect(got, key).toBeDefined();
+      expectClose(got!.value, e.value, key);
+      expect(got!.n, key).toBe(e.n);
+    }
+    expect(out.skipped.map((s) => `${s.a}|${s.b}|${s.method}`)).toEqual(
+      expected.skipped.map((s) => `${s.a}|${s.b}|${s.method}`),
+    );
+    for (const [k, s] of out.skipped.entries()) expect(s.reason).toMatch(reasons[expected.skipped[k]!.why]!);
+  });
+
+  it('gives the same result for rows and for a record of columns', () => {
+    const fromRows = correlations(rowsOf('numeric_mix'), { threshold: 0 });
+    const fromColumns = correlations(columnsOf('numeric_mix'), { threshold: 0 });
+    expect(fromColumns).toEqual(fromRows);
+  });
+
+  it('keeps only pairs at or above the threshold, by |value| descending then names', () => {
+    const all = correlations(rowsOf('numeric_mix'), { threshold: 0 }).pairs;
+    const { pairs } = correlations(rowsOf('numeric_mix'));
+    expect(pairs.length).toBeGreaterThan(3);
+    expect(pairs).toEqual(all.filter((p) => Math.abs(p.value) >= 0.7));
+    for (let k = 1; k < pairs.length; k++) {
+      expect(Math.abs(pairs[k - 1]!.value)).toBeGreaterThanOrEqual(Math.abs(pairs[k]!.value));
+    }
+    // The strongest: z = exp(x) is a monotone transform of x, so Spearman's ρ is 1.
+    expect(pairs[0]).toEqual({ a: 'x', b: 'z', method: 'spearman', value: 1, n: 290 });
+    expect(pairs[1]).toMatchObject({ a: 'x', b: 'neg', method: 'spearman' });
+  });
+
+  it('breaks ties in |value| by a, then b, then method', () => {
+    const x = [1, 2, 3, 4, 5];
+    const { pairs } = correlations({ q: x, p: x.map((v) => -2 * v), r: x }, { threshold: 0.5 });
+    expect(pairs.map((p) => `${p.a}|${p.b}|${p.method}|${p.value}`)).toEqual([
+      'p|r|pearson|-1',
+      'p|r|spearman|-1',
+      'q|p|pearson|-1',
+      'q|p|spearman|-1',
+      'q|r|pearson|1',
+      'q|r|spearman|1',
+    ]);
+  });
+});
+
+describe('correlations: examples', () => {
+  it('gives exactly 1 for a perfect linear relation and exactly -1 for a reversed one', () => {
+    const x = [0.5, 1.5, -2, 7, 3.25, 10];
+    const out = correlations({ x, y: x.map((v) => 4 * v), z: x.map((v) => -v) }, { threshold: 0 });
+    const value = (a: string, b: string, method: CorrelationMethod) =>
+      out.pairs.find((p) => p.a === a && p.b === b && p.method === method)?.value;
+    expect(value('x', 'y', 'pearson')).toBe(1);
+    expect(value('x', 'y', 'spearman')).toBe(1);
+    expect(value('x', 'z', 'pearson')).toBe(-1);
+    expect(value('x', 'z', 'spearman')).toBe(-1);
+  });
+
+  it('gives Spearman exactly 1 for any strictly increasing transform (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 3, maxLength: 60 }),
+        (x) => {
+          const out = correlations({ x, y: x.map((v) => Math.atan(v) * 3 + v) }, { methods: ['spearman'] });
+          expect(out.pairs).toEqual([{ a: 'x', b: 'y', method: 'spearman', value: 1, n: x.length }]);
+        },
+      ),
+    );
+  });
+
+  it('skips a constant column with a reason instead of returning NaN', () => {
+    const out = correlations({ x: [1, 2, 3, 4], k: [2, 2, 2, 2] }, { threshold: 0 });
+    expect(out.pairs).toEqual([]);
+    expect(out.skipped).toEqual([
+      {
+        a: 'x',
+        b: 'k',
+        method: 'pearson',
+        reason: 'column "k" is constant over the 4 complete observations',
+      },
+      {
+        a: 'x',
+        b: 'k',
+        method: 'spearman',
+        reason: 'column "k" is constant over the 4 complete observations',
+      },
+    ]);
+  });
+
+  it('uses pairwise-complete observations and skips a pair with fewer than 3', () => {
+    const out = correlations(
+      {
+        x: [1, 2, 3, 4, 5, 6],
+        y: [2, Number.NaN, 6, null, 10, Number.POSITIVE_INFINITY],
+        s: [1, null, null, null, null, 2],
+      },
+      { threshold: 0, methods: ['pearson'] },
+    );
+    expect(out.pairs).toEqual([{ a: 'x', b: 'y', method: 'pearson', value: 1, n: 3 }]);
+    expect(out.skipped).toEqual([
+      { a: 'x', b: 's', method: 'pearson', reason: 'fewer than 3 complete observations (2)' },
+      { a: 'y', b: 's', method: 'pearson', reason: 'fewer than 3 complete observations (1)' },
+    ]);
+  });
+
+  it("measures Cramér's V between strings, booleans and dictionary columns alike", () => {
+    const colour = ['r', 'g', 'r', 'g', 'b', 'b', 'r', undefined];
+    const warm = [true, false, true, false, false, false, true, true];
+    const dictionary = ['g', 'r', 'b', 'g'];
+    const codes = Int32Array.from(colour, (c) => (c === undefined ? -1 : dictionary.indexOf(c)));
+    const frame = makeFrame(
+      8,
+      new Map<string, Column>([
+        ['colour', { kind: 'string', values: colour }],
+        ['warm', { kind: 'boolean', values: Uint8Array.from(warm, Number), valid: undefined }],
+        ['coded', { kind: 'dictionary', codes, dictionary }],
+      ]),
+    );
+    const { pairs } = correlations(frame, { threshold: 0 });
+    // coded holds colour's values, and warm is true exactly when colour is 'r' (χ² = 7 over 7 rows): V = 1
+    // for every pair (to rounding: the χ² of the 3 × 2 table sums to 6.999…).
+    expect(pairs.map(({ value, ...rest }) => rest)).toEqual([
+      { a: 'colour', b: 'coded', method: 'cramersV', n: 7 },
+      { a: 'warm', b: 'coded', method: 'cramersV', n: 7 },
+      { a: 'colour', b: 'warm', method: 'cramersV', n: 7 },
+    ]);
+    for (const p of pairs) expectClose(p.value, 1, `${p.a}|${p.b}`);
+  });
+
+  it("gives Cramér's V = 0 when a column has a single category, and leaves out numeric × categorical", () => {
+    const out = correlations(
+      { a: ['x', 'y', 'x', 'y'], one: ['k', 'k', 'k', 'k'], num: [1, 2, 3, 4] },
+      { threshold: 0 },
+    );
+    expect(out.pairs).toEqual([{ a: 'a', b: 'one', method: 'cramersV', value: 0, n: 4 }]);
+    expect(out.skipped).toEqual([]);
+  });
+
+  it('skips a column mixing types, or with no present value, in every pair it would join', () => {
+    const out = correlations({ n: [1, 2, 3], s: ['a', 'b', 'a'], m: [1, 'b', 2], e: [null, null, null] });
+    expect(out.skipped).toEqual([
+      { a: 'n', b: 'm', method: 'pearson', reason: 'column "m" mixes value types' },
+      { a: 'n', b: 'm', method: 'spearman', reason: 'column "m" mixes value types' },
+      { a: 'n', b: 'e', method: 'pearson', reason: 'column "e" has no present values' },
+      { a: 'n', b: 'e', method: 'spearman', reason: 'column "e" has no present values' },
+      { a: 's', b: 'm', method: 'cramersV', reason: 'column "m" mixes value types' },
+      { a: 's', b: 'e', method: 'cramersV', reason: 'column "e" has no present values' },
+      { a: 'm', b: 'e', method: 'pearson', reason: 'column "m" mixes value types' },
+      { a: 'm', b: 'e', method: 'spearman', reason: 'column "m" mixes value types' },
+      { a: 'm', b: 'e', method: 'cramersV', reason: 'column "m" mixes value types' },
+    ]);
+  });
+
+  it('computes only the methods asked for, over the features asked for, in their order', () => {
+    const data = columnsOf('numeric_mix');
+    const out = correlations(data, { features: ['neg', 'x'], methods: ['pearson'], threshold: 0 });
+    expect(out.pairs).toHaveLength(1);
+    expect(out.pairs[0]).toMatchObject({ a: 'neg', b: 'x', method: 'pearson', n: 300 });
+  });
+});
+
+describe('correlations: arguments', () => {
+  const data = { x: [1, 2, 3], y: [3, 1, 2] };
+  const cases: [string, () => unknown, RegExp][] = [
+    [
+      'unknown feature',
+      () => correlations(data, { features: ['x', 'nope'] }),
+      /^correlations: argument 'options.features' must name columns of 'data' \(columns: "x", "y"\), got "nope"$/,
+    ],
+    [
+      'repeated feature',
+      () => correlations(data, { features: ['x', 'x'] }),
+      /^correlations: argument 'options.features' must not repeat a name, got "x"$/,
+    ],
+    [
+      'threshold above 1',
+      () => correlations(data, { threshold: 1.5 }),
+      /^correlations: argument 'options.threshold' must be a number in \[0, 1\], got 1.5$/,
+    ],
+    ['negative threshold', () => correlations(data, { threshold: -0.1 }), /'options.threshold'/],
+    ['NaN threshold', () => correlations(data, { threshold: Number.NaN }), /'options.threshold'/],
+    [
+      'unknown method',
+      () => correlations(data, { methods: ['kendall' as CorrelationMethod] }),
+      /^correlations: argument 'options.methods' must hold only 'pearson', 'spearman' or 'cramersV', got "kendall"$/,
+    ],
+  ];
+  it.each(cases)('%s throws LockstepError naming the function and argument', (_, call, message) => {
+    expect(call).toThrow(LockstepError);
+    expect(call).toThrow(message);
+    try {
+      call();
+    } catch (error) {
+      expect((error as LockstepError).code).toBe('INVALID_ARGUMENT');
+    }
+  });
+});
+
+describe('correlations: TSDoc examples', () => {
+  const source = readFileSync(join(import.meta.dirname, '../../src/stats/correlations.ts'), 'utf8');
+  const examples = [...source.matchAll(/@example (.+?) \/\/ => (.+)$/gm)].map(([, expression, result]) => ({
+    expression: expression!,
+    result: result!,
+  }));
+  it('has examples with literal results', () => expect(examples.length).toBeGreaterThanOrEqual(2));
+  it.each(examples)('$expression', ({ expression, result }) => {
+    const expected = result.startsWith("'") ? result.slice(1, -1) : JSON.parse(result);
+    expect(new Function('correlations', `return (${expression});`)(correlations)).toBe(expected);
+  });
+});

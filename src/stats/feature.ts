@@ -180,7 +180,7 @@ function accumulateNumbers(
     const x = values[i]!;
     if (x - x !== 0) {
       // NaN or ±Infinity: counted, kept out of the moments and the quantiles.
-      if (x !== x) nan++;
+      if (Number.isNaN(x)) nan++;
       else if (x > 0) posInf++;
       else negInf++;
       continue;

@@ -59,28 +59,32 @@ const profileCandidates: AsyncCandidate[] = [
     run: () => FLIGHTS_3M_NUMERIC_COLUMNS.map((name) => moments(table, name)),
   },
 ];
+// date is a timestamp: lockstep profiles it as numbers (epoch ms), as DuckDB's SUMMARIZE summarises it.
+const NUMERIC_FEATURES = ['date', ...FLIGHTS_3M_NUMERIC_COLUMNS] as const;
 const hasProfile = !lacks(stats, ['profile']);
 if (hasProfile)
   profileCandidates.push(
     { name: 'lockstep profile(table)', run: () => lockstepProfile(stats!, table) },
     {
-      // Where the time goes: the numeric columns alone (moments, KLL, HyperLogLog, frequent items).
-      name: 'lockstep profile(table, { features: [delay, distance] })',
-      run: () => lockstepProfile(stats!, table, { features: [...FLIGHTS_3M_NUMERIC_COLUMNS] }),
+      // The numeric columns alone (date is a timestamp, profiled as numbers): the values/s figure.
+      name: 'lockstep profile(table, { features: [date, delay, distance] })',
+      run: () => lockstepProfile(stats!, table, { features: [...NUMERIC_FEATURES] }),
     },
   );
 const profiled = await measureAsync(rows, profileCandidates, 5, 2);
 report('flights-3m rows profiled per second (3 M rows, 5 columns)', profiled, profileCandidates[0]!.name);
 
-const numericValues = rows * FLIGHTS_3M_NUMERIC_COLUMNS.length;
 const ours = profiled.find((r) => r.name === 'lockstep profile(table)');
-if (ours) {
-  const rate = (numericValues / ours.medianMs) * 1000;
+const numericOnly = profiled.find((r) => r.name.startsWith('lockstep profile(table, { features'));
+if (ours && numericOnly) {
+  // Numeric throughput: the numeric-only profile, rows x numeric columns over its time.
+  const rate = ((rows * NUMERIC_FEATURES.length) / numericOnly.medianMs) * 1000;
   const duckTimeRatio = ours.medianMs / profiled[0]!.medianMs;
   const duckOneRatio = ours.medianMs / profiled[1]!.medianMs;
   console.log(
     `\nlockstep profile: ${(rate / 1e6).toFixed(1)} M numeric values/s ` +
-      `(${rows} rows x ${FLIGHTS_3M_NUMERIC_COLUMNS.length} numeric columns, ${ours.medianMs.toFixed(0)} ms), ` +
+      `(${rows} rows x ${NUMERIC_FEATURES.length} numeric columns in ${numericOnly.medianMs.toFixed(0)} ms); ` +
+      `all 5 columns in ${ours.medianMs.toFixed(0)} ms, ` +
       `time ${duckTimeRatio.toFixed(2)}x DuckDB SUMMARIZE on ${cores} threads, ` +
       `${duckOneRatio.toFixed(2)}x on 1 thread ` +
       `(targets: >= 20 M values/s, <= 2x DuckDB's time): ` +

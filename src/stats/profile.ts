@@ -139,7 +139,7 @@ export function createProfiler(options: ProfileOptions = {}): Profiler {
       return internals.rows;
     },
     update(batch) {
-      const frame = toFrame(batch, 'profiler.update');
+      const frame = toFrame(batch, 'profiler.update', only);
       const n = frame.length;
       const columns = [...frame.columns].filter(([name]) => !only || only.has(name));
       const seen = new Set<FeatureState>();
@@ -216,7 +216,7 @@ function internalsOf(other: unknown, fn: string): ProfilerInternals {
  * @throws LockstepError `INVALID_ARGUMENT` for bad options; `INVALID_DATA` for unreadable data.
  */
 export function profile(data: FrameInput, options: ProfileOptions = {}): ProfileArtifact {
-  const frame = toFrame(data, 'profile');
+  const frame = toFrame(data, 'profile', options.features ? new Set(options.features) : undefined);
   const onProgress = options.onProgress;
   const profiler = createProfiler({
     ...options,

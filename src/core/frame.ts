@@ -307,12 +307,14 @@ function msPerUnit(type: ArrowDataLike['type']): number | undefined {
 
 /**
  * Numbers of one chunk into out[at..), times `scale`. 64-bit integers are read through their 32-bit
- * halves (exact below 2^53), which is several times faster than converting each bigint.
+ * halves (exact below 2^53), which is several times faster than converting each bigint. Arrow slices
+ * value and offset buffers when it slices data, so they are indexed from 0; only the validity bitmap is
+ * read at `offset`.
  */
 function readNumbers(chunk: ArrowDataLike, out: Float64Array, at: number, scale: number): void {
-  const { values, offset, length } = chunk;
+  const { values, length } = chunk;
   if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
-    const halves = new Uint32Array(values.buffer, values.byteOffset + offset * 8, length * 2);
+    const halves = new Uint32Array(values.buffer, values.byteOffset, length * 2);
     const signed = values instanceof BigInt64Array;
     for (let i = 0; i < length; i++) {
       const lo = halves[2 * i]!;
@@ -320,9 +322,9 @@ function readNumbers(chunk: ArrowDataLike, out: Float64Array, at: number, scale:
       out[at + i] = ((signed ? hi | 0 : hi) * 4294967296 + lo) * scale;
     }
   } else if (scale === 1) {
-    for (let i = 0; i < length; i++) out[at + i] = (values as ArrayLike<number>)[offset + i]!;
+    for (let i = 0; i < length; i++) out[at + i] = (values as ArrayLike<number>)[i]!;
   } else {
-    for (let i = 0; i < length; i++) out[at + i] = (values as ArrayLike<number>)[offset + i]! * scale;
+    for (let i = 0; i < length; i++) out[at + i] = (values as ArrayLike<number>)[i]! * scale;
   }
 }
 
@@ -367,7 +369,7 @@ function arrowColumn(vector: ArrowVectorLike, n: number): Column {
       const { values, offset, length, nullBitmap } = chunk;
       const nulls = chunk.nullCount > 0 && nullBitmap;
       for (let i = 0; i < length; i++) {
-        codes[at + i] = nulls && !isValid(nullBitmap, offset + i) ? -1 : Number(values[offset + i]);
+        codes[at + i] = nulls && !isValid(nullBitmap, offset + i) ? -1 : Number(values[i]);
       }
       at += length;
     }
@@ -404,8 +406,8 @@ function encodeUtf8Chunks(chunks: readonly ArrowDataLike[], n: number): Dictiona
         codes[at + i] = -1;
         continue;
       }
-      const start = Number(offsets[offset + i]);
-      const end = Number(offsets[offset + i + 1]);
+      const start = Number(offsets[i]);
+      const end = Number(offsets[i + 1]);
       let h = 0x811c9dc5; // FNV-1a
       for (let b = start; b < end; b++) h = Math.imul(h ^ bytes[b]!, 0x01000193);
       const mask = slots.length - 1;

@@ -99,8 +99,9 @@ function featureType(f: FeatureState): FeatureType {
   return string > 0 ? 'categorical' : 'boolean';
 }
 
+/** A finite number (with -0 written as 0, as JSON would) or null. */
 function finiteOrNull(x: number): number | null {
-  return Number.isFinite(x) ? x : null;
+  return Number.isFinite(x) ? x + 0 : null;
 }
 
 export function toFeatureProfile(f: FeatureState): FeatureProfile {
@@ -249,7 +250,7 @@ function profileSchema(): z.ZodType<ProfileArtifact> {
         candidate: finite,
       }),
     })
-    .refine((q) => base64ToBytes(q.items)!.length / 8 === q.levels.reduce((s, x) => s + x, 0), {
+    .refine((q) => (base64ToBytes(q.items)?.length ?? 0) / 8 === q.levels.reduce((s, x) => s + x, 0), {
       message: 'levels must add up to the number of items',
       path: ['levels'],
     });
@@ -312,8 +313,8 @@ function profileSchema(): z.ZodType<ProfileArtifact> {
             message: `present + missing must equal rows (${p.rows})`,
           });
         }
-        const registers = f.categorical && base64ToBytes(f.categorical.hll)!.length;
-        if (registers !== undefined && registers !== 1 << p.sketches.distinctP) {
+        const registers = f.categorical && base64ToBytes(f.categorical.hll)?.length;
+        if (f.categorical && registers !== 1 << p.sketches.distinctP) {
           ctx.addIssue({
             code: 'custom',
             path: ['features', i, 'categorical', 'hll'],

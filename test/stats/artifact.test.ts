@@ -18,6 +18,7 @@ const sample = () =>
     { x: null, c: null },
   ]);
 /** A deep copy of the sample profile as plain JSON, edited by `edit`. */
+// biome-ignore lint/suspicious/noExplicitAny: the test edits arbitrary JSON paths of the artifact.
 function edited(edit: (p: Record<string, any>) => void): string {
   const json = JSON.parse(JSON.stringify(sample()));
   edit(json);

@@ -125,7 +125,9 @@ describe('mergeProfiles', () => {
     const merged = mergeProfiles(...parts);
     const ps = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99];
     const q = quantiles(merged, 'x', ps);
-    ps.forEach((p, i) => expect(Math.abs(q[i]! / n - p)).toBeLessThan(0.01));
+    ps.forEach((p, i) => {
+      expect(Math.abs(q[i]! / n - p)).toBeLessThan(0.01);
+    });
   });
 
   it('counts a feature absent from one part as missing for that part’s rows', () => {

@@ -11,6 +11,7 @@ import {
   splitFrame,
   toFrame,
 } from 'lockstep/split';
+import { type ProfileArtifact, profile, quantiles, topValues } from 'lockstep/stats';
 import { vegaDataPath as dataDir } from '../data.js';
 
 const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)}%`.padStart(6);
@@ -19,7 +20,9 @@ const ms = (start: number) => `${(performance.now() - start).toFixed(0)} ms`;
 // 1. Load: 20,000 flights as JSON rows, and 200,000 as an Arrow table.
 type Flight = { date: string; delay: number; distance: number; origin: string; destination: string };
 const flights = JSON.parse(readFileSync(dataDir('flights-20k.json'), 'utf8')) as Flight[];
-const rows = flights.map((f) => ({ ...f, route: `${f.origin}-${f.destination}` }));
+// Dates come as '2001/01/01 00:47' (UTC): make them Dates, so they are profiled as timestamps.
+const utc = (text: string) => new Date(`${text.replace(/\//g, '-').replace(' ', 'T')}Z`);
+const rows = flights.map((f) => ({ ...f, date: utc(f.date), route: `${f.origin}-${f.destination}` }));
 const frame = toFrame(rows);
 console.log(`\n1. Data: flights-20k, ${frame.length} rows; columns ${frame.names.join(', ')}`);
 
@@ -79,5 +82,47 @@ console.log(
 // 7. Seeded randomness for training: the same batch order on every run.
 const order = createRng('train-run-1').shuffle(Array.from({ length: byRoute.train.length }, (_, i) => i));
 console.log(
-  `\n7. createRng('train-run-1').shuffle(train rows): first rows ${order.slice(0, 6).join(', ')}, …\n`,
+  `\n7. createRng('train-run-1').shuffle(train rows): first rows ${order.slice(0, 6).join(', ')}, …`,
 );
+// 8. Profiles: the training months (January and February) and a later month (March), side by side.
+//    Mergeable sketches: quantiles, distinct counts and top values in bounded memory.
+const FEATURES = ['date', 'delay', 'distance', 'origin', 'destination'];
+start = performance.now();
+const trainProfile = profile(byTime.train, { features: FEATURES });
+const march = profile(
+  rows.filter((r) => r.date >= utc('2001/03/01 00:00')),
+  { features: FEATURES },
+);
+console.log(
+  `\n8. profile (${ms(start)}): training months (${trainProfile.rows} rows) vs March (${march.rows} rows)`,
+);
+const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+function cells(p: ProfileArtifact, name: string): string[] {
+  const f = p.features.find((x) => x.name === name)!;
+  if (f.type === 'timestamp') {
+    const [lo, hi] = quantiles(p, name, [0, 1]);
+    return [f.type, String(f.missing), `${day(lo!)} .. ${day(hi!)}`, '', ''];
+  }
+  if (f.numeric) {
+    const [p50, p99] = quantiles(p, name, [0.5, 0.99]);
+    const { mean, stdDev } = f.numeric;
+    return [
+      f.type,
+      String(f.missing),
+      `mean ${mean!.toFixed(1)}  sd ${stdDev!.toFixed(1)}`,
+      `p50 ${p50}  p99 ${p99}`,
+      '',
+    ];
+  }
+  const top = topValues(p, name, 3).map((t) => `${t.value} ${pct(t.count, f.present).trim()}`);
+  return [f.type, String(f.missing), `${f.categorical!.distinct} distinct`, '', top.join(', ')];
+}
+const header = ['feature', 'data', 'type', 'missing', 'summary', 'quantiles', 'top values'];
+const lines = FEATURES.flatMap((name) => [
+  [name, 'train', ...cells(trainProfile, name)],
+  ['', 'March', ...cells(march, name)],
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...lines.map((r) => r[i]!.length)));
+for (const line of [header, ...lines])
+  console.log(`   ${line.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd());
+console.log();

@@ -1,5 +1,5 @@
 // The profile as a JSON artifact (`kind: "lockstep.profile"`), to and from the live sketch state.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { checkFingerprint, parseArtifact, withFingerprint } from '../core/artifact.js';
 import { base64ToBytes, base64ToFloat64, bytesToBase64, float64ToBase64 } from '../core/base64.js';
 import { createFeature, type FeatureState, type SketchSizes, type TypeCounts } from './feature.js';
@@ -210,61 +210,77 @@ export function quantileState(q: QuantileSketch) {
   };
 }
 
+// Profiles lockstep made or validated itself: these merge without validating again, which keeps zod out
+// of bundles that only build profiles. Created on first use.
+let trusted: WeakSet<object> | undefined;
+
+function trust<T extends object>(artifact: T): T {
+  (trusted ??= new WeakSet()).add(artifact);
+  return artifact;
+}
+
+/** True for a profile returned by profile(), result(), mergeProfiles() or parseProfile(). */
+export function isTrusted(artifact: object): boolean {
+  return trusted?.has(artifact) ?? false;
+}
+
 export function toArtifact(
   rows: number,
   sizes: SketchSizes,
   features: readonly FeatureState[],
 ): ProfileArtifact {
-  return withFingerprint({
-    kind: 'lockstep.profile' as const,
-    formatVersion: 1 as const,
-    rows,
-    sketches: { ...sizes },
-    features: features.map(toFeatureProfile),
-  });
+  return trust(
+    withFingerprint({
+      kind: 'lockstep.profile' as const,
+      formatVersion: 1 as const,
+      rows,
+      sketches: { ...sizes },
+      features: features.map(toFeatureProfile),
+    }),
+  );
 }
 
-let schema: z.ZodType<ProfileArtifact> | undefined;
+let schema: z.ZodMiniType<ProfileArtifact> | undefined;
 
 /** The zod schema of a profile artifact, built on first use. */
-function profileSchema(): z.ZodType<ProfileArtifact> {
+function profileSchema(): z.ZodMiniType<ProfileArtifact> {
   if (schema) return schema;
-  const count = z.number().int().nonnegative();
-  const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+  const count = z.number().check(z.int(), z.nonnegative());
+  const finite = z.number().check(z.refine(Number.isFinite, 'must be a finite number'));
+  const intIn = (lo: number, hi: number) => z.number().check(z.int(), z.gte(lo), z.lte(hi));
   const base64 = (check: (bytes: Uint8Array) => boolean, what: string) =>
-    z.string().refine((text) => {
-      const bytes = base64ToBytes(text);
-      return bytes !== undefined && check(bytes);
-    }, `must be base64 of ${what}`);
+    z.string().check(
+      z.refine((text) => {
+        const bytes = base64ToBytes(text);
+        return bytes !== undefined && check(bytes);
+      }, `must be base64 of ${what}`),
+    );
   const quantiles = z
     .object({
-      k: z.number().int().min(8),
+      k: intIn(8, 1 << 16),
       n: count,
       levels: z.array(count),
       items: base64((b) => b.length % 8 === 0, 'float64 values'),
-      rng: z.number().int().min(0).max(0xffffffff),
-      sampler: z.object({
-        level: z.number().int().min(0).max(60),
-        seen: count,
-        target: count,
-        candidate: finite,
-      }),
+      rng: intIn(0, 0xffffffff),
+      sampler: z.object({ level: intIn(0, 60), seen: count, target: count, candidate: finite }),
     })
-    .refine((q) => (base64ToBytes(q.items)?.length ?? 0) / 8 === q.levels.reduce((s, x) => s + x, 0), {
-      message: 'levels must add up to the number of items',
-      path: ['levels'],
-    });
+    .check(
+      z.refine((q) => (base64ToBytes(q.items)?.length ?? 0) / 8 === q.levels.reduce((s, x) => s + x, 0), {
+        message: 'levels must add up to the number of items',
+        path: ['levels'],
+      }),
+    );
   const numeric = z.object({
     count,
     nan: count,
     posInf: count,
     negInf: count,
     zeros: count,
-    min: finite.nullable(),
-    max: finite.nullable(),
-    mean: finite.nullable(),
-    variance: finite.nullable(),
-    stdDev: finite.nullable(),
+    min: z.nullable(finite),
+    max: z.nullable(finite),
+    mean: z.nullable(finite),
+    variance: z.nullable(finite),
+    stdDev: z.nullable(finite),
     m2: finite,
     quantiles,
   });
@@ -275,7 +291,7 @@ function profileSchema(): z.ZodType<ProfileArtifact> {
     frequencies: z.array(z.tuple([z.string(), count])),
     frequencyError: count,
     hll: base64(() => true, 'HyperLogLog registers'),
-    length: z.object({ min: count, max: count, mean: finite, sum: count }).nullable(),
+    length: z.nullable(z.object({ min: count, max: count, mean: finite, sum: count })),
   });
   const feature = z.object({
     name: z.string(),
@@ -284,8 +300,8 @@ function profileSchema(): z.ZodType<ProfileArtifact> {
     missing: count,
     invalid: count,
     types: z.object({ number: count, string: count, boolean: count, other: count }),
-    numeric: numeric.optional(),
-    categorical: categorical.optional(),
+    numeric: z.optional(numeric),
+    categorical: z.optional(categorical),
   });
   schema = z
     .object({
@@ -293,46 +309,29 @@ function profileSchema(): z.ZodType<ProfileArtifact> {
       formatVersion: z.literal(1),
       rows: count,
       sketches: z.object({
-        quantileK: z
-          .number()
-          .int()
-          .min(8)
-          .max(1 << 16),
-        distinctP: z.number().int().min(4).max(18),
-        frequentCapacity: z.number().int().min(1),
+        quantileK: intIn(8, 1 << 16),
+        distinctP: intIn(4, 18),
+        frequentCapacity: intIn(1, 1 << 24),
       }),
       features: z.array(feature),
-      fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+      fingerprint: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
     })
-    .superRefine((p, ctx) => {
-      p.features.forEach((f, i) => {
-        if (f.present + f.missing !== p.rows) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['features', i, 'missing'],
-            message: `present + missing must equal rows (${p.rows})`,
-          });
-        }
-        const registers = f.categorical && base64ToBytes(f.categorical.hll)?.length;
-        if (f.categorical && registers !== 1 << p.sketches.distinctP) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['features', i, 'categorical', 'hll'],
-            message: `must hold 2^${p.sketches.distinctP} registers`,
-          });
-        }
-      });
-      const names = new Set<string>();
-      p.features.forEach((f, i) => {
-        if (names.has(f.name))
-          ctx.addIssue({
-            code: 'custom',
-            path: ['features', i, 'name'],
-            message: `duplicate feature ${JSON.stringify(f.name)}`,
-          });
-        names.add(f.name);
-      });
-    }) as unknown as z.ZodType<ProfileArtifact>;
+    .check(
+      z.superRefine((p, ctx) => {
+        const names = new Set<string>();
+        p.features.forEach((f, i) => {
+          const issue = (path: PropertyKey[], message: string) =>
+            ctx.issues.push({ code: 'custom', input: f, path: ['features', i, ...path], message });
+          if (f.present + f.missing !== p.rows)
+            issue(['missing'], `present + missing must equal rows (${p.rows})`);
+          if (f.categorical && base64ToBytes(f.categorical.hll)?.length !== 1 << p.sketches.distinctP) {
+            issue(['categorical', 'hll'], `must hold 2^${p.sketches.distinctP} registers`);
+          }
+          if (names.has(f.name)) issue(['name'], `duplicate feature ${JSON.stringify(f.name)}`);
+          names.add(f.name);
+        });
+      }),
+    ) as unknown as z.ZodMiniType<ProfileArtifact>;
   return schema;
 }
 
@@ -345,5 +344,5 @@ function profileSchema(): z.ZodType<ProfileArtifact> {
 export function parseProfile(json: unknown): ProfileArtifact {
   const profile = parseArtifact('parseProfile', 'lockstep.profile', json, profileSchema());
   checkFingerprint('parseProfile', 'lockstep.profile', profile);
-  return profile;
+  return trust(profile);
 }

@@ -1,6 +1,6 @@
 import { describe, invalidArgument, LockstepError } from '../core/errors.js';
 import { type FrameInput, toFrame } from '../core/frame.js';
-import { fromFeatureProfile, type ProfileArtifact, parseProfile, toArtifact } from './artifact.js';
+import { fromFeatureProfile, isTrusted, type ProfileArtifact, parseProfile, toArtifact } from './artifact.js';
 import {
   addColumn,
   createFeature,
@@ -188,7 +188,10 @@ function sameSizes(a: SketchSizes, b: SketchSizes): boolean {
   );
 }
 
-/** The live state behind a profiler, or rebuilt from a profile artifact (validated first). */
+/**
+ * The live state behind a profiler, or rebuilt from a profile artifact that lockstep made or validated.
+ * (An artifact from elsewhere goes through parseProfile first, so building profiles needs no zod.)
+ */
 function internalsOf(other: unknown, fn: string): ProfilerInternals {
   if (typeof other === 'object' && other !== null && PROFILER in other) {
     return (other as { [PROFILER]: ProfilerInternals })[PROFILER];
@@ -198,7 +201,14 @@ function internalsOf(other: unknown, fn: string): ProfilerInternals {
     other !== null &&
     (other as { kind?: unknown }).kind === 'lockstep.profile'
   ) {
-    const artifact = parseProfile(other);
+    if (!isTrusted(other)) {
+      throw invalidArgument(
+        fn,
+        'other',
+        'must be a profile made by lockstep or checked by parseProfile (pass JSON from elsewhere through parseProfile, or use mergeProfiles)',
+      );
+    }
+    const artifact = other as ProfileArtifact;
     const states = new Map(
       artifact.features.map((f) => [f.name, fromFeatureProfile(f, artifact.sketches)] as const),
     );
@@ -230,6 +240,7 @@ export function profile(data: FrameInput, options: ProfileOptions = {}): Profile
  * mean and variance to rounding (Chan et al. 1979), distinct counts exactly as sketched (HyperLogLog
  * registers merge losslessly), quantiles and frequencies within their sketches' bounds. Associative and
  * commutative within those bounds. A feature missing from one part counts as missing for its rows.
+ * Profiles from elsewhere (parsed JSON) are validated with parseProfile first.
  * @example mergeProfiles(profile(partA), profile(partB)) // => the profile of partA and partB together
  * @throws LockstepError `INVALID_ARGUMENT` when given no profile or profiles of different sketch sizes;
  *   `INVALID_ARTIFACT` for a malformed profile.
@@ -247,6 +258,6 @@ export function mergeProfiles(...profiles: ProfileArtifact[]): ProfileArtifact {
     );
   }
   const merged = createProfiler({ sketches: first.sketches });
-  for (const p of profiles) merged.merge(p);
+  for (const p of profiles) merged.merge(isTrusted(p) ? p : parseProfile(p));
   return merged.result();
 }

@@ -69,8 +69,38 @@ describe('bundle size', () => {
     expect(text).not.toContain(ALEA);
   });
 
+  it.each([
+    ['profile', "import { profile } from 'lockstep/stats';\nconsole.log(profile([{ x: 1 }]));\n", 12, false],
+    [
+      'profile and its readers',
+      "import { profile, quantiles, histogram, topValues, cdf } from 'lockstep/stats';\nconst p = profile([{ x: 1 }]);\nconsole.log(quantiles(p, 'x', [0.5]), histogram(p, 'x'), cdf(p, 'x', [1]), topValues);\n",
+      13,
+      false,
+    ],
+    [
+      'parseProfile (zod/mini)',
+      "import { parseProfile } from 'lockstep/stats';\nconsole.log(parseProfile('{}'));\n",
+      13,
+      true,
+    ],
+    [
+      'mergeProfiles',
+      "import { mergeProfiles } from 'lockstep/stats';\nconsole.log(mergeProfiles);\n",
+      22,
+      true,
+    ],
+  ])('lockstep/stats: %s is at most %i kB gzipped, with no tfjs or arrow', async (_name, source, kb, zod) => {
+    const { gzip, inputs } = await bundle(source as string);
+    expect(gzip).toBeLessThanOrEqual((kb as number) * 1024);
+    for (const name of ['@tensorflow', 'apache-arrow', 'seedrandom'])
+      expect(inputs.filter((path) => path.includes(name))).toEqual([]);
+    // Building profiles needs no zod; only validating artifacts does, and then only zod/mini.
+    expect(inputs.some((path) => path.includes('node_modules/zod/'))).toBe(zod);
+    expect(inputs.filter((path) => path.includes('zod/v4/classic'))).toEqual([]);
+  });
+
   it('importing a module for nothing bundles nothing (no side effects)', async () => {
-    for (const subpath of ['lockstep', 'lockstep/split']) {
+    for (const subpath of ['lockstep', 'lockstep/split', 'lockstep/stats']) {
       const { text } = await bundle(`import '${subpath}';\n`);
       expect(text.trim()).toBe('');
     }

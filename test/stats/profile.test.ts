@@ -189,3 +189,17 @@ describe('createProfiler: streams', () => {
     expect(() => createProfiler().update(5 as never)).toThrow(/profiler.update: argument 'data'/);
   });
 });
+
+describe('profiles from elsewhere', () => {
+  it('are validated before they merge: mergeProfiles checks them, profiler.merge asks for parseProfile', async () => {
+    const { mergeProfiles, parseProfile } = await import('../../src/stats/index.js');
+    const json = JSON.parse(JSON.stringify(profile({ x: [1, 2] })));
+    expect(mergeProfiles(json, profile({ x: [3] })).rows).toBe(3);
+    expect(() => createProfiler().merge(json)).toThrow(
+      /profiler.merge: argument 'other' must be a profile made by lockstep or checked by parseProfile/,
+    );
+    expect(createProfiler().merge(parseProfile(json)).rows).toBe(2);
+    json.features[0].numeric.max = 1e9;
+    expect(() => mergeProfiles(json)).toThrow(/fingerprint does not match/);
+  });
+});

@@ -5,7 +5,7 @@ import { base64ToBytes, base64ToFloat64, bytesToBase64, float64ToBase64 } from '
 import { createFeature, type FeatureState, type SketchSizes, type TypeCounts } from './feature.js';
 import { createFrequencies, frequenciesSorted } from './frequent.js';
 import { hllEstimate } from './hll.js';
-import { kllFromState, kllState } from './kll.js';
+import { type KllSampler, kllFromState, kllState } from './kll.js';
 import { populationVariance } from './moments.js';
 
 /** What a feature turned out to hold. `mixed` means more than one type of value; `empty`, none present. */
@@ -19,12 +19,7 @@ export interface QuantileSketch {
   readonly items: string;
   readonly rng: number;
   /** Sampler: the bottom level, and the block in progress (items seen, index kept, the kept item). */
-  readonly sampler: {
-    readonly level: number;
-    readonly seen: number;
-    readonly target: number;
-    readonly candidate: number;
-  };
+  readonly sampler: KllSampler;
 }
 
 /** Statistics of the numeric values of a feature. Moments and quantiles cover finite values only. */

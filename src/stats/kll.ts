@@ -292,6 +292,14 @@ export function kllSorted(s: Kll): { items: Float64Array; weights: Float64Array 
   return { items: Float64Array.from(entries, (e) => e[0]), weights: Float64Array.from(entries, (e) => e[1]) };
 }
 
+/** Sampler state: the bottom level, and the block in progress (items seen, index kept, the kept item). */
+export interface KllSampler {
+  readonly level: number;
+  readonly seen: number;
+  readonly target: number;
+  readonly candidate: number;
+}
+
 /** The serialisable state: items level by level (level 0 first), level sizes and sampler state. */
 export interface KllState {
   readonly k: number;
@@ -299,12 +307,7 @@ export interface KllState {
   readonly items: Float64Array;
   readonly sizes: readonly number[];
   readonly rng: number;
-  readonly sampler: {
-    readonly level: number;
-    readonly seen: number;
-    readonly target: number;
-    readonly candidate: number;
-  };
+  readonly sampler: KllSampler;
 }
 
 export function kllState(s: Kll): KllState {

@@ -5,36 +5,7 @@ import { LockstepError } from '../../src/core/errors.js';
 import { type Column, makeFrame } from '../../src/core/frame.js';
 import { featureLabelAssociation } from '../../src/stats/association.js';
 import fixture from '../fixtures/stats-association.json' with { type: 'json' };
-
-type Value = number | string | boolean | null;
-
-/** The fixture's columns, with 'NaN' / 'Infinity' / '-Infinity' decoded in numeric columns. */
-function columnsOf(name: string): Record<string, Value[]> {
-  const raw = (fixture.datasets as Record<string, Record<string, Value[]>>)[name]!;
-  const out: Record<string, Value[]> = {};
-  for (const [col, values] of Object.entries(raw)) {
-    const numeric = values.some((v) => typeof v === 'number');
-    out[col] = values.map((v) =>
-      numeric && typeof v === 'string' && ['NaN', 'Infinity', '-Infinity'].includes(v) ? Number(v) : v,
-    );
-  }
-  return out;
-}
-
-function rowsOf(name: string): Record<string, Value>[] {
-  const columns = columnsOf(name);
-  const n = Object.values(columns)[0]!.length;
-  return Array.from({ length: n }, (_, i) =>
-    Object.fromEntries(Object.entries(columns).map(([col, values]) => [col, values[i]!])),
-  );
-}
-
-/** Within 1e-9 relative, or 1e-12 absolute near zero. */
-function expectClose(actual: number | undefined, expected: number, what: string): void {
-  expect(actual, what).toBeTypeOf('number');
-  const tolerance = Math.max(1e-12, 1e-9 * Math.abs(expected));
-  expect(Math.abs(actual! - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(tolerance);
-}
+import { columnsOf, expectClose, rowsOf } from './association-fixture.js';
 
 type Case = (typeof fixture.association)[number];
 const caseName = (c: Case) => `${c.dataset} ${JSON.stringify(c.options)}`;

@@ -5,12 +5,19 @@ export const entries = {
   index: 'src/index.ts',
   split: 'src/split/index.ts',
   stats: 'src/stats/index.ts',
+  'stats/workers': 'src/stats/workers/index.ts',
+};
+
+// Built files that are not subpaths: the program each worker thread of lockstep/stats/workers runs, next to
+// dist/stats/workers.{js,cjs}, where `new URL('./worker.js', import.meta.url)` looks for it.
+const workerEntries = {
+  'stats/worker': 'src/stats/workers/worker.ts',
 };
 
 export default defineConfig({
-  entry: entries,
+  entry: { ...entries, ...workerEntries },
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { entry: entries },
   clean: true,
   sourcemap: true,
   splitting: true,

@@ -63,7 +63,8 @@ export interface ArrowTableLike {
   getChild(name: string): ArrowVectorLike | null;
 }
 
-interface ArrowDataLike {
+/** The fields of an Arrow column chunk (apache-arrow's `Data`) that toFrame reads. */
+export interface ArrowDataLike {
   readonly type: {
     readonly typeId: number;
     readonly precision?: number;
@@ -100,7 +101,8 @@ export function isFrame(input: unknown): input is Frame {
   );
 }
 
-function isArrowTable(input: object): input is ArrowTableLike {
+/** An Arrow table or record batch, recognised by shape (no import of apache-arrow). */
+export function isArrowTable(input: object): input is ArrowTableLike {
   const t = input as Partial<ArrowTableLike>;
   return (
     typeof t.numRows === 'number' &&
@@ -326,6 +328,18 @@ function readNumbers(chunk: ArrowDataLike, out: Float64Array, at: number, scale:
   } else {
     for (let i = 0; i < length; i++) out[at + i] = (values as ArrayLike<number>)[i]! * scale;
   }
+}
+
+/**
+ * True when toFrame reads these chunks straight from their buffers: integers, floats (not half floats),
+ * dates, timestamps, Utf8 and LargeUtf8, all chunks of one type. Other columns go through the vector's get().
+ */
+export function readsArrowBuffers(chunks: readonly ArrowDataLike[]): boolean {
+  const type = chunks[0]?.type;
+  if (!type || !chunks.every((c) => c.type.typeId === type.typeId)) return false;
+  const id = type.typeId;
+  if (id === ARROW_FLOAT) return chunks.every((c) => c.type.precision !== 0);
+  return id === ARROW_INT || id === ARROW_UTF8 || id === ARROW_LARGE_UTF8 || msPerUnit(type) !== undefined;
 }
 
 function arrowColumn(vector: ArrowVectorLike, n: number): Column {

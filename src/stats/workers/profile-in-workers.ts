@@ -1,5 +1,6 @@
 // profileInWorkers: the profile of many batches, computed on worker threads and merged. Node only: the
-// calling-thread side; worker.ts is the program each thread runs, protocol.ts the messages between them.
+// calling-thread side; worker.ts is the program each thread runs, protocol.ts the messages between them,
+// arrow-raw.ts the Arrow columns the workers convert themselves.
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -14,24 +15,29 @@ import {
   takeRows,
   toFrame,
 } from '../../core/frame.js';
-import type { ProfileArtifact } from '../artifact.js';
+import { type ProfileArtifact, parseProfile } from '../artifact.js';
 import { createProfiler, type ProfileOptions, type ProfileProgress } from '../profile.js';
+import { copyOf, isArrowLike, splitArrow } from './arrow-raw.js';
 import type { FromWorker, ToWorker, WorkerData, WorkerProfileOptions } from './protocol.js';
 
 const FN = 'profileInWorkers';
 /** Batches sent to a worker and not yet profiled: enough to keep it busy, few enough to bound memory. */
 const IN_FLIGHT = 2;
-/** When one table is cut into slices and `workers` is not given, each worker gets at least this many rows. */
-const SLICE_ROWS = 65_536;
+/** When batches are cut because there are fewer than workers, and `workers` is not given, the fewest rows a piece gets. */
+const MIN_PIECE_ROWS = 65_536;
 
+/** Options of profileInWorkers: those of `profile`, the number of threads, and progress in the calling thread. */
 export interface ProfileInWorkersOptions extends Omit<ProfileOptions, 'onProgress'> {
-  /** Worker threads to start, a positive integer. Default `os.availableParallelism()`; never more than batches. */
+  /**
+   * Worker threads to start, a positive integer. Default `os.availableParallelism()`; never more than there
+   * are batches (after cutting, see profileInWorkers) or rows.
+   */
   readonly workers?: number;
   /** Called in the calling thread as the workers report rows profiled (after every chunk of every batch). */
   readonly onProgress?: (progress: ProfileProgress) => void;
 }
 
-/** Batches to profile in parallel (anything `profile` takes, one per element), or one table to cut up. */
+/** Batches to profile in parallel (anything `profile` takes, one per element), or one table. */
 export type ProfileSource =
   | readonly FrameInput[]
   | Frame
@@ -47,21 +53,25 @@ export type StartWorker = (data: WorkerData) => Worker;
  * moments), so the result is `profile` of all the rows within each sketch's bound: counts, minimum,
  * maximum, frequencies under capacity and distinct-count registers exactly, mean and variance to rounding,
  * quantiles within the KLL rank error; it depends on the data and the number of workers, never on thread
- * timing. Cost: batches become Frames in the calling thread (O(rows × columns)) and go to the workers with
- * their typed arrays transferred (an array the caller owns is copied first, never detached; string and
- * mixed columns are copied by structured clone); batches are dealt by rows, at most two in flight per
- * worker, so memory stays bounded; each worker costs a thread start (tens of milliseconds) and its sketches.
- * Worth it from about a million rows; below that `profile` in the calling thread is faster.
+ * timing. Cost: Arrow number, date, timestamp and string columns go to the workers as their raw buffers
+ * (one copy, then transferred) and are read there; other columns, and rows, are read in the calling thread
+ * (O(rows × columns)) and go with their typed arrays transferred (a caller's array is copied, never
+ * detached; strings and mixed values by structured clone). Batches are dealt by rows, at most two in flight
+ * per worker, so memory stays bounded; each worker costs a thread start (about 80 ms) and runs cold code.
+ * Profiling is memory-bound, so threads pay only with millions of rows per thread on cores that do not share
+ * memory bandwidth: on a 2-vCPU VM, 2 workers were no faster than 1 on 3 M rows, and `profile` in the
+ * calling thread was faster than either. Measure before choosing it.
  *
  * `source` is an array of batches (Arrow record batches or tables, Frames, arrays of rows, records of
- * columns), or one table, cut along its record batches when it has at least one for every worker, else
- * into one contiguous slice of rows per worker. To profile an Arrow IPC file, read it with apache-arrow in
- * the caller: `profileInWorkers(tableFromIPC(readFileSync(path)).batches)`. lockstep does not read IPC
- * itself because only `lockstep/arrow` may import apache-arrow (an optional peer dependency); record batches
- * are recognised by their shape, as `toFrame` recognises tables. Node only (node:worker_threads).
+ * columns), or one table (an Arrow table stands for its record batches). When there are fewer batches than
+ * workers, batches are cut into contiguous ranges of rows (of at least 65,536 rows unless `workers` is
+ * given) so every worker has a share. To profile an Arrow IPC file, read it with apache-arrow in the
+ * caller: `profileInWorkers(tableFromIPC(readFileSync(path)))`. lockstep does not read IPC itself because
+ * only `lockstep/arrow` may import apache-arrow (an optional peer dependency); tables and record batches are
+ * recognised by their shape, as `toFrame` recognises them. Node only (node:worker_threads).
  * @example With apache-arrow's tableFromIPC and node:fs's readFileSync in the caller,
- *   `await profileInWorkers(tableFromIPC(readFileSync('flights.arrow')).batches, { workers: 4 })` resolves to
- *   the profile of every row of the file, as `profile(table)` would give it, computed on 4 threads.
+ *   `await profileInWorkers(tableFromIPC(readFileSync('flights.arrow')), { workers: 4 })` resolves to the
+ *   profile of every row of the file, as `profile(table)` would give it, computed on 4 threads.
  * @throws LockstepError (the promise rejects) `INVALID_ARGUMENT` for a bad `source` or option (`workers` not
  *   a positive integer, bad sketch sizes, …); `INVALID_DATA` for a batch that cannot be read or cannot be sent
  *   to a thread, or a worker thread that fails. Every thread has stopped when the promise settles.
@@ -80,10 +90,14 @@ export async function profileWith(
   start: StartWorker,
 ): Promise<ProfileArtifact> {
   const settings = checkOptions(options);
-  const plan = planBatches(source, settings.workers, settings.select);
+  const plan = planBatches(source, settings);
   if (plan.threads === 0) {
+    // No rows: nothing to share out. The batches still name the features, as in `profile`.
     const alone = createProfiler(settings.profilerOptions);
-    return (plan.whole ? alone.update(plan.whole) : alone).result();
+    plan.batches.forEach((batch, b) => {
+      alone.update(convert(batch as FrameInput, plan.where(b), settings.select));
+    });
+    return alone.result();
   }
   const threads: Worker[] = [];
   try {
@@ -123,27 +137,19 @@ function checkOptions(options: ProfileInWorkersOptions): Settings {
   return { workers, onProgress, profilerOptions, select: features ? new Set(features) : undefined };
 }
 
-/** Which batches there are, their rows (known before conversion), and how each becomes a Frame. */
-interface Plan {
-  readonly threads: number;
-  readonly rows: readonly number[];
-  /** Batch i as a Frame, converted on demand, and the buffers the caller owns (copied, never transferred). */
-  batch(i: number): { readonly frame: Frame; readonly caller: ReadonlySet<ArrayBufferLike> };
-  /** The whole source as one Frame, when it was converted whole (one table cut into slices). */
-  readonly whole: Frame | undefined;
-  /** Batch i named for an error message. */
-  where(i: number): string;
+/** Rows [start, end) of batch `batch`: what one message to a worker carries. */
+interface Piece {
+  readonly batch: number;
+  readonly start: number;
+  readonly end: number;
 }
 
-function isArrowLike(input: object): input is ArrowTableLike {
-  const t = input as Partial<ArrowTableLike>;
-  return (
-    typeof t.numRows === 'number' &&
-    typeof t.getChild === 'function' &&
-    typeof t.schema === 'object' &&
-    t.schema !== null &&
-    Array.isArray(t.schema.fields)
-  );
+interface Plan {
+  readonly batches: readonly object[];
+  readonly pieces: readonly Piece[];
+  readonly threads: number;
+  /** Batch b named for an error message. */
+  where(b: number): string;
 }
 
 /** A plain object that holds a non-array value: a row, not a batch. */
@@ -172,11 +178,7 @@ function convert(batch: FrameInput, where: string, select: ReadonlySet<string> |
   }
 }
 
-function planBatches(
-  source: ProfileSource,
-  workers: number | undefined,
-  select: ReadonlySet<string> | undefined,
-): Plan {
+function planBatches(source: ProfileSource, settings: Settings): Plan {
   if (typeof source !== 'object' || source === null) {
     throw invalidArgument(
       FN,
@@ -185,76 +187,68 @@ function planBatches(
       source,
     );
   }
-  const wanted = workers ?? availableParallelism();
-  const tableBatches = Array.isArray(source)
-    ? undefined
-    : ((source as { batches?: unknown }).batches as unknown[] | undefined);
-  const batches: readonly unknown[] | undefined = Array.isArray(source)
-    ? source
-    : isArrowLike(source) && Array.isArray(tableBatches) && tableBatches.length >= wanted
-      ? tableBatches
-      : undefined;
-
-  if (batches) {
-    const where = (i: number) => (batches === source ? `source[${i}]` : `source.batches[${i}]`);
-    batches.forEach((batch, i) => {
-      if (typeof batch !== 'object' || batch === null) {
-        throw invalidArgument(
-          FN,
-          where(i),
-          'must be a batch: rows, a record of columns, an Arrow table or record batch, or a Frame',
-          batch,
-        );
-      }
-      if (isRow(batch)) {
-        throw invalidArgument(
-          FN,
-          where(i),
-          'must be a batch, not a row: to profile one array of rows, pass it as a batch, [rows], or in slices',
-          batch,
-        );
-      }
-    });
-    return {
-      threads: Math.min(wanted, batches.length),
-      rows: batches.map((batch) => rowCount(batch as object)),
-      batch: (i) => ({
-        frame: convert(batches[i] as FrameInput, where(i), select),
-        caller: callerBuffers(batches[i]),
-      }),
-      whole: undefined,
-      where,
-    };
-  }
-
-  // One table: converted whole, then cut into one contiguous slice per worker.
-  const whole = convert(source as FrameInput, "'source'", select);
-  const n = whole.length;
-  const threads = Math.min(workers ?? Math.min(wanted, Math.ceil(n / SLICE_ROWS)), n);
-  const bound = (k: number) => Math.floor((k * n) / threads);
+  const tableBatches = (source as { batches?: unknown }).batches;
+  const [batches, name] = Array.isArray(source)
+    ? [source as readonly unknown[], 'source']
+    : isArrowLike(source) && Array.isArray(tableBatches)
+      ? [tableBatches as readonly unknown[], 'source.batches']
+      : [[source] as const, undefined];
+  const where = (b: number) => (name ? `${name}[${b}]` : "'source'");
+  batches.forEach((batch, b) => {
+    if (typeof batch !== 'object' || batch === null) {
+      throw invalidArgument(
+        FN,
+        where(b),
+        'must be a batch: rows, a record of columns, an Arrow table or record batch, or a Frame',
+        batch,
+      );
+    }
+    if (isRow(batch)) {
+      throw invalidArgument(
+        FN,
+        where(b),
+        'must be a batch, not a row: to profile one array of rows, pass it as a batch, [rows]',
+        batch,
+      );
+    }
+  });
+  const rows = batches.map((batch) => rowCount(batch as object));
+  const wanted = settings.workers ?? availableParallelism();
+  const pieces = cut(rows, wanted, settings.workers === undefined ? MIN_PIECE_ROWS : 1);
+  const total = rows.reduce((s, r) => s + r, 0);
   return {
-    threads,
-    rows: Array.from({ length: threads }, (_, k) => bound(k + 1) - bound(k)),
-    batch: (k) => {
-      const start = bound(k);
-      const rows = Int32Array.from({ length: bound(k + 1) - start }, (_, j) => start + j);
-      return { frame: takeRows(whole, rows), caller: callerBuffers(source) };
-    },
-    whole,
-    where: (k) => `slice ${k} (rows ${bound(k)} to ${bound(k + 1) - 1}) of 'source'`,
+    batches: batches as readonly object[],
+    pieces,
+    threads: total === 0 ? 0 : Math.min(wanted, pieces.length),
+    where,
   };
+}
+
+/**
+ * Whole batches when there are at least as many as workers wanted; else each batch cut into near-equal
+ * ranges of rows, about total / wanted rows each (at least `minRows`).
+ */
+function cut(rows: readonly number[], wanted: number, minRows: number): Piece[] {
+  if (rows.length >= wanted) return rows.map((end, batch) => ({ batch, start: 0, end }));
+  const total = rows.reduce((s, r) => s + r, 0);
+  const target = Math.max(minRows, Math.ceil(total / wanted));
+  return rows.flatMap((n, batch) => {
+    const count = Math.max(1, Math.ceil(n / target));
+    const bound = (k: number) => Math.floor((k * n) / count);
+    return Array.from({ length: count }, (_, k) => ({ batch, start: bound(k), end: bound(k + 1) }));
+  });
 }
 
 /**
  * The buffers behind the typed arrays of a batch as the caller gave it. toFrame uses a caller's Float64Array
  * (and a Frame's columns) as they are; transferring those would detach the caller's data, so they are copied.
  */
-function callerBuffers(batch: unknown): Set<ArrayBufferLike> {
+function callerBuffers(batch: object): Set<ArrayBufferLike> {
   const out = new Set<ArrayBufferLike>();
   const add = (value: unknown) => {
     if (ArrayBuffer.isView(value)) out.add(value.buffer);
   };
-  if (typeof batch !== 'object' || batch === null || Array.isArray(batch)) return out;
+  if (Array.isArray(batch)) return out;
   if (isFrame(batch)) {
     for (const column of batch.columns.values()) Object.values(column).forEach(add);
   } else if (isArrowLike(batch)) {
@@ -269,29 +263,30 @@ function callerBuffers(batch: unknown): Set<ArrayBufferLike> {
 }
 
 /**
- * A Frame's columns as a message, and the buffers to transfer with it: each typed array whose buffer is
- * wholly its own and not the caller's goes as is; any other is copied to a fresh buffer first. Strings,
+ * A Frame's columns for a message, adding the buffers to transfer: each typed array whose buffer is wholly
+ * its own and not the caller's goes as is; any other is copied to a fresh buffer first. Strings,
  * dictionaries and mixed values go by structured clone.
  */
-function pack(
+function packColumns(
   frame: Frame,
   caller: ReadonlySet<ArrayBufferLike>,
-): { message: ToWorker; transfer: ArrayBuffer[] } {
-  const transfer = new Set<ArrayBuffer>();
+  select: ReadonlySet<string> | undefined,
+  transfer: ArrayBuffer[],
+): [string, Column][] {
+  const sent = new Set<ArrayBufferLike>(transfer);
   const own = <T>(array: T): T => {
     if (!ArrayBuffer.isView(array)) return array;
     const { buffer } = array;
     if (typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer) return array;
     const whole = array.byteOffset === 0 && array.byteLength === buffer.byteLength;
-    const mine =
-      whole && !caller.has(buffer) && !transfer.has(buffer as ArrayBuffer)
-        ? array
-        : (array as unknown as Uint8Array).slice();
-    transfer.add(mine.buffer as ArrayBuffer);
+    const mine = whole && !caller.has(buffer) && !sent.has(buffer) ? array : copyOf(array);
+    sent.add(mine.buffer);
+    transfer.push(mine.buffer as ArrayBuffer);
     return mine as T;
   };
   const columns: [string, Column][] = [];
   for (const [name, column] of frame.columns) {
+    if (select && !select.has(name)) continue; // toFrame keeps a Frame's columns as they are
     switch (column.kind) {
       case 'numeric':
       case 'boolean':
@@ -304,11 +299,12 @@ function pack(
         columns.push([name, column]);
     }
   }
-  return { message: { type: 'batch', length: frame.length, columns }, transfer: [...transfer] };
+  return columns;
 }
 
-/** Deals batches to threads by rows, largest first, each to the least-loaded thread (ties: the lowest). */
-function deal(rows: readonly number[], threads: number): number[][] {
+/** Deals pieces to threads by rows, largest first, each to the least-loaded thread (ties: the lowest). */
+function deal(pieces: readonly Piece[], threads: number): number[][] {
+  const rows = pieces.map((p) => p.end - p.start);
   const order = rows.map((_, i) => i).sort((a, b) => rows[b]! - rows[a]! || a - b);
   const load = new Float64Array(threads);
   const queues = Array.from({ length: threads }, (): number[] => []);
@@ -320,6 +316,58 @@ function deal(rows: readonly number[], threads: number): number[][] {
   }
   for (const queue of queues) queue.sort((a, b) => a - b);
   return queues;
+}
+
+/**
+ * Reads pieces into messages in the calling thread. A batch cut into several pieces is read once (the
+ * Frame is kept until its last piece is sent).
+ */
+function createPacker(plan: Plan, select: ReadonlySet<string> | undefined) {
+  const left = new Map<number, number>();
+  for (const piece of plan.pieces) left.set(piece.batch, (left.get(piece.batch) ?? 0) + 1);
+  const frames = new Map<number, Frame>();
+
+  /** Batch b read by toFrame, only the columns `only` (when given). */
+  const frameOf = (b: number, only: ReadonlySet<string> | undefined): Frame => {
+    let frame = frames.get(b);
+    if (!frame) {
+      frame = convert(plan.batches[b] as FrameInput, plan.where(b), only);
+      if (left.get(b)! > 1) frames.set(b, frame);
+    }
+    return frame;
+  };
+
+  return (i: number): { message: ToWorker; transfer: ArrayBuffer[]; names: readonly string[] } => {
+    const { batch: b, start, end } = plan.pieces[i]!;
+    const batch = plan.batches[b]!;
+    const whole = start === 0 && end === rowCount(batch);
+    const range = () => Int32Array.from({ length: end - start }, (_, j) => start + j);
+    const transfer: ArrayBuffer[] = [];
+    let message: ToWorker;
+    if (isArrowLike(batch)) {
+      const split = splitArrow(batch, start, end, select);
+      transfer.push(...split.transfer);
+      let columns: [string, Column][] = [];
+      if (split.rest.size > 0) {
+        const frame = frameOf(b, split.rest);
+        const part = whole ? frame : takeRows(frame, range());
+        columns = packColumns(part, callerBuffers(batch), undefined, transfer);
+      }
+      message = { type: 'batch', length: end - start, order: split.order, columns, arrow: split.raw };
+    } else {
+      const frame = Array.isArray(batch)
+        ? convert(whole ? batch : batch.slice(start, end), plan.where(b), select)
+        : whole
+          ? frameOf(b, select)
+          : takeRows(frameOf(b, select), range());
+      const columns = packColumns(frame, callerBuffers(batch), select, transfer);
+      message = { type: 'batch', length: end - start, order: columns.map(([n]) => n), columns, arrow: [] };
+    }
+    const remaining = left.get(b)! - 1;
+    left.set(b, remaining);
+    if (remaining === 0) frames.delete(b);
+    return { message, transfer, names: message.order };
+  };
 }
 
 const CODES: readonly LockstepErrorCode[] = [
@@ -335,8 +383,9 @@ function threadFailed(w: number, message: string, code?: string): LockstepError 
 }
 
 /**
- * Starts the threads (pushed to `threads` as they start, for the caller to stop), feeds them their batches
- * and collects their profiles in thread order. Rejects on the first failure.
+ * Starts the threads (pushed to `threads` as they start, for the caller to stop), feeds them their pieces
+ * and collects their profiles in thread order, and the feature names in the order of the pieces. Rejects on
+ * the first failure.
  */
 function runThreads(
   plan: Plan,
@@ -344,15 +393,16 @@ function runThreads(
   start: StartWorker,
   threads: Worker[],
 ): Promise<{ results: ProfileArtifact[]; names: string[] }> {
-  const { onProgress, select } = settings;
+  const { onProgress } = settings;
   const n = plan.threads;
-  const total = plan.rows.reduce((sum, r) => sum + r, 0);
-  const queues = deal(plan.rows, n);
+  const total = plan.pieces.reduce((sum, p) => sum + p.end - p.start, 0);
+  const queues = deal(plan.pieces, n);
+  const pack = createPacker(plan, settings.select);
   const inFlight = new Int32Array(n);
   const ended = new Uint8Array(n);
   const rowsDone = new Float64Array(n);
   const results: (ProfileArtifact | undefined)[] = new Array(n).fill(undefined);
-  const namesOf: (readonly string[] | undefined)[] = new Array(plan.rows.length).fill(undefined);
+  const namesOf: (readonly string[] | undefined)[] = new Array(plan.pieces.length).fill(undefined);
   let waiting = n;
   let settled = false;
 
@@ -368,15 +418,15 @@ function runThreads(
       const queue = queues[w]!;
       while (!settled && inFlight[w]! < IN_FLIGHT && queue.length > 0) {
         const i = queue.shift()!;
-        const { frame, caller } = plan.batch(i);
-        namesOf[i] = frame.names.filter((name) => !select || select.has(name));
-        const { message, transfer } = pack(frame, caller);
+        const { message, transfer, names } = pack(i);
+        namesOf[i] = names;
         try {
           thread.postMessage(message, transfer);
         } catch (error) {
+          const piece = plan.pieces[i]!;
           throw new LockstepError(
             'INVALID_DATA',
-            `${FN}: ${plan.where(i)} cannot be sent to a worker thread (${(error as Error).message}); a mixed column must hold values structured clone can copy`,
+            `${FN}: ${plan.where(piece.batch)} (rows ${piece.start} to ${piece.end - 1}) cannot be sent to a worker thread (${(error as Error).message}); a mixed column must hold values structured clone can copy`,
           );
         }
         inFlight[w]!++;
@@ -449,7 +499,9 @@ function mergeInOrder(
   // A frame of no rows creates the features, in order, and adds nothing to them.
   const none: Column = { kind: 'mixed', values: [] };
   merged.update(makeFrame(0, new Map(names.map((name) => [name, none]))));
-  for (const result of results) merged.merge(result);
+  // A profile that crossed a thread is a structured clone, not one this thread made: parseProfile checks it
+  // (and its fingerprint) before it merges.
+  for (const result of results) merged.merge(parseProfile(result));
   return merged.result();
 }
 

@@ -11,13 +11,14 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/core/fingerprint.js';
 import * as split from '../../src/split/index.js';
+import * as stats from '../../src/stats/index.js';
 import golden from '../fixtures/split-golden.json' with { type: 'json' };
 
 const CHROMIUM = '/usr/bin/chromium';
 const SPLITS = { train: 0.8, eval: 0.1, test: 0.1 };
 
-type Api = typeof split & { readonly fingerprint: typeof fingerprint };
-const nodeApi: Api = { ...split, fingerprint };
+type Api = typeof split & typeof stats & { readonly fingerprint: typeof fingerprint };
+const nodeApi: Api = { ...split, ...stats, fingerprint };
 
 // ---------------------------------------------------------------------------------------------------------
 // Transport. Plain JSON loses NaN, ±Infinity and -0, and a string with a lone surrogate may not survive the
@@ -63,12 +64,14 @@ beforeAll(async () => {
     const root = fileURLToPath(new URL('../../', import.meta.url));
     const splitEntry = fileURLToPath(new URL('../../src/split/index.ts', import.meta.url));
     const fingerprintEntry = fileURLToPath(new URL('../../src/core/fingerprint.ts', import.meta.url));
+    const statsEntry = fileURLToPath(new URL('../../src/stats/index.ts', import.meta.url));
     const bundle = await build({
       stdin: {
         contents: [
           `import * as split from ${JSON.stringify(splitEntry)};`,
           `import { fingerprint } from ${JSON.stringify(fingerprintEntry)};`,
-          'globalThis.lockstep = { ...split, fingerprint };',
+          `import * as stats from ${JSON.stringify(statsEntry)};`,
+          'globalThis.lockstep = { ...split, ...stats, fingerprint };',
         ].join('\n'),
         resolveDir: root,
         sourcefile: 'lockstep-browser-entry.ts',
@@ -311,6 +314,27 @@ function fingerprintDataTask(api: Api, input: { rows: Record<string, unknown>[] 
   };
 }
 
+function profileTask(api: Api, input: { n: number; seed: string }) {
+  // 300 k values engage every sketch: KLL compaction and sampling, HyperLogLog, heavy hitters.
+  const rng = api.createRng(input.seed);
+  const x = new Float64Array(input.n);
+  const c: string[] = [];
+  for (let i = 0; i < input.n; i++) {
+    x[i] = i % 1000 === 0 ? Number.NaN : (rng.next() - 0.5) * 1e6;
+    c.push(`v${Math.floor(rng.next() ** 3 * 5000)}`);
+  }
+  const p = api.profile({ x, c });
+  return {
+    fingerprint: p.fingerprint,
+    quantiles: api.quantiles(p, 'x', [0.01, 0.25, 0.5, 0.75, 0.99]),
+    top: api.topValues(p, 'c', 5),
+    merged: api.mergeProfiles(
+      api.profile({ x: x.subarray(0, input.n / 2) }),
+      api.profile({ x: x.subarray(input.n / 2) }),
+    ).fingerprint,
+  };
+}
+
 function splitIndicesTask(api: Api, input: { rows: Record<string, unknown>[] }) {
   const plain = (indices: Record<string, Uint32Array>) =>
     Object.fromEntries(Object.entries(indices).map(([name, rows]) => [name, Array.from(rows)]));
@@ -443,4 +467,11 @@ describe('determinism in Node and headless Chromium (bit for bit)', () => {
     expect(node.byUser.train!.length).toBeGreaterThan(0);
     expect(node.byUser.eval!.length + node.byUser.test!.length).toBeGreaterThan(0);
   });
+
+  it('profile, quantiles, topValues and mergeProfiles give byte-identical profiles', async () => {
+    const { node, browser } = await both(profileTask, { n: 300_000, seed: 'profile-determinism' });
+    expect(browser).toEqual(node);
+    expect(node.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(node.merged).not.toBe(node.fingerprint);
+  }, 60_000);
 });

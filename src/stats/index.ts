@@ -29,6 +29,8 @@ export {
   type ProfileProgress,
   type Profiler,
   profile,
+  profileStream,
+  type StreamItem,
 } from './profile.js';
 export {
   cdf,

@@ -1,5 +1,5 @@
 import { describe, invalidArgument, LockstepError } from '../core/errors.js';
-import { type FrameInput, toFrame } from '../core/frame.js';
+import { type FrameInput, isArrowTable, isFrame, toFrame } from '../core/frame.js';
 import { fromFeatureProfile, isTrusted, type ProfileArtifact, parseProfile, toArtifact } from './artifact.js';
 import {
   addColumn,
@@ -260,4 +260,54 @@ export function mergeProfiles(...profiles: ProfileArtifact[]): ProfileArtifact {
   const merged = createProfiler({ sketches: first.sketches });
   for (const p of profiles) merged.merge(isTrusted(p) ? p : parseProfile(p));
   return merged.result();
+}
+
+/** What a stream may yield: single rows, or whole batches (arrays of rows, Arrow tables or record batches, Frames). */
+export type StreamItem = Readonly<Record<string, unknown>> | FrameInput;
+
+/**
+ * The profile of a stream: an iterable or async iterable of rows (objects) or of batches (arrays of rows,
+ * Arrow tables or record batches, Frames), in any mix. Rows are gathered into batches of `batchRows`
+ * (default 65,536) before they are profiled, so memory stays bounded by one batch and the sketches.
+ * A plain object is taken as a row: pass a record of columns through `toFrame` to send it as a batch.
+ * @example await profileStream(readNdjsonLines(file)) // => the profile of every line
+ * @throws LockstepError as createProfiler and profiler.update; the stream's own errors reject the promise.
+ */
+export async function profileStream(
+  source: Iterable<StreamItem> | AsyncIterable<StreamItem>,
+  options: ProfileOptions & { readonly batchRows?: number } = {},
+): Promise<ProfileArtifact> {
+  const fn = 'profileStream';
+  const { batchRows = 65_536, ...rest } = options;
+  if (!Number.isInteger(batchRows) || batchRows < 1) {
+    throw invalidArgument(fn, 'options.batchRows', 'must be a positive integer', batchRows);
+  }
+  if (
+    source === null ||
+    typeof source !== 'object' ||
+    !(Symbol.asyncIterator in source || Symbol.iterator in source)
+  ) {
+    throw invalidArgument(fn, 'source', 'must be an iterable or async iterable of rows or batches', source);
+  }
+  const profiler = createProfiler(rest);
+  let rows: unknown[] = [];
+  const flush = () => {
+    if (rows.length > 0) profiler.update(rows);
+    rows = [];
+  };
+  for await (const item of source as AsyncIterable<StreamItem>) {
+    if (
+      Array.isArray(item) ||
+      isFrame(item) ||
+      (typeof item === 'object' && item !== null && isArrowTable(item))
+    ) {
+      flush();
+      profiler.update(item as FrameInput);
+    } else {
+      rows.push(item);
+      if (rows.length >= batchRows) flush();
+    }
+  }
+  flush();
+  return profiler.result();
 }

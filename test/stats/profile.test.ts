@@ -203,3 +203,46 @@ describe('profiles from elsewhere', () => {
     expect(() => mergeProfiles(json)).toThrow(/fingerprint does not match/);
   });
 });
+
+describe('profileStream', () => {
+  it('profiles an async iterable of single rows in bounded batches, equal to profile of them all', async () => {
+    const { profileStream } = await import('../../src/stats/index.js');
+    const rows = Array.from({ length: 2500 }, (_, i) => ({ x: i % 97, c: `k${i % 7}` }));
+    async function* lines() {
+      for (const row of rows) yield row;
+    }
+    const batches: number[] = [];
+    const streamed = await profileStream(lines(), {
+      batchRows: 1000,
+      onProgress: (p) => batches.push(p.rows),
+    });
+    expect(batches).toEqual([1000, 2000, 2500]);
+    const whole = profile(rows);
+    expect(streamed.rows).toBe(2500);
+    const [a, b] = [feature(streamed, 'x').numeric!, feature(whole, 'x').numeric!];
+    expect([a.count, a.min, a.max, a.zeros, a.quantiles]).toEqual([
+      b.count,
+      b.min,
+      b.max,
+      b.zeros,
+      b.quantiles,
+    ]);
+    expect(a.mean).toBeCloseTo(b.mean!, 12); // merged per batch (Chan), equal to rounding
+    expect(a.variance).toBeCloseTo(b.variance!, 10);
+    expect(feature(streamed, 'c').categorical).toEqual(feature(whole, 'c').categorical);
+  });
+
+  it('takes batches and rows mixed, from a plain iterable', async () => {
+    const { profileStream } = await import('../../src/stats/index.js');
+    const p = await profileStream([[{ x: 1 }, { x: 2 }], { x: 3 }, [{ x: 6 }]]);
+    expect(feature(p, 'x').numeric).toMatchObject({ count: 4, min: 1, max: 6 });
+  });
+
+  it('rejects what is not a stream, and a bad batch size', async () => {
+    const { profileStream } = await import('../../src/stats/index.js');
+    await expect(profileStream(5 as never)).rejects.toThrow(
+      /profileStream: argument 'source' must be an iterable/,
+    );
+    await expect(profileStream([], { batchRows: 0 })).rejects.toThrow(/options.batchRows/);
+  });
+});

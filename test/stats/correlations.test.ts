@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LockstepError } from '../../src/core/errors.js';
@@ -214,18 +212,5 @@ describe('correlations: arguments', () => {
     } catch (error) {
       expect((error as LockstepError).code).toBe('INVALID_ARGUMENT');
     }
-  });
-});
-
-describe('correlations: TSDoc examples', () => {
-  const source = readFileSync(join(import.meta.dirname, '../../src/stats/correlations.ts'), 'utf8');
-  const examples = [...source.matchAll(/@example (.+?) \/\/ => (.+)$/gm)].map(([, expression, result]) => ({
-    expression: expression!,
-    result: result!,
-  }));
-  it('has examples with literal results', () => expect(examples.length).toBeGreaterThanOrEqual(2));
-  it.each(examples)('$expression', ({ expression, result }) => {
-    const expected = result.startsWith("'") ? result.slice(1, -1) : JSON.parse(result);
-    expect(new Function('correlations', `return (${expression});`)(correlations)).toBe(expected);
   });
 });

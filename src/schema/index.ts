@@ -1,0 +1,15 @@
+export {
+  type CategoricalDomain,
+  type Comparator,
+  type FeatureKind,
+  type FeatureSchema,
+  type NumericDomain,
+  type Presence,
+  parseSchema,
+  type SchemaArtifact,
+  type SchemaBody,
+  sealSchema,
+} from './artifact.js';
+export { compileValidator, type RowValidator } from './row-validator.js';
+export type { Anomaly, AnomalyCode, ValidateOptions, ValidationReport } from './rules.js';
+export { assertValid, validate } from './validate.js';

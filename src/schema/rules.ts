@@ -150,7 +150,7 @@ function timestampOf(value: unknown): number {
 
 /** Checks a number against a numeric, integer or timestamp rule. */
 export function checkNumber(rule: Rule, x: number): number {
-  if (x !== x) return rule.allowNaN ? OK : NAN;
+  if (Number.isNaN(x)) return rule.allowNaN ? OK : NAN;
   if (x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY)
     return rule.allowInfinity ? OK : INFINITE;
   if (rule.kind === 'integer' && Math.floor(x) !== x) return NOT_INTEGER;
@@ -181,7 +181,7 @@ export function checkValue(rule: Rule, value: unknown): number {
         return WRONG_TYPE;
       }
       const t = timestampOf(value);
-      if (typeof value !== 'number' && t !== t) return WRONG_TYPE; // an unparseable string, an invalid Date
+      if (typeof value !== 'number' && Number.isNaN(t)) return WRONG_TYPE; // an unparseable string, an invalid Date
       return checkNumber(rule, t);
     }
     case 'categorical':

@@ -94,7 +94,7 @@ function checkColumn(
       let problem: number;
       if (timestamps) {
         // Values that arrived as Dates (or Arrow timestamps): only a timestamp feature takes them.
-        problem = rule.kind !== 'timestamp' || x !== x ? WRONG_TYPE : checkNumber(rule, x);
+        problem = rule.kind !== 'timestamp' || Number.isNaN(x) ? WRONG_TYPE : checkNumber(rule, x);
       } else problem = numeric ? checkNumber(rule, x) : checkValue(rule, x);
       if (problem !== OK || rule.domain) note(i, problem, timestamps ? new Date(x) : x);
     }

@@ -10,6 +10,7 @@ export {
   type SchemaBody,
   sealSchema,
 } from './artifact.js';
+export { type InferOptions, inferSchema } from './infer.js';
 export { compileValidator, type RowValidator } from './row-validator.js';
 export type { Anomaly, AnomalyCode, ValidateOptions, ValidationReport } from './rules.js';
 export { assertValid, validate } from './validate.js';

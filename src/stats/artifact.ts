@@ -30,6 +30,8 @@ export interface NumericProfile {
   readonly posInf: number;
   readonly negInf: number;
   readonly zeros: number;
+  /** Finite values that are not whole numbers (absent in profiles written before this count existed). */
+  readonly fractional?: number;
   readonly min: number | null;
   readonly max: number | null;
   readonly mean: number | null;
@@ -120,6 +122,7 @@ export function toFeatureProfile(f: FeatureState): FeatureProfile {
       posInf: s.posInf,
       negInf: s.negInf,
       zeros: s.zeros,
+      ...(Number.isNaN(s.fractional) ? {} : { fractional: s.fractional }),
       min: finiteOrNull(s.min),
       max: finiteOrNull(s.max),
       mean: s.moments.count > 0 ? s.moments.mean : null,
@@ -170,6 +173,7 @@ export function fromFeatureProfile(p: FeatureProfile, sizes: SketchSizes): Featu
       posInf: n.posInf,
       negInf: n.negInf,
       zeros: n.zeros,
+      fractional: n.fractional ?? Number.NaN,
       min: n.min ?? Number.POSITIVE_INFINITY,
       max: n.max ?? Number.NEGATIVE_INFINITY,
       moments: { count: n.count, mean: n.mean ?? 0, m2: n.m2 },
@@ -271,6 +275,7 @@ function profileSchema(): z.ZodMiniType<ProfileArtifact> {
     posInf: count,
     negInf: count,
     zeros: count,
+    fractional: z.optional(count),
     min: z.nullable(finite),
     max: z.nullable(finite),
     mean: z.nullable(finite),

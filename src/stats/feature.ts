@@ -24,6 +24,8 @@ export type ReadAs = 'numeric' | 'categorical' | 'auto';
 
 export interface NumericState {
   nan: number;
+  /** Finite values that are not whole numbers; NaN when unknown (merged from a profile without the count). */
+  fractional: number;
   posInf: number;
   negInf: number;
   zeros: number;
@@ -83,6 +85,7 @@ export function createFeature(name: string, sizes: SketchSizes, readAs: ReadAs):
 function numericOf(f: FeatureState): NumericState {
   f.numeric ??= {
     nan: 0,
+    fractional: 0,
     posInf: 0,
     negInf: 0,
     zeros: 0,
@@ -169,6 +172,7 @@ function accumulateNumbers(
   let posInf = 0;
   let negInf = 0;
   let zeros = 0;
+  let fractional = 0;
   let sum = 0;
   let min = s.min;
   let max = s.max;
@@ -186,6 +190,7 @@ function accumulateNumbers(
       continue;
     }
     finite[count++] = x;
+    if (x !== Math.floor(x)) fractional++;
     sum += x;
     if (x < min) min = x;
     if (x > max) max = x;
@@ -195,6 +200,7 @@ function accumulateNumbers(
   s.posInf += posInf;
   s.negInf += negInf;
   s.zeros += zeros;
+  s.fractional += fractional;
   s.min = min;
   s.max = max;
   if (count > 0) {
@@ -308,6 +314,7 @@ export function mergeFeature(a: FeatureState, b: FeatureState): void {
     s.posInf += t.posInf;
     s.negInf += t.negInf;
     s.zeros += t.zeros;
+    s.fractional += t.fractional;
     s.min = Math.min(s.min, t.min);
     s.max = Math.max(s.max, t.max);
     mergeMoments(s.moments, t.moments);

@@ -13,4 +13,4 @@ export {
 export { type InferOptions, inferSchema } from './infer.js';
 export { compileValidator, type RowValidator } from './row-validator.js';
 export type { Anomaly, AnomalyCode, ValidateOptions, ValidationReport } from './rules.js';
-export { assertValid, validate } from './validate.js';
+export { assertValid, type Partition, partitionValid, type QuarantineReason, validate } from './validate.js';

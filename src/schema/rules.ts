@@ -266,7 +266,13 @@ export class Findings {
   private readonly buckets = new Map<string, Bucket>();
   private readonly newColumns: string[] = [];
 
-  constructor(private readonly compiled: CompiledSchema) {}
+  /**
+   * @param mark called for each row-level problem of severity 'error' (partitionValid quarantines by it).
+   */
+  constructor(
+    private readonly compiled: CompiledSchema,
+    readonly mark?: (row: number, code: AnomalyCode, feature: string) => void,
+  ) {}
 
   private bucket(
     code: AnomalyCode,
@@ -365,6 +371,7 @@ export class Findings {
       if (x > b.max) b.max = x;
     }
     if (b.examples.length < this.compiled.maxExamples) b.examples.push({ row, value: exampleOf(value) });
+    if (this.mark && b.severity === 'error') this.mark(row, b.code, rule.name);
   }
 
   /** A whole column that should be there and is not, or should not be there and is. */

@@ -1,7 +1,8 @@
 import { LockstepError } from '../core/errors.js';
-import { type Column, type Frame, type FrameInput, toFrame, valueAt } from '../core/frame.js';
+import { type Column, type Frame, type FrameInput, takeRows, toFrame, valueAt } from '../core/frame.js';
 import type { SchemaArtifact } from './artifact.js';
 import {
+  type AnomalyCode,
   type CompiledSchema,
   checkNumber,
   checkValue,
@@ -144,12 +145,26 @@ export function validateFrame(compiled: CompiledSchema, read: ReadData, findings
   for (const { row, value } of badRows) findings.badRow(row, value);
   for (const rule of compiled.rules) {
     const column = frame.columns.get(rule.name);
+    const at = (i: number) => (rowIndex ? rowIndex[i]! : i);
     if (!rule.included) {
-      if (column && hasPresentValue(column, n)) findings.column(rule, 'UNEXPECTED_COLUMN', rows);
+      if (column && hasPresentValue(column, n)) {
+        findings.column(rule, 'UNEXPECTED_COLUMN', rows);
+        if (findings.mark) {
+          for (let i = 0; i < n; i++) {
+            const v = valueAt(column, i);
+            if (v !== undefined && v !== null) findings.mark(at(i), 'UNEXPECTED_COLUMN', rule.name);
+          }
+        }
+      }
       continue;
     }
     if (!column) {
-      if (rule.columnRequired && n > 0) findings.column(rule, 'MISSING_COLUMN', rows);
+      if (rule.columnRequired && n > 0) {
+        findings.column(rule, 'MISSING_COLUMN', rows);
+        // Every row lacks the value; a nullable column may be absent row by row, so only those quarantine.
+        if (findings.mark && !rule.nullable)
+          for (let i = 0; i < n; i++) findings.mark(at(i), 'MISSING_COLUMN', rule.name);
+      }
       continue;
     }
     const [present, categorized, outside] = checkColumn(findings, rule, column, n, rowIndex);
@@ -207,4 +222,68 @@ export function assertValid(
     );
   }
   return report;
+}
+
+/** One quarantined row and why. */
+export interface QuarantineReason {
+  /** The row's index in the input. */
+  readonly row: number;
+  readonly anomalies: readonly { readonly code: AnomalyCode; readonly feature: string }[];
+}
+
+export interface Partition {
+  /** Rows that meet the contract, in input order. */
+  readonly valid: Frame;
+  /** Rows with at least one error-level problem, in input order. */
+  readonly quarantined: Frame;
+  /** Why each quarantined row was held back, in the same order as `quarantined`. */
+  readonly reasons: readonly QuarantineReason[];
+  /** Inputs that were not rows at all (not objects): kept as given, with their index. */
+  readonly rejected: readonly { readonly row: number; readonly value: unknown }[];
+  /** The full report, batch-level findings (presence, domain mass, row counts, new columns) included. */
+  readonly report: ValidationReport;
+}
+
+/**
+ * Data quarantine: splits a batch into the rows that meet the contract and the rows that break it, with
+ * the reasons per row, so bad rows are held back from training and none is lost (valid + quarantined +
+ * rejected = every input row). A row is quarantined for any row-level error (missing or wrong-typed value,
+ * NaN or ±Infinity where not allowed, out of range, outside a strict domain, a feature present where the
+ * environment excludes it); batch-level findings are in `report`, not held against single rows.
+ * @example partitionValid(rows, schema, { environment: 'training' }).quarantined.length // => 0 for clean data
+ * @throws LockstepError `INVALID_ARGUMENT` for a schema that is not one, or an unknown environment.
+ */
+export function partitionValid(
+  data: FrameInput,
+  schema: SchemaArtifact,
+  options: ValidateOptions = {},
+): Partition {
+  const compiled = compileSchema('partitionValid', schema, options);
+  const read = readData('partitionValid', data);
+  const problems = new Map<number, { code: AnomalyCode; feature: string }[]>();
+  const findings = new Findings(compiled, (row, code, feature) => {
+    const list = problems.get(row);
+    if (list) list.push({ code, feature });
+    else problems.set(row, [{ code, feature }]);
+  });
+  validateFrame(compiled, read, findings);
+  const { frame, rowIndex } = read;
+  const good: number[] = [];
+  const bad: number[] = [];
+  const reasons: QuarantineReason[] = [];
+  for (let i = 0; i < frame.length; i++) {
+    const row = rowIndex ? rowIndex[i]! : i;
+    const found = problems.get(row);
+    if (found) {
+      bad.push(i);
+      reasons.push({ row, anomalies: found });
+    } else good.push(i);
+  }
+  return {
+    valid: takeRows(frame, good),
+    quarantined: takeRows(frame, bad),
+    reasons,
+    rejected: read.badRows,
+    report: findings.report(read.rows),
+  };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rowAt } from '../../src/core/frame.js';
-import { LockstepError, splitByTime } from '../../src/split/index.js';
 import { parseTimestamp } from '../../src/core/timestamp.js';
+import { LockstepError, splitByTime } from '../../src/split/index.js';
 
 describe('parseTimestamp', () => {
   it('reads dates and date-times as UTC unless an offset is given', () => {

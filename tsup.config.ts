@@ -6,6 +6,7 @@ export const entries = {
   split: 'src/split/index.ts',
   stats: 'src/stats/index.ts',
   'stats/workers': 'src/stats/workers/index.ts',
+  schema: 'src/schema/index.ts',
 };
 
 // Built files that are not subpaths: the program each worker thread of lockstep/stats/workers runs, next to

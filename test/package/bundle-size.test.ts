@@ -99,8 +99,17 @@ describe('bundle size', () => {
     expect(inputs.filter((path) => path.includes('zod/v4/classic'))).toEqual([]);
   });
 
+  it('lockstep/schema: the request path (compileValidator) is at most 8 kB gzipped, with no zod', async () => {
+    const { gzip, inputs } = await bundle(
+      "import { compileValidator } from 'lockstep/schema';\nconsole.log(compileValidator);\n",
+    );
+    expect(gzip).toBeLessThanOrEqual(8 * 1024);
+    for (const name of ['@tensorflow', 'apache-arrow', 'node_modules/zod/'])
+      expect(inputs.filter((path) => path.includes(name))).toEqual([]);
+  });
+
   it('importing a module for nothing bundles nothing (no side effects)', async () => {
-    for (const subpath of ['lockstep', 'lockstep/split', 'lockstep/stats']) {
+    for (const subpath of ['lockstep', 'lockstep/split', 'lockstep/stats', 'lockstep/schema']) {
       const { text } = await bundle(`import '${subpath}';\n`);
       expect(text.trim()).toBe('');
     }

@@ -2,6 +2,7 @@
 // Run: npm install && npm run demo. Each module adds its step here.
 import { readFileSync } from 'node:fs';
 import { tableFromIPC } from 'apache-arrow';
+import { compileValidator, inferSchema, partitionValid, validate } from 'lockstep/schema';
 import {
   createRng,
   type Frame,
@@ -126,3 +127,42 @@ const widths = header.map((h, i) => Math.max(h.length, ...lines.map((r) => r[i]!
 for (const line of [header, ...lines])
   console.log(`   ${line.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd());
 console.log();
+
+// 9. Schema: inferred from January (airports as categories with a domain, integer ranges for delay and
+//    distance), then February and March validated against it: new airports, out-of-range delays.
+const january = rows.filter((r) => r.date < utc('2001/02/01 00:00')).map(({ route: _, ...r }) => r);
+const later = rows.filter((r) => r.date >= utc('2001/02/01 00:00')).map(({ route: _, ...r }) => r);
+const schema = inferSchema(january, {
+  maxDomainSize: 300,
+  inferRanges: true,
+  types: { origin: 'categorical', destination: 'categorical' },
+  environments: ['training', 'serving'],
+});
+console.log(
+  `9. inferSchema(January, ${january.length} rows): ${schema.features.map((f) => `${f.name} ${f.type}`).join(', ')}`,
+);
+console.log(`   delay: ${schema.features.find((f) => f.name === 'delay')!.reason}`);
+const report = validate(later, schema, { environment: 'serving' });
+console.log(
+  `   validate(February and March, ${later.length} rows): ok ${report.ok}, ${report.anomalies.length} anomalies`,
+);
+for (const a of report.anomalies) {
+  const detail = a.values
+    ? `new: ${a.values
+        .slice(0, 6)
+        .map((v) => `${v.value} (${v.count})`)
+        .join(', ')}${a.values.length > 6 ? ', …' : ''}`
+    : a.range
+      ? `received ${a.range.min} .. ${a.range.max}, expected ${a.expected}`
+      : a.received;
+  console.log(
+    `   ${a.severity.padEnd(7)} ${a.code.padEnd(19)} ${String(a.feature ?? '').padEnd(11)} ${String(a.count).padStart(4)} rows  ${detail}`,
+  );
+}
+const check = compileValidator(schema, { environment: 'serving' });
+const request = { date: new Date(), delay: 12, distance: 733, origin: 'SFO', destination: 'XXX' };
+console.log(`   one request: ${JSON.stringify(check(request).anomalies.map((a) => [a.code, a.feature]))}`);
+const { valid, quarantined } = partitionValid(later, schema, { environment: 'serving' });
+console.log(
+  `   partitionValid(February and March): ${valid.length} rows valid, ${quarantined.length} quarantined with reasons, none lost\n`,
+);

@@ -65,10 +65,17 @@ export interface SchemaArtifact {
 /** A schema without its fingerprint: what a user writes by hand or edits. */
 export type SchemaBody = Omit<SchemaArtifact, 'fingerprint'>;
 
-/** Seals a schema body with its fingerprint (SHA-256 of the canonical JSON of the rest). */
-export function sealSchema(body: SchemaBody): SchemaArtifact {
-  const { fingerprint: _drop, ...rest } = body as SchemaBody & { fingerprint?: string };
-  return withFingerprint(rest);
+/**
+ * Seals a schema body (written or edited by hand) with its fingerprint: SHA-256 of the canonical JSON of
+ * the rest. A stale fingerprint in the body is replaced. Literal types survive, so a schema written
+ * `as const` keeps its exact feature types for `toZod`'s inference.
+ * @example sealSchema({ kind: 'lockstep.schema', formatVersion: 1, environments: [], dataset: {}, features: [] }).fingerprint.length // => 64
+ */
+export function sealSchema<const B extends SchemaBody>(
+  body: B,
+): Omit<B, 'fingerprint'> & { readonly fingerprint: string } {
+  const { fingerprint: _drop, ...rest } = body as B & { fingerprint?: string };
+  return withFingerprint(rest) as Omit<B, 'fingerprint'> & { readonly fingerprint: string };
 }
 
 let schema: z.ZodMiniType<SchemaArtifact> | undefined;

@@ -13,4 +13,5 @@ export {
 export { type InferOptions, inferSchema } from './infer.js';
 export { compileValidator, type RowValidator } from './row-validator.js';
 export type { Anomaly, AnomalyCode, ValidateOptions, ValidationReport } from './rules.js';
+export { type ToZodOptions, type ToZodSchema, type ToZodShape, toZod } from './to-zod.js';
 export { assertValid, type Partition, partitionValid, type QuarantineReason, validate } from './validate.js';

@@ -21,7 +21,7 @@ export type RowValidator = (row: unknown) => ValidationReport;
  * Frame, and no allocation at all for a valid row (it gets one shared, frozen report). It applies the same
  * rules as `validate` and gives the same verdicts as `validate` on a one-row batch (property-tested),
  * except the row-count checks (minRows, maxRows), which only make sense for batches.
- * @example compileValidator(schema, { environment: 'serving' })({ delay: 12 }).ok // => true
+ * @example compileValidator(inferSchema([{ n: 1 }]))({ n: 2 }).ok // => true
  * @throws LockstepError `INVALID_ARGUMENT` for a schema that is not one, or an unknown environment.
  */
 export function compileValidator(schema: SchemaArtifact, options: ValidateOptions = {}): RowValidator {

@@ -181,7 +181,7 @@ export function validateFrame(compiled: CompiledSchema, read: ReadData, findings
  * received, the count and fraction of rows affected and a few examples; a batch of a million bad rows gives
  * counts and examples, not a million objects. Columns are checked in tight loops (a dictionary column's
  * distinct values once each). O(rows × features).
- * @example validate([{ delay: -5000 }], schema, { environment: 'serving' }).anomalies[0].code // => 'OUT_OF_RANGE'
+ * @example validate([{ n: 5000 }], inferSchema([{ n: 1 }, { n: 9 }], { inferRanges: true })).anomalies[0].code // => 'OUT_OF_RANGE'
  * @throws LockstepError `INVALID_ARGUMENT` for a schema that is not one, or an unknown environment.
  */
 export function validate(

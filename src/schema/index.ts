@@ -10,8 +10,23 @@ export {
   type SchemaBody,
   sealSchema,
 } from './artifact.js';
+export {
+  diffSchemas,
+  type FeatureEnvironments,
+  type RangeBounds,
+  type RowBounds,
+  type SchemaChange,
+  type SchemaChangeCode,
+} from './diff.js';
 export { type InferOptions, inferSchema } from './infer.js';
 export { compileValidator, type RowValidator } from './row-validator.js';
 export type { Anomaly, AnomalyCode, ValidateOptions, ValidationReport } from './rules.js';
 export { type ToZodOptions, type ToZodSchema, type ToZodShape, toZod } from './to-zod.js';
+export {
+  type SchemaUpdate,
+  type SkipCode,
+  type SkippedAnomaly,
+  type UpdateSchemaOptions,
+  updateSchema,
+} from './update.js';
 export { assertValid, type Partition, partitionValid, type QuarantineReason, validate } from './validate.js';

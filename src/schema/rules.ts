@@ -39,6 +39,10 @@ export interface Anomaly {
   readonly values?: readonly { readonly value: string; readonly count: number }[];
   /** OUT_OF_RANGE: the smallest and largest value received. */
   readonly range?: { readonly min: number; readonly max: number };
+  /** MISSING_VALUE, LOW_PRESENCE: rows with a value, of the rows checked (the batch less its BAD_ROWs). */
+  readonly observed?: { readonly present: number; readonly rows: number };
+  /** DOMAIN_MASS_LOW: values inside the domain, of the values checked against it. */
+  readonly observedMass?: { readonly inDomain: number; readonly checked: number };
 }
 
 export interface ValidationReport {
@@ -222,7 +226,8 @@ interface Bucket {
   values: Map<string, number> | undefined;
   min: number;
   max: number;
-  /** Row counts for column- and data-set-level findings are the batch size. */
+  /** DOMAIN_MASS_LOW: the observed mass. */
+  mass: { inDomain: number; checked: number } | undefined;
   order: number;
 }
 
@@ -301,6 +306,7 @@ export class Findings {
         values: undefined,
         min: Number.POSITIVE_INFINITY,
         max: Number.NEGATIVE_INFINITY,
+        mass: undefined,
         order,
       };
       this.buckets.set(key, b);
@@ -414,16 +420,18 @@ export class Findings {
     b.order = Number.MAX_SAFE_INTEGER - 1000 + this.newColumns.length;
   }
 
-  /** A batch-level shortfall: LOW_PRESENCE or DOMAIN_MASS_LOW. */
+  /** A batch-level shortfall: LOW_PRESENCE or DOMAIN_MASS_LOW (with the observed mass). */
   shortfall(
     rule: Rule,
     code: 'LOW_PRESENCE' | 'DOMAIN_MASS_LOW',
     expected: string,
     received: string,
     count: number,
+    mass?: { inDomain: number; checked: number },
   ): void {
     const b = this.bucket(code, rule, rule.name, expected, received, 'error');
     b.count = count;
+    b.mass = mass;
   }
 
   /** Too few or too many rows. */
@@ -451,6 +459,8 @@ export class Findings {
   }
 
   report(rows: number): ValidationReport {
+    // Rows whose columns were checked: the batch less the rows that were not objects.
+    const checked = rows - (this.buckets.get('BAD_ROW\u0000')?.count ?? 0);
     const anomalies = [...this.buckets.values()]
       .sort((a, b) => a.order - b.order)
       .map((b): Anomaly => {
@@ -470,6 +480,9 @@ export class Findings {
             .map(([value, count]) => ({ value: exampleOf(value) as string, count }));
         }
         if (b.code === 'OUT_OF_RANGE') out.range = { min: b.min, max: b.max };
+        if (b.code === 'MISSING_VALUE' || b.code === 'LOW_PRESENCE')
+          out.observed = { present: checked - b.count, rows: checked };
+        if (b.mass) out.observedMass = { ...b.mass };
         return out;
       });
     return { ok: !anomalies.some((a) => a.severity === 'error'), rows, anomalies };
@@ -507,6 +520,7 @@ export function presenceAndMass(
       `at least ${+(rule.minDomainMass * 100).toFixed(2)}% of values in the domain`,
       `${+(((categorized - outside) / categorized) * 100).toFixed(2)}% in the domain`,
       outside,
+      { inDomain: categorized - outside, checked: categorized },
     );
   }
 }

@@ -110,7 +110,7 @@ describe('validate: every anomaly code, produced and not produced', () => {
     ],
   ];
 
-  it.each(cases)('%s', (code, rows, environment, expected) => {
+  it.each(cases)('%s', (_code, rows, environment, expected) => {
     expect(codes(rows, environment)).toContain(expected);
     // …and only where it belongs: clean data for the environment does not raise it.
     const { label: _, ...servingRow } = good;

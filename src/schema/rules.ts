@@ -231,8 +231,11 @@ interface Bucket {
   order: number;
 }
 
-// Codes in the order a feature's findings are listed.
-const CODE_ORDER: readonly AnomalyCode[] = [
+/** Every anomaly code, in the order a report lists them (a feature's findings in the middle run). */
+export const ANOMALY_CODES: readonly AnomalyCode[] = [
+  'TOO_FEW_ROWS',
+  'TOO_MANY_ROWS',
+  'BAD_ROW',
   'MISSING_COLUMN',
   'UNEXPECTED_COLUMN',
   'MISSING_VALUE',
@@ -243,6 +246,7 @@ const CODE_ORDER: readonly AnomalyCode[] = [
   'OUT_OF_RANGE',
   'UNEXPECTED_CATEGORY',
   'DOMAIN_MASS_LOW',
+  'NEW_COLUMN',
 ];
 
 function expectedOf(rule: Rule): string {
@@ -291,7 +295,7 @@ export class Findings {
     let b = this.buckets.get(key);
     if (!b) {
       const order = rule
-        ? rule.index * CODE_ORDER.length + CODE_ORDER.indexOf(code)
+        ? rule.index * ANOMALY_CODES.length + ANOMALY_CODES.indexOf(code)
         : code === 'BAD_ROW'
           ? -1
           : -2;

@@ -2,7 +2,7 @@
 // judged to be the data's truth rather than a bug (a new airport code, a longer delay, an optional field).
 import { describe, invalidArgument } from '../core/errors.js';
 import { type FeatureSchema, type SchemaArtifact, sealSchema } from './artifact.js';
-import type { Anomaly, AnomalyCode, ValidationReport } from './rules.js';
+import { ANOMALY_CODES, type Anomaly, type AnomalyCode, type ValidationReport } from './rules.js';
 
 /** Which anomalies to accept: a list of codes, or a predicate. Default: every anomaly that can be fixed. */
 export interface UpdateSchemaOptions {
@@ -31,23 +31,6 @@ export interface SchemaUpdate {
   /** Every other anomaly, in input order, with the reason. */
   readonly skipped: readonly SkippedAnomaly[];
 }
-
-const ANOMALY_CODES: readonly AnomalyCode[] = [
-  'TOO_FEW_ROWS',
-  'TOO_MANY_ROWS',
-  'BAD_ROW',
-  'MISSING_COLUMN',
-  'UNEXPECTED_COLUMN',
-  'NEW_COLUMN',
-  'MISSING_VALUE',
-  'LOW_PRESENCE',
-  'TYPE_MISMATCH',
-  'NAN_NOT_ALLOWED',
-  'INFINITY_NOT_ALLOWED',
-  'OUT_OF_RANGE',
-  'UNEXPECTED_CATEGORY',
-  'DOMAIN_MASS_LOW',
-];
 
 // The observed numbers the presence and domain-mass fixes need travel on the anomaly (validate fills them).
 type Observed = NonNullable<Anomaly['observed']>;

@@ -7,6 +7,7 @@ export const entries = {
   stats: 'src/stats/index.ts',
   'stats/workers': 'src/stats/workers/index.ts',
   schema: 'src/schema/index.ts',
+  drift: 'src/drift/index.ts',
 };
 
 // Built files that are not subpaths: the program each worker thread of lockstep/stats/workers runs, next to

@@ -1,6 +1,7 @@
 // lockstep: every browser-safe module, re-exported. Prefer the subpaths (`lockstep/split`, …) in
 // bundles; this entry exists for convenience and tree-shakes to what you use.
 export { fingerprint } from './core/fingerprint.js';
+export * from './drift/index.js';
 export * from './schema/index.js';
 export * from './split/index.js';
 export * from './stats/index.js';

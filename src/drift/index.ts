@@ -1,0 +1,72 @@
+export type {
+  Bin,
+  BinningOptions,
+  CategoricalValues,
+  MissingRule,
+  MissingShares,
+  NumericValues,
+  ProfileFeature,
+  Sample,
+} from './bins.js';
+export {
+  type CompareOptions,
+  compare,
+  type DriftAnomaly,
+  type DriftMethod,
+  type DriftReport,
+  type FeatureDrift,
+} from './compare.js';
+export * from './detectors/index.js';
+export {
+  type BinContribution,
+  type BinnedDistance,
+  type BinnedDistanceOptions,
+  energyDistance,
+  type FlooredDistanceOptions,
+  hellinger,
+  type JensenShannonOptions,
+  jensenShannon,
+  klDivergence,
+  lInfinity,
+  psi,
+  type SampleDistance,
+  totalVariation,
+  type WassersteinOptions,
+  wasserstein,
+} from './distances.js';
+export {
+  type ExampleSkewOptions,
+  type ExampleSkewReport,
+  exampleSkew,
+  type FeatureSkew,
+  type Tolerance,
+} from './example-skew.js';
+export {
+  accuracy,
+  type LabelledExample,
+  logLoss,
+  type Metric,
+  type MetricState,
+  mae,
+  type ProgressiveValidationOptions,
+  type ProgressiveValidationResult,
+  progressiveValidation,
+} from './progressive.js';
+export {
+  type Alternative,
+  type AndersonDarlingResult,
+  andersonDarling,
+  type CategoricalSample,
+  type ChiSquareTestResult,
+  chiSquareTest,
+  type KsTestOptions,
+  type KsTestResult,
+  ksTest,
+  type MannWhitneyUResult,
+  mannWhitneyU,
+  type NumericSample,
+  type WelchTTestResult,
+  welchTTest,
+  type ZTestProportionsResult,
+  zTestProportions,
+} from './tests.js';

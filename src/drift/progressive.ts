@@ -1,0 +1,321 @@
+// Progressive validation (predict, then learn) for models trained online, with labels that arrive late:
+// River's evaluate.progressive_val_score over stream.simulate_qa, for plain functions and async streams.
+import { describe, invalidArgument } from '../core/errors.js';
+
+/** A value or a promise of it. */
+export type Promisable<T> = T | PromiseLike<T>;
+
+/** One item of the stream: features `x`, label `y`, and optionally its arrival time `t`. */
+export interface LabelledExample<X, Y> {
+  readonly x: X;
+  readonly y: Y;
+  /**
+   * Arrival time (a number, or a Date read as epoch milliseconds), never decreasing along the stream;
+   * give it on every item or on none. Default: the item's index.
+   */
+  readonly t?: number | Date;
+}
+
+/** A metric's mergeable state: `value = total / n`. */
+export interface MetricState {
+  readonly kind: string;
+  readonly n: number;
+  readonly total: number;
+}
+
+/** A streaming metric: small, mergeable, serialisable. */
+export interface Metric<Y, P> {
+  /** 'accuracy', 'mae', 'logLoss', … : metrics merge only with their own kind. */
+  readonly kind: string;
+  /** Pairs seen. */
+  readonly n: number;
+  update(yTrue: Y, yPred: P): void;
+  /** The metric over the pairs seen (NaN before any). */
+  value(): number;
+  /** Adds another metric of the same kind (computed on other data) into this one. */
+  merge(other: Metric<Y, P>): void;
+  state(): MetricState;
+}
+
+function totalMetric<Y, P>(
+  kind: string,
+  score: (yTrue: Y, yPred: P) => number,
+  start?: MetricState,
+): Metric<Y, P> {
+  let n = start?.n ?? 0;
+  let total = start?.total ?? 0;
+  return {
+    kind,
+    get n() {
+      return n;
+    },
+    update(yTrue, yPred) {
+      total += score(yTrue, yPred);
+      n += 1;
+    },
+    value() {
+      return n === 0 ? Number.NaN : total / n;
+    },
+    merge(other) {
+      const s = other.state();
+      if (s.kind !== kind)
+        throw invalidArgument(`${kind}.merge`, 'other', `must be a ${kind} metric`, s.kind);
+      n += s.n;
+      total += s.total;
+    },
+    state() {
+      return { kind, n, total };
+    },
+  };
+}
+
+/**
+ * Accuracy: the share of predictions equal (===) to the label. Mergeable: merging adds the counts.
+ * O(1) per pair.
+ * @example const m = accuracy(); m.update('a', 'a'); m.update('a', 'b'); m.value() // => 0.5 (one right of two)
+ */
+export function accuracy<Y = unknown>(): Metric<Y, Y> {
+  return totalMetric<Y, Y>('accuracy', (yTrue, yPred) => (yTrue === yPred ? 1 : 0));
+}
+
+/**
+ * Mean absolute error: the mean of |y − ŷ|. Mergeable. O(1) per pair.
+ * @example const m = mae(); m.update(3, 1); m.update(0, 1); m.value() // => 1.5 (errors 2 and 1)
+ * @throws LockstepError `INVALID_ARGUMENT` from `update` for a label or prediction that is not a number.
+ */
+export function mae(): Metric<number, number> {
+  return totalMetric<number, number>('mae', (yTrue, yPred) => {
+    if (typeof yTrue !== 'number') throw invalidArgument('mae.update', 'yTrue', 'must be a number', yTrue);
+    if (typeof yPred !== 'number') throw invalidArgument('mae.update', 'yPred', 'must be a number', yPred);
+    return Math.abs(yTrue - yPred);
+  });
+}
+
+/**
+ * Binary log loss: the mean of −(y ln p + (1 − y) ln(1 − p)), with p, the predicted probability of the
+ * positive class, clipped to [1e−15, 1 − 1e−15] as River's metrics.LogLoss does. Mergeable. O(1) per pair.
+ * @example const m = logLoss(); m.update(true, 0.9); m.update(false, 0.2); m.value() // => about 0.164
+ * @throws LockstepError `INVALID_ARGUMENT` from `update` for a label other than true, false, 0 or 1, or
+ *   a probability outside [0, 1].
+ */
+export function logLoss(): Metric<boolean | number, number> {
+  return totalMetric<boolean | number, number>('logLoss', (yTrue, p) => {
+    if (yTrue !== true && yTrue !== false && yTrue !== 0 && yTrue !== 1) {
+      throw invalidArgument('logLoss.update', 'yTrue', 'must be true, false, 0 or 1', yTrue);
+    }
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+      throw invalidArgument('logLoss.update', 'yPred', 'must be a probability in [0, 1]', p);
+    }
+    const q = Math.min(Math.max(p, 1e-15), 1 - 1e-15);
+    return yTrue === true || yTrue === 1 ? -Math.log(q) : -Math.log(1 - q);
+  });
+}
+
+export interface ProgressiveValidationOptions<X, Y, P> {
+  /** The model's prediction for `x`, made when the item arrives; `undefined` abstains (no metric update). */
+  predict(x: X): Promisable<P | undefined>;
+  /** Updates the model with a revealed label. */
+  learn(x: X, y: Y): Promisable<unknown>;
+  /** Updated with (label, prediction) when each label is revealed. */
+  readonly metric: Metric<Y, P>;
+  /**
+   * How long a label takes to arrive, in items (or in the units of `t`; milliseconds for Dates), or a
+   * function of the item. An item's label is revealed before the first item arriving at or after
+   * t + delay is predicted, and never before its own prediction, so 0 and 1 both mean "learn each
+   * label right after predicting it", as in River. Default 0.
+   */
+  readonly delay?: number | ((x: X, y: Y) => number);
+  /** Record the metric every `every` revealed labels. Default 0: only the final value. */
+  readonly every?: number;
+}
+
+export interface ProgressiveValidationResult {
+  /** The metric's final value (NaN when nothing was scored). */
+  readonly value: number;
+  /** Items predicted. */
+  readonly items: number;
+  /** Labels revealed and learned (every item's, by the end). */
+  readonly steps: number;
+  /** `{ step, value }` after every `every` labels, and after the last one. */
+  readonly trace: readonly { readonly step: number; readonly value: number }[];
+}
+
+interface Pending<X, Y, P> {
+  readonly x: X;
+  readonly y: Y;
+  readonly due: number;
+  readonly prediction: P | undefined;
+}
+
+const FN = 'progressiveValidation';
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (
+    (typeof v === 'object' || typeof v === 'function') &&
+    v !== null &&
+    typeof (v as PromiseLike<unknown>).then === 'function'
+  );
+}
+
+function checkDelay(d: unknown, arg: string): number {
+  if (typeof d !== 'number' || !Number.isFinite(d) || d < 0) {
+    throw invalidArgument(FN, arg, 'must be a finite number of at least 0', d);
+  }
+  return d;
+}
+
+/**
+ * Progressive validation with delayed labels: every item is predicted when it arrives and learned when
+ * its label arrives, `delay` later, so the score is the one the model would have had live. Items are
+ * processed in arrival order; a revealed label first updates the metric with the prediction made at
+ * arrival, then the model. Labels still pending when the stream ends are revealed in due order.
+ * Synchronous models on a synchronous stream run without awaiting per item. O(1) per item plus O(log q)
+ * to queue a label when delays vary (q labels pending).
+ *
+ * Reference: River's `evaluate.progressive_val_score` and `stream.simulate_qa` (same ordering);
+ * A. Blum, A. Kalai, J. Langford, "Beating the hold-out: bounds for k-fold and progressive
+ * cross-validation", COLT 1999; M. Grzenda, H. M. Gomes, A. Bifet, "Delayed labelling evaluation for
+ * data streams", Data Mining and Knowledge Discovery 34, 2020.
+ * @example await progressiveValidation(stream, { predict: (x) => model.predict(x), learn: (x, y) => model.learn(x, y), metric: accuracy(), delay: 100 }) // => { value, items, steps, trace }
+ * @throws LockstepError `INVALID_ARGUMENT` for a stream that is not iterable, an item without `x` and
+ *   `y` or with a bad `t`, or a bad `delay`, `every`, `predict`, `learn` or `metric`.
+ */
+export async function progressiveValidation<X, Y, P>(
+  stream: Iterable<LabelledExample<X, Y>> | AsyncIterable<LabelledExample<X, Y>>,
+  options: ProgressiveValidationOptions<X, Y, P>,
+): Promise<ProgressiveValidationResult> {
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument(FN, 'options', 'must be an object', options);
+  const { predict, learn, metric, delay = 0, every = 0 } = options;
+  if (typeof predict !== 'function')
+    throw invalidArgument(FN, 'options.predict', 'must be a function', predict);
+  if (typeof learn !== 'function') throw invalidArgument(FN, 'options.learn', 'must be a function', learn);
+  if (
+    typeof metric !== 'object' ||
+    metric === null ||
+    typeof metric.update !== 'function' ||
+    typeof metric.value !== 'function'
+  ) {
+    throw invalidArgument(FN, 'options.metric', 'must be a metric (accuracy(), mae(), …)', metric);
+  }
+  if (typeof delay !== 'function') checkDelay(delay, 'options.delay');
+  if (!Number.isSafeInteger(every) || every < 0)
+    throw invalidArgument(FN, 'options.every', 'must be an integer of at least 0', every);
+
+  const isAsync = stream !== null && typeof stream === 'object' && Symbol.asyncIterator in stream;
+  if (!isAsync && (stream === null || typeof stream !== 'object' || !(Symbol.iterator in stream))) {
+    throw invalidArgument(FN, 'stream', 'must be an iterable or an async iterable of { x, y } items', stream);
+  }
+  const iterator = isAsync
+    ? (stream as AsyncIterable<LabelledExample<X, Y>>)[Symbol.asyncIterator]()
+    : (stream as Iterable<LabelledExample<X, Y>>)[Symbol.iterator]();
+
+  // Labels waiting to be revealed, by due time (ties in arrival order); `head` is the next one.
+  let queue: Pending<X, Y, P>[] = [];
+  let head = 0;
+  const trace: { step: number; value: number }[] = [];
+  let items = 0;
+  let steps = 0;
+  let timed: boolean | undefined;
+  let lastMoment = Number.NEGATIVE_INFINITY;
+
+  // Revealing a label: score the prediction made at arrival, then learn (await only a promise), then count.
+  const score = (p: Pending<X, Y, P>): unknown => {
+    if (p.prediction !== undefined) metric.update(p.y, p.prediction);
+    return learn(p.x, p.y);
+  };
+  const counted = (): void => {
+    steps++;
+    if (every > 0 && steps % every === 0) trace.push({ step: steps, value: metric.value() });
+  };
+
+  let done = false;
+  try {
+    for (;;) {
+      let next = iterator.next();
+      if (isThenable(next)) next = await next;
+      const r = next as IteratorResult<LabelledExample<X, Y>>;
+      if (r.done) {
+        done = true;
+        break;
+      }
+      const item = r.value;
+      if (typeof item !== 'object' || item === null || !('x' in item) || !('y' in item)) {
+        throw invalidArgument(FN, `stream[${items}]`, 'must be an object with x and y', item);
+      }
+      const hasT = item.t !== undefined;
+      if (timed === undefined) timed = hasT;
+      else if (timed !== hasT) {
+        throw invalidArgument(
+          FN,
+          `stream[${items}].t`,
+          timed ? 'must be given (the first item had a t)' : 'must be left out (the first item had none)',
+          item.t,
+        );
+      }
+      const moment = hasT ? momentOf(item.t, items) : items;
+      if (moment < lastMoment) {
+        throw invalidArgument(
+          FN,
+          `stream[${items}].t`,
+          `must not go back in time (the previous item's was ${describe(lastMoment)})`,
+          item.t,
+        );
+      }
+      lastMoment = moment;
+
+      // Reveal every label due by now, then predict the new item.
+      while (head < queue.length && queue[head]!.due <= moment) {
+        const learned = score(queue[head++]!);
+        if (isThenable(learned)) await learned;
+        counted();
+      }
+      const predicted = predict(item.x);
+      const prediction = (isThenable(predicted) ? await predicted : predicted) as P | undefined;
+      const d =
+        typeof delay === 'function'
+          ? checkDelay(delay(item.x, item.y), `options.delay(stream[${items}])`)
+          : delay;
+      const pending: Pending<X, Y, P> = { x: item.x, y: item.y, due: moment + d, prediction };
+      // Insert after every label due no later (O(1) when delays are constant).
+      let at = queue.length;
+      if (at > head && queue[at - 1]!.due > pending.due) {
+        let lo = head;
+        let hi = at;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (queue[mid]!.due <= pending.due) lo = mid + 1;
+          else hi = mid;
+        }
+        at = lo;
+        queue.splice(at, 0, pending);
+      } else queue.push(pending);
+      items++;
+      if (head > 1024 && head * 2 > queue.length) {
+        queue = queue.slice(head);
+        head = 0;
+      }
+    }
+  } finally {
+    if (!done && typeof iterator.return === 'function') {
+      const closed = iterator.return();
+      if (isThenable(closed)) await closed;
+    }
+  }
+  while (head < queue.length) {
+    const learned = score(queue[head++]!);
+    if (isThenable(learned)) await learned;
+    counted();
+  }
+  const value = metric.value();
+  if (steps > 0 && trace[trace.length - 1]?.step !== steps) trace.push({ step: steps, value });
+  return { value, items, steps, trace };
+}
+
+function momentOf(t: unknown, index: number): number {
+  const v = t instanceof Date ? t.getTime() : t;
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw invalidArgument(FN, `stream[${index}].t`, 'must be a finite number or a valid Date', t);
+  }
+  return v;
+}

@@ -2,6 +2,7 @@
 // Run: npm install && npm run demo. Each module adds its step here.
 import { readFileSync } from 'node:fs';
 import { tableFromIPC } from 'apache-arrow';
+import { compare, exampleSkew } from 'lockstep/drift';
 import { compileValidator, inferSchema, partitionValid, validate } from 'lockstep/schema';
 import {
   createRng,
@@ -166,3 +167,55 @@ const { valid, quarantined } = partitionValid(later, schema, { environment: 'ser
 console.log(
   `   partitionValid(February and March): ${valid.length} rows valid, ${quarantined.length} quarantined with reasons, none lost\n`,
 );
+
+// 10. Drift and skew. First the first two weeks of January against March, feature by feature, with the
+//     method chosen by type and size. Then a skew check of the serving path: the features a serving step
+//     computes from each request, joined with the features training logged for the same flight.
+const firstWeeks = january.filter((r) => r.date < utc('2001/01/15 00:00'));
+const marchFlights = later.filter((r) => r.date >= utc('2001/03/01 00:00'));
+const drift = compare(firstWeeks, marchFlights, { features: ['delay', 'distance', 'origin', 'destination'] });
+console.log(
+  `10. compare(first two weeks of January, March): ${drift.dataset.drifted} of ${drift.dataset.compared} features drifted`,
+);
+for (const f of drift.features) {
+  const stat = `${f.method} ${f.statistic.toFixed(4)}${f.pValue !== undefined ? ` (p ${f.pValue.toExponential(2)})` : ''}`;
+  console.log(
+    `   ${f.feature.padEnd(11)} ${stat.padEnd(28)} ${f.drifted ? 'DRIFT' : 'ok   '}  ${f.reason.split(':')[0]}`,
+  );
+}
+// Training logged each example's features; the serving step computes them again from the raw request.
+const trainingFeatures = (r: (typeof january)[number], id: number) => ({
+  id,
+  hour: r.date.getUTCHours(),
+  distanceKm: r.distance * 1.609344,
+  route: `${r.origin}-${r.destination}`,
+});
+const trainingLog = january.map(trainingFeatures);
+const requests = january.map((r, id) => ({
+  id,
+  when: r.date.toISOString(),
+  miles: r.distance,
+  from: r.origin,
+  to: r.destination,
+}));
+const serve = (q: (typeof requests)[number], roundKm: boolean) => ({
+  id: q.id,
+  hour: new Date(q.when).getUTCHours(),
+  distanceKm: roundKm ? Math.round(q.miles * 1.609344) : q.miles * 1.609344,
+  route: `${q.from}-${q.to}`,
+});
+for (const [name, roundKm] of [
+  ['serving path', false],
+  ['serving path that rounds km', true],
+] as const) {
+  const skew = exampleSkew(
+    trainingLog,
+    requests.map((q) => serve(q, roundKm)),
+    { key: 'id' },
+  );
+  const worst = skew.features[0]!;
+  console.log(
+    `   exampleSkew(${name}): ${skew.joined} joined, ${skew.identical ? 'identical features' : `${worst.feature} differs in ${(worst.mismatchRate * 100).toFixed(1)}% (max ${worst.maxAbsoluteDifference?.toFixed(3)})`}`,
+  );
+}
+console.log();

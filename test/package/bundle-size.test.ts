@@ -108,8 +108,34 @@ describe('bundle size', () => {
       expect(inputs.filter((path) => path.includes(name))).toEqual([]);
   });
 
+  it.each([
+    ['compare', "import { compare } from 'lockstep/drift';\nconsole.log(compare);\n", 16, false],
+    ['ksTest', "import { ksTest } from 'lockstep/drift';\nconsole.log(ksTest([1], [2]));\n", 6, false],
+    [
+      'createAdwin (state checked with zod/mini)',
+      "import { createAdwin } from 'lockstep/drift';\nconsole.log(createAdwin({}).update(1));\n",
+      10,
+      true,
+    ],
+  ])(
+    'lockstep/drift: %s is at most %i kB gzipped, with no tfjs, arrow or full zod',
+    async (_name, source, kb, zod) => {
+      const { gzip, inputs } = await bundle(source as string);
+      expect(gzip).toBeLessThanOrEqual((kb as number) * 1024);
+      for (const name of ['@tensorflow', 'apache-arrow', 'zod/v4/classic'])
+        expect(inputs.filter((path) => path.includes(name))).toEqual([]);
+      expect(inputs.some((path) => path.includes('node_modules/zod/'))).toBe(zod);
+    },
+  );
+
   it('importing a module for nothing bundles nothing (no side effects)', async () => {
-    for (const subpath of ['lockstep', 'lockstep/split', 'lockstep/stats', 'lockstep/schema']) {
+    for (const subpath of [
+      'lockstep',
+      'lockstep/split',
+      'lockstep/stats',
+      'lockstep/schema',
+      'lockstep/drift',
+    ]) {
       const { text } = await bundle(`import '${subpath}';\n`);
       expect(text.trim()).toBe('');
     }

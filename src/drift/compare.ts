@@ -4,7 +4,7 @@
 import { describe, invalidArgument } from '../core/errors.js';
 import { type Column, type FrameInput, toFrame, valueAt } from '../core/frame.js';
 import type { SchemaArtifact } from '../schema/artifact.js';
-import type { ProfileArtifact } from '../stats/artifact.js';
+import { isProfile, type ProfileArtifact } from '../stats/artifact.js';
 import type { Sample } from './bins.js';
 import { jensenShannon, lInfinity, psi, wasserstein } from './distances.js';
 import { chiSquareTest, ksTest } from './tests.js';
@@ -96,10 +96,6 @@ type Side =
       readonly profile: ProfileArtifact;
       readonly rows: number;
     };
-
-function isProfile(x: unknown): x is ProfileArtifact {
-  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'lockstep.profile';
-}
 
 function columnSide(column: Column, rows: number): Side {
   const numeric = column.kind === 'numeric';

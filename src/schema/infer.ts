@@ -1,6 +1,6 @@
 import { describe, invalidArgument } from '../core/errors.js';
 import type { FrameInput } from '../core/frame.js';
-import type { FeatureProfile, ProfileArtifact } from '../stats/artifact.js';
+import { type FeatureProfile, isProfile, type ProfileArtifact } from '../stats/artifact.js';
 import { profile } from '../stats/profile.js';
 import type { FeatureKind, FeatureSchema, SchemaArtifact } from './artifact.js';
 import { sealSchema } from './artifact.js';
@@ -29,12 +29,6 @@ export interface InferOptions {
 const TEXT_MEAN_LENGTH = 24;
 
 const KINDS: readonly FeatureKind[] = ['numeric', 'integer', 'categorical', 'boolean', 'timestamp', 'text'];
-
-function isProfile(input: unknown): input is ProfileArtifact {
-  return (
-    typeof input === 'object' && input !== null && (input as { kind?: unknown }).kind === 'lockstep.profile'
-  );
-}
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;

@@ -2,6 +2,7 @@
 // both the batch path (validate) and the single-row path (compileValidator) apply, and the accumulator
 // that turns problems into anomaly reports. Keeping one rule set is how the two paths agree.
 import { describe, invalidArgument } from '../core/errors.js';
+import { isDate } from '../core/frame.js';
 import { parseTimestamp } from '../core/timestamp.js';
 import type { FeatureKind, FeatureSchema, SchemaArtifact } from './artifact.js';
 
@@ -144,11 +145,6 @@ export function compileSchema(
   return { schema, environment, rules, byName: new Map(rules.map((r) => [r.name, r])), maxExamples };
 }
 
-/** A Date, from this realm or another (instanceof first: it is the fast check). */
-function isDate(value: unknown): value is Date {
-  return value instanceof Date || Object.prototype.toString.call(value) === '[object Date]';
-}
-
 /** The number a timestamp value stands for (epoch ms), or NaN when it is not a timestamp. */
 function timestampOf(value: unknown): number {
   if (typeof value === 'number') return value;
@@ -216,7 +212,7 @@ export function checkValue(rule: Rule, value: unknown): number {
     case 'timestamp': {
       let t: number;
       if (typeof value === 'number') t = value;
-      else if (value instanceof Date || isDate(value)) {
+      else if (isDate(value)) {
         t = (value as Date).getTime();
         if (Number.isNaN(t)) return WRONG_TYPE; // an invalid Date
       } else if (typeof value === 'string') {

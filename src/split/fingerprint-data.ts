@@ -1,6 +1,6 @@
 import { describe, LockstepError } from '../core/errors.js';
 import { canonicalJson, fingerprint } from '../core/fingerprint.js';
-import { type FrameInput, toFrame, valueAt } from '../core/frame.js';
+import { type FrameInput, isDate, toFrame, valueAt } from '../core/frame.js';
 import { createSha256, wordsToHex } from '../core/sha256.js';
 import { encodeUtf8Into } from '../core/utf8.js';
 
@@ -46,7 +46,7 @@ export function fingerprintData(data: FrameInput): string {
         text = value;
       } else if (typeof value === 'boolean') tag = value ? TAG_TRUE : TAG_FALSE;
       else if (typeof value === 'bigint') tag = TAG_NUMBER;
-      else if (Object.prototype.toString.call(value) === '[object Date]') tag = TAG_NUMBER;
+      else if (isDate(value)) tag = TAG_NUMBER;
       else {
         tag = TAG_JSON;
         text = jsonOf(value, names[c]!, row);

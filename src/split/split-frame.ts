@@ -3,6 +3,7 @@ import {
   type Column,
   type Frame,
   type FrameInput,
+  isDate,
   rowAt,
   takeRows,
   toFrame,
@@ -268,7 +269,7 @@ function timesOf(column: Column, n: number): Float64Array {
 function toTime(point: unknown): number {
   if (typeof point === 'number') return point;
   if (typeof point === 'string') return parseTimestamp(point);
-  if (Object.prototype.toString.call(point) === '[object Date]') return (point as Date).getTime();
+  if (isDate(point)) return point.getTime();
   return Number.NaN;
 }
 

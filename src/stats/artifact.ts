@@ -209,6 +209,13 @@ export function quantileState(q: QuantileSketch) {
   };
 }
 
+/** True for an object that says it is a profile (`kind: "lockstep.profile"`); parseProfile checks the rest. */
+export function isProfile(input: unknown): input is ProfileArtifact {
+  return (
+    typeof input === 'object' && input !== null && (input as { kind?: unknown }).kind === 'lockstep.profile'
+  );
+}
+
 // Profiles lockstep made or validated itself: these merge without validating again, which keeps zod out
 // of bundles that only build profiles. Created on first use.
 let trusted: WeakSet<object> | undefined;

@@ -25,8 +25,8 @@
 // - Empty bins: psi and klDivergence replace a share of 0 with a floor (EMPTY_BIN_FLOOR below); the other
 //   distances are finite without one and use none.
 import { describe, invalidArgument } from '../core/errors.js';
-import { type FeatureProfile, type ProfileArtifact, quantileState } from '../stats/artifact.js';
-import { kllFromState, kllSorted } from '../stats/kll.js';
+import type { FeatureProfile, ProfileArtifact } from '../stats/artifact.js';
+import { profileFeature, type SortedSketch, sortedSketch } from '../stats/read.js';
 import { sortFloat64 } from './sort.js';
 
 /** Raw numeric values. null, undefined and NaN are missing: counted, reported, never binned as values. */
@@ -169,20 +169,7 @@ function isProfileFeature(x: unknown): x is ProfileFeature {
 }
 
 function profileFeatureOf(fn: string, arg: string, sample: ProfileFeature): FeatureProfile {
-  const { profile, feature } = sample;
-  if (typeof profile !== 'object' || profile === null || profile.kind !== 'lockstep.profile')
-    throw invalidArgument(fn, `${arg}.profile`, 'must be a lockstep.profile artifact', profile);
-  if (typeof feature !== 'string')
-    throw invalidArgument(fn, `${arg}.feature`, 'must be the name of a feature of the profile', feature);
-  const found = profile.features.find((f) => f.name === feature);
-  if (!found) {
-    const names = profile.features
-      .slice(0, 10)
-      .map((f) => JSON.stringify(f.name))
-      .join(', ');
-    throw invalidArgument(fn, `${arg}.feature`, `must name a feature of the profile (${names})`, feature);
-  }
-  return found;
+  return profileFeature(fn, sample.profile, sample.feature, arg);
 }
 
 function numericFromProfile(sample: ProfileFeature, f: FeatureProfile): ProfileNumeric {
@@ -426,27 +413,12 @@ function sortedFinite(values: Float64Array): Float64Array {
   return sorted(finite);
 }
 
-/** A profile's KLL sketch, decoded: retained values sorted, cumulative weights, total weight. */
-export interface DecodedSketch {
-  readonly items: Float64Array;
-  readonly weights: Float64Array;
-  /** Weight of items 0 … i. */
-  readonly cumulative: Float64Array;
-  readonly total: number;
-  readonly exact: boolean;
-}
+/** A profile's KLL sketch, decoded (lockstep/stats' reader, cached per sketch). */
+export type DecodedSketch = SortedSketch;
 
-/**
- * Decodes a numeric profile feature's KLL sketch (O(retained · log retained)): the estimate lockstep/stats
- * `quantiles` and `cdf` read, kept here whole so edges and counts come from exact integer weights.
- */
+/** The decoded sketch of a numeric profile feature: the estimate `quantiles` and `cdf` read, in exact integer weights. */
 export function decodeSketch(f: FeatureProfile): DecodedSketch {
-  const q = f.numeric!.quantiles;
-  const { items, weights } = kllSorted(kllFromState(quantileState(q)));
-  const cumulative = new Float64Array(items.length);
-  let total = 0;
-  for (let i = 0; i < items.length; i++) cumulative[i] = total += weights[i]!;
-  return { items, weights, cumulative, total, exact: sketchExact(f) };
+  return sortedSketch(f.numeric!);
 }
 
 /**

@@ -9,20 +9,37 @@ import {
 } from './artifact.js';
 import { kllFromState, kllSorted } from './kll.js';
 
-interface SortedSketch {
+/** A profile's KLL sketch, decoded: retained values sorted, their weights, cumulative weights. */
+export interface SortedSketch {
   readonly items: Float64Array;
+  readonly weights: Float64Array;
   /** Cumulative weight up to and including item i. */
   readonly cumulative: Float64Array;
-  readonly n: number;
+  /** Total weight: the number of finite values the sketch stands for. */
+  readonly total: number;
+  /** True while the sketch holds every value (never compacted, no sampling). */
   readonly exact: boolean;
 }
 
 // Decoded sketches, kept per serialised sketch object so repeated reads do not decode again.
 const decoded = new WeakMap<object, SortedSketch>();
 
-function featureOf(fn: string, profile: ProfileArtifact, feature: string): FeatureProfile {
+/**
+ * The feature of a profile, checked: the profile is one, and has the feature. `arg` prefixes the
+ * argument names in messages (`reference.feature`) when the profile arrived inside another argument.
+ */
+export function profileFeature(
+  fn: string,
+  profile: ProfileArtifact,
+  feature: string,
+  arg = '',
+): FeatureProfile {
+  const at = (name: string) => (arg ? `${arg}.${name}` : name);
   if (typeof profile !== 'object' || profile === null || profile.kind !== 'lockstep.profile') {
-    throw invalidArgument(fn, 'profile', 'must be a lockstep.profile artifact', profile);
+    throw invalidArgument(fn, at('profile'), 'must be a lockstep.profile artifact', profile);
+  }
+  if (typeof feature !== 'string') {
+    throw invalidArgument(fn, at('feature'), 'must be the name of a feature of the profile', feature);
   }
   const found = profile.features.find((f) => f.name === feature);
   if (!found) {
@@ -30,13 +47,13 @@ function featureOf(fn: string, profile: ProfileArtifact, feature: string): Featu
       .slice(0, 10)
       .map((f) => JSON.stringify(f.name))
       .join(', ');
-    throw invalidArgument(fn, 'feature', `must name a feature of the profile (${names})`, feature);
+    throw invalidArgument(fn, at('feature'), `must name a feature of the profile (${names})`, feature);
   }
   return found;
 }
 
 function numericOf(fn: string, profile: ProfileArtifact, feature: string): NumericProfile {
-  const f = featureOf(fn, profile, feature);
+  const f = profileFeature(fn, profile, feature);
   if (!f.numeric)
     throw invalidArgument(
       fn,
@@ -47,16 +64,16 @@ function numericOf(fn: string, profile: ProfileArtifact, feature: string): Numer
   return f.numeric;
 }
 
-function sortedSketch(n: NumericProfile): SortedSketch {
+/** A numeric profile's KLL sketch, decoded once per sketch object (O(retained · log retained)), then cached. */
+export function sortedSketch(n: NumericProfile): SortedSketch {
   const q = n.quantiles;
   let s = decoded.get(q);
   if (!s) {
-    const kll = kllFromState(quantileState(q));
-    const { items, weights } = kllSorted(kll);
+    const { items, weights } = kllSorted(kllFromState(quantileState(q)));
     const cumulative = new Float64Array(items.length);
     let total = 0;
     for (let i = 0; i < items.length; i++) cumulative[i] = total += weights[i]!;
-    s = { items, cumulative, n: total, exact: q.levels.length <= 1 && q.sampler.level === 0 };
+    s = { items, weights, cumulative, total, exact: q.levels.length <= 1 && q.sampler.level === 0 };
     decoded.set(q, s);
   }
   return s;
@@ -98,7 +115,7 @@ export function quantiles(profile: ProfileArtifact, feature: string, ps: readonl
   return ps.map((p) => {
     if (p === 0) return numeric.min!;
     if (p === 1) return numeric.max!;
-    const target = p * s.n;
+    const target = p * s.total;
     let lo = 0;
     let hi = s.items.length - 1;
     while (lo < hi) {
@@ -120,7 +137,7 @@ export function cdf(profile: ProfileArtifact, feature: string, xs: readonly numb
   const numeric = numericOf('cdf', profile, feature);
   if (numeric.count === 0) return xs.map(() => Number.NaN);
   const s = sortedSketch(numeric);
-  return xs.map((x) => rankOf(s, x, false) / s.n);
+  return xs.map((x) => rankOf(s, x, false) / s.total);
 }
 
 export interface HistogramOptions {
@@ -202,7 +219,7 @@ export function histogram(
     const hi = edges[i + 1]!;
     return below(hi, i === last - 1) - below(lo, false);
   });
-  const total = s?.n ?? 0;
+  const total = s?.total ?? 0;
   return {
     edges,
     counts,
@@ -221,7 +238,7 @@ export interface TopValue {
 }
 
 function categoricalOf(fn: string, profile: ProfileArtifact, feature: string): CategoricalProfile {
-  const f = featureOf(fn, profile, feature);
+  const f = profileFeature(fn, profile, feature);
   if (!f.categorical)
     throw invalidArgument(
       fn,

@@ -26,6 +26,15 @@ export function measure(items: number, candidates: readonly Candidate[], rounds 
       if (r >= warmup) times[i]!.push(elapsed);
     });
   }
+  return summarize(items, candidates, times);
+}
+
+/** Each candidate's median round, as items per second. */
+function summarize(
+  items: number,
+  candidates: readonly { readonly name: string }[],
+  times: number[][],
+): Result[] {
   if (sink === Symbol.for('never')) console.log(sink);
   return candidates.map((c, i) => {
     const sorted = times[i]!.sort((a, b) => a - b);
@@ -59,12 +68,7 @@ export async function measureAsync(
       if (r >= warmup) times[i]!.push(elapsed);
     }
   }
-  if (sink === Symbol.for('never')) console.log(sink);
-  return candidates.map((c, i) => {
-    const sorted = times[i]!.sort((a, b) => a - b);
-    const medianMs = sorted[Math.floor(sorted.length / 2)]!;
-    return { name: c.name, medianMs, opsPerSecond: (items / medianMs) * 1000 };
-  });
+  return summarize(items, candidates, times);
 }
 
 export function formatRate(perSecond: number): string {

@@ -4,6 +4,7 @@
 import { describe, invalidArgument } from '../core/errors.js';
 import { type Column, type FrameInput, toFrame, valueAt } from '../core/frame.js';
 import type { SchemaArtifact } from '../schema/artifact.js';
+import type { Anomaly } from '../schema/rules.js';
 import { isProfile, type ProfileArtifact } from '../stats/artifact.js';
 import type { Sample } from './bins.js';
 import { jensenShannon, lInfinity, psi, wasserstein } from './distances.js';
@@ -56,17 +57,14 @@ export interface FeatureDrift {
   readonly n: { readonly reference: number; readonly current: number };
 }
 
-/** A finding in lockstep/schema's anomaly shape. */
-export interface DriftAnomaly {
+/** A finding in lockstep/schema's anomaly shape (its fields, with drift's own codes). */
+export type DriftAnomaly = Pick<
+  Anomaly,
+  'severity' | 'expected' | 'received' | 'count' | 'fraction' | 'examples'
+> & {
   readonly code: 'SKEW_HIGH' | 'DRIFT_HIGH' | 'MISSING_SHARE_CHANGED';
   readonly feature: string;
-  readonly severity: 'error' | 'warning';
-  readonly expected: string;
-  readonly received: string;
-  readonly count: number;
-  readonly fraction: number;
-  readonly examples: readonly { readonly row: number; readonly value: unknown }[];
-}
+};
 
 export interface DriftReport {
   readonly mode: 'compare' | 'skew' | 'drift';

@@ -1,0 +1,290 @@
+// Applying a fitted transform: one request row, or a batch of rows, through the same compiled kernel.
+import { describe, invalidArgument, LockstepError } from '../core/errors.js';
+import { type Column, type FrameInput, toFrame } from '../core/frame.js';
+import { type CompiledFeature, compileFeature } from './kernel.js';
+import {
+  CHUNK,
+  createScratch,
+  type Fail,
+  readLists,
+  readListValue,
+  readNumbers,
+  readTexts,
+  readTextValue,
+  readValue,
+  type Scratch,
+} from './read.js';
+import type { TransformArtifact, TransformedBatch } from './types.js';
+
+/** A fitted transform compiled for applying: its features' kernels and its scratch space. */
+export interface Plan {
+  readonly columns: number;
+  readonly names: readonly string[];
+  readonly inputs: readonly CompiledFeature[];
+  readonly weight: CompiledFeature | undefined;
+  /** The columns every feature reads (for Arrow and Frame input: only these are converted). */
+  readonly reads: ReadonlySet<string>;
+  readonly scratch: Scratch;
+  /** Scratch for the extra inputs of `cross` features. */
+  readonly crossText: (string | undefined)[];
+}
+
+const plans = new WeakMap<object, Plan>();
+
+/** The compiled plan of a fitted transform, compiled once per artifact object. */
+export function planOf(fn: string, fitted: TransformArtifact): Plan {
+  if (typeof fitted !== 'object' || fitted === null || fitted.kind !== 'lockstep.transform') {
+    throw invalidArgument(
+      fn,
+      'fitted',
+      'must be a lockstep.transform artifact (from fit or parseTransform)',
+      fitted,
+    );
+  }
+  let plan = plans.get(fitted);
+  if (plan === undefined) {
+    const compiled = fitted.features.map(compileFeature);
+    const reads = new Set<string>();
+    for (const f of fitted.features) for (const c of f.inputs) reads.add(c);
+    plan = {
+      columns: fitted.columns.length,
+      names: fitted.columns.map((c) => c.name),
+      inputs: compiled.filter((c) => c.feature.role === 'input'),
+      weight: compiled.find((c) => c.feature.role === 'weight'),
+      reads,
+      scratch: createScratch(),
+      crossText: new Array(CHUNK).fill(undefined),
+    };
+    plans.set(fitted, plan);
+  }
+  return plan;
+}
+
+/** What `apply` saw in a request, with `{ explain: true }`: which inputs were missing or out of vocabulary. */
+export interface ApplyExplanation {
+  readonly values: Float32Array;
+  /** Features whose input was missing, and how the transform filled it. */
+  readonly missing: readonly { readonly feature: string; readonly filled: 'impute' | 'bucket' | 'mask' }[];
+  /** Features whose category was outside the vocabulary (sent to an OOV bucket). */
+  readonly outOfVocabulary: readonly { readonly feature: string; readonly value: string }[];
+}
+
+export interface ApplyOptions {
+  /** Write into this array (at least as long as the transform's columns) instead of allocating one. */
+  readonly into?: Float32Array;
+  /** Also say which inputs were missing and which categories were out of vocabulary. */
+  readonly explain?: boolean;
+}
+
+function rowFail(fn: string, feature: string): Fail {
+  return (_i, problem, value) => {
+    const shown = value === undefined ? '' : `, got ${describe(value)}`;
+    throw new LockstepError(
+      'INVALID_DATA',
+      `${fn}: feature '${feature}' of argument 'row' ${problem}${shown}`,
+      [{ row: 0, feature, problem, value }],
+    );
+  };
+}
+
+/** Reads one row's inputs for a feature into position 0 of the scratch. */
+function readRow(plan: Plan, c: CompiledFeature, row: Readonly<Record<string, unknown>>, fail: Fail): void {
+  const s = plan.scratch;
+  const inputs = c.feature.inputs;
+  const own = (name: string) => (Object.hasOwn(row, name) ? row[name] : undefined);
+  switch (c.kind) {
+    case 'number':
+    case 'time':
+      readValue(s, c.kind, own(inputs[0]!), fail);
+      return;
+    case 'list':
+      readListValue(s, own(inputs[0]!), fail);
+      return;
+    default:
+      readTextValue(s, own(inputs[0]!), fail);
+      if (inputs.length > 1) {
+        let joined = s.text[0];
+        for (let k = 1; k < inputs.length; k++) {
+          readTextValue(s, own(inputs[k]!), fail);
+          const t = s.text[0];
+          joined = joined === undefined || t === undefined ? undefined : `${joined}\u001f${t}`;
+        }
+        s.text[0] = joined;
+      }
+  }
+}
+
+/**
+ * Transforms one request row into a Float32Array of the transform's columns, in its output order. No
+ * Frame is built, and nothing is allocated when `into` is given. With `{ explain: true }` the result also
+ * lists the features whose input was missing (and how it was filled) and the categories outside the
+ * vocabulary, for monitors to count. Sample weights (`recencyWeight`) are a training matter and are skipped.
+ * Bit-identical to the same row of `applyBatch`. O(columns).
+ * @throws LockstepError `INVALID_ARGUMENT` for a bad artifact or `into`; `INVALID_DATA` naming the feature
+ *   for a value the transform cannot encode (a missing value with no rule for it, a wrong type, log1p of a
+ *   value at or below −1, a category outside a vocabulary with no OOV buckets).
+ */
+export function apply(
+  fitted: TransformArtifact,
+  row: Readonly<Record<string, unknown>>,
+  options: ApplyOptions & { readonly explain: true },
+): ApplyExplanation;
+export function apply(
+  fitted: TransformArtifact,
+  row: Readonly<Record<string, unknown>>,
+  options?: ApplyOptions,
+): Float32Array;
+export function apply(
+  fitted: TransformArtifact,
+  row: Readonly<Record<string, unknown>>,
+  options?: ApplyOptions,
+): Float32Array | ApplyExplanation {
+  const fn = 'apply';
+  const plan = planOf(fn, fitted);
+  if (typeof row !== 'object' || row === null) throw invalidArgument(fn, 'row', 'must be an object', row);
+  const into = options?.into;
+  let out: Float32Array;
+  if (into === undefined) out = new Float32Array(plan.columns);
+  else if (into instanceof Float32Array && into.length >= plan.columns) out = into;
+  else
+    throw invalidArgument(
+      fn,
+      'options.into',
+      `must be a Float32Array of length at least ${plan.columns}`,
+      into,
+    );
+  const explain = options?.explain === true;
+  const missing: { feature: string; filled: 'impute' | 'bucket' | 'mask' }[] = [];
+  const outOfVocabulary: { feature: string; value: string }[] = [];
+  const s = plan.scratch;
+  for (const c of plan.inputs) {
+    const fail = rowFail(fn, c.feature.name);
+    readRow(plan, c, row, fail);
+    for (const prep of c.prep) prep(s, 1, fail);
+    c.emit(s, 1, out, 0, 0, fail);
+    if (explain) {
+      if (c.kind !== 'list' && s.miss[0] === 1 && c.handlesMissing)
+        missing.push({ feature: c.feature.name, filled: c.handlesMissing });
+      if ((c.kind === 'category' || c.kind === 'list') && s.oov[0] === 1)
+        outOfVocabulary.push({ feature: c.feature.name, value: oovText(c, s) });
+    }
+  }
+  return explain ? { values: out, missing, outOfVocabulary } : out;
+}
+
+function oovText(c: CompiledFeature, s: Scratch): string {
+  if (c.kind === 'category') return s.text[0]!;
+  return JSON.stringify(s.lists[0]);
+}
+
+export interface ApplyBatchOptions {
+  /** At most this many bad values are listed in the error (all are counted). Default 20. */
+  readonly maxIssues?: number;
+}
+
+/** One value `applyBatch` could not encode. */
+export interface BatchIssue {
+  readonly row: number;
+  readonly feature: string;
+  readonly problem: string;
+  readonly value?: unknown;
+}
+
+function columnOf(columns: ReadonlyMap<string, Column>, name: string): Column | undefined {
+  return columns.get(name);
+}
+
+/**
+ * Transforms a batch (rows, a record of columns, an Arrow table or record batch, or a Frame) into one
+ * row-major Float32Array, ready for a tensor. Arrow tables and Frames are read column by column, without
+ * building row objects; only the columns the transform reads are converted. Rows are processed in chunks
+ * of 1,024 through the same kernel as `apply`, so each row's values are bit-identical to `apply`'s.
+ * O(rows × columns). A value the transform cannot encode is never skipped: every such value is counted and
+ * the call throws, listing the first ones by row and feature.
+ * @throws LockstepError `INVALID_ARGUMENT` for a bad artifact; `INVALID_DATA` listing the rows and features
+ *   that cannot be encoded (in `issues`).
+ */
+export function applyBatch(
+  fitted: TransformArtifact,
+  data: FrameInput,
+  options: ApplyBatchOptions = {},
+): TransformedBatch {
+  const fn = 'applyBatch';
+  const plan = planOf(fn, fitted);
+  const frame = toFrame(data, fn, plan.reads);
+  const rows = frame.length;
+  const maxIssues = options.maxIssues ?? 20;
+  const stride = plan.columns;
+  const values = new Float32Array(rows * stride);
+  const weights = plan.weight ? new Float32Array(rows) : undefined;
+  const issues: BatchIssue[] = [];
+  let bad = 0;
+  const s = plan.scratch;
+  for (let start = 0; start < rows; start += CHUNK) {
+    const n = Math.min(CHUNK, rows - start);
+    const run = (c: CompiledFeature, out: Float32Array, base: number, step: number) => {
+      const feature = c.feature.name;
+      const fail: Fail = (i, problem, value) => {
+        bad++;
+        if (issues.length < maxIssues) issues.push({ row: start + i, feature, problem, value });
+      };
+      readChunk(plan, c, frame.columns, start, n, fail);
+      for (const prep of c.prep) prep(s, n, fail);
+      c.emit(s, n, out, base, step, fail);
+    };
+    for (const c of plan.inputs) run(c, values, start * stride, stride);
+    if (plan.weight && weights) run(plan.weight, weights, start, 1);
+  }
+  if (bad > 0) {
+    const first = issues[0]!;
+    const shown = first.value === undefined ? '' : `, got ${describe(first.value)}`;
+    throw new LockstepError(
+      'INVALID_DATA',
+      `${fn}: argument 'data' has ${bad} value${bad === 1 ? '' : 's'} the transform cannot encode; first: row ${first.row}, feature '${first.feature}' ${first.problem}${shown}`,
+      issues,
+    );
+  }
+  return weights
+    ? { values, rows, columns: stride, names: plan.names, weights }
+    : { values, rows, columns: stride, names: plan.names };
+}
+
+/** Reads rows [start, start + n) of a feature's inputs into the scratch. */
+export function readChunk(
+  plan: Plan,
+  c: CompiledFeature,
+  columns: ReadonlyMap<string, Column>,
+  start: number,
+  n: number,
+  fail: Fail,
+): void {
+  const s = plan.scratch;
+  const inputs = c.feature.inputs;
+  switch (c.kind) {
+    case 'number':
+    case 'time':
+      readNumbers(s, c.kind, columnOf(columns, inputs[0]!), start, n, fail);
+      return;
+    case 'list':
+      readLists(s, columnOf(columns, inputs[0]!), start, n, fail);
+      return;
+    default: {
+      if (inputs.length === 1) {
+        readTexts(s, columnOf(columns, inputs[0]!), start, n, fail);
+        return;
+      }
+      const joined = plan.crossText;
+      readTexts(s, columnOf(columns, inputs[0]!), start, n, fail);
+      for (let i = 0; i < n; i++) joined[i] = s.text[i];
+      for (let k = 1; k < inputs.length; k++) {
+        readTexts(s, columnOf(columns, inputs[k]!), start, n, fail);
+        for (let i = 0; i < n; i++) {
+          const a = joined[i];
+          const b = s.text[i];
+          joined[i] = a === undefined || b === undefined ? undefined : `${a}\u001f${b}`;
+        }
+      }
+      for (let i = 0; i < n; i++) s.text[i] = joined[i];
+    }
+  }
+}

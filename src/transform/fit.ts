@@ -1,0 +1,511 @@
+// Fitting a spec: one pass over the data per stage, where a stage fits every feature's next stateful step
+// on the output of the steps already fitted before it (TensorFlow Transform's analyzer phases). Most specs
+// fit in one pass; a chain such as [impute, clip by quantiles, standardize] needs three.
+import { invalidArgument, LockstepError } from '../core/errors.js';
+import { fingerprint } from '../core/fingerprint.js';
+import { type FrameInput, toFrame } from '../core/frame.js';
+import type { SchemaArtifact } from '../schema/artifact.js';
+import { frequenciesSorted } from '../stats/frequent.js';
+import { populationVariance } from '../stats/moments.js';
+import {
+  type Accumulator,
+  addNumbers,
+  addTexts,
+  createAccumulator,
+  type FitSizes,
+  linearQuantile,
+  median,
+  mergeAccumulators,
+  type QuantileAccumulator,
+  sortedValues,
+} from './accumulate.js';
+import { type Plan, readChunk } from './apply.js';
+import { compileFeature, compilePrefix, type Prep } from './kernel.js';
+import { type NormalizedFeature, normalizeSpec } from './normalize.js';
+import { CHUNK, createScratch, type Fail } from './read.js';
+import type { Step, TransformSpec } from './spec.js';
+import type { FittedFeature, FittedStep, OutputColumn, TransformArtifact } from './types.js';
+
+export interface FitOptions {
+  /** The schema the data was validated against: inputs must be features of it; its fingerprint is recorded. */
+  readonly schema?: SchemaArtifact;
+  /**
+   * Values kept exactly per quantile step (robustScale, quantile clip and bucketize, median impute) before
+   * the KLL sketch takes over. Default 1,000,000: below it, quantiles equal numpy's to the bit.
+   */
+  readonly exactQuantiles?: number;
+  /** KLL's k once the sketch takes over (rank error about 1.7 / k). Default 2,000. */
+  readonly quantileK?: number;
+  /** Distinct categories counted exactly per vocabulary before the Misra–Gries summary takes over. Default 1,000,000. */
+  readonly maxCategories?: number;
+}
+
+/** A transform being fitted from batches: update with every batch, then move to the next stage or finish. */
+export interface Fitter {
+  /** The stage being fitted (0-based) and the number of stages: every stage reads all the data once. */
+  readonly stage: number;
+  readonly stages: number;
+  /** Rows read in this stage. */
+  readonly rows: number;
+  update(batch: FrameInput): Fitter;
+  /** Adds another fitter's data (same spec, same stage): fit pieces in parallel, then merge. */
+  merge(other: Fitter): Fitter;
+  /** Fits this stage's steps and starts the next stage, which must read the same data again. */
+  nextStage(): Fitter;
+  /** Fits the last stage's steps and returns the artifact. */
+  result(): TransformArtifact;
+}
+
+/** Stateful steps: the ones fitting learns something for. Constant impute and fixed bounds learn nothing. */
+function isStateful(step: Step): boolean {
+  switch (step.type) {
+    case 'impute':
+      return step.strategy !== 'constant';
+    case 'standardize':
+    case 'minMax':
+    case 'robustScale':
+    case 'vocabulary':
+    case 'recencyWeight':
+      return true;
+    case 'clip':
+    case 'bucketize':
+      return step.quantiles !== undefined;
+    default:
+      return false;
+  }
+}
+
+function accumulatorType(step: Step): Accumulator['type'] {
+  switch (step.type) {
+    case 'standardize':
+      return 'moments';
+    case 'minMax':
+    case 'recencyWeight':
+      return 'range';
+    case 'vocabulary':
+      return 'counts';
+    case 'impute':
+      return step.strategy === 'mean' ? 'moments' : step.strategy === 'median' ? 'quantiles' : 'counts';
+    default:
+      return 'quantiles';
+  }
+}
+
+/** The fitted form of steps that learn nothing. */
+function fixedStep(step: Step): FittedStep {
+  if (step.type === 'impute' && step.strategy === 'constant')
+    return { ...step, fitted: { value: step.value! } };
+  if (step.type === 'bucketize' && step.boundaries !== undefined)
+    return { ...step, fitted: { boundaries: step.boundaries } };
+  return step as FittedStep;
+}
+
+function checkSize(fn: string, name: string, v: unknown, fallback: number, min: number): number {
+  if (v === undefined) return fallback;
+  if (!Number.isInteger(v) || (v as number) < min)
+    throw invalidArgument(fn, `options.${name}`, `must be an integer of at least ${min}`, v);
+  return v as number;
+}
+
+function checkSchema(fn: string, features: readonly NormalizedFeature[], schema: SchemaArtifact): void {
+  if (typeof schema !== 'object' || schema === null || schema.kind !== 'lockstep.schema')
+    throw invalidArgument(fn, 'options.schema', 'must be a lockstep.schema artifact', schema);
+  const known = new Map(schema.features.map((f) => [f.name, f.type]));
+  for (const f of features) {
+    for (const input of f.inputs) {
+      const type = known.get(input);
+      if (type === undefined)
+        throw invalidArgument(
+          fn,
+          `spec.${f.name}`,
+          `reads column '${input}', which the schema does not have`,
+        );
+      const fits =
+        f.kind === 'number'
+          ? type === 'numeric' || type === 'integer' || type === 'boolean'
+          : f.kind === 'time'
+            ? type === 'timestamp' || type === 'numeric' || type === 'integer'
+            : type !== 'timestamp';
+      if (!fits)
+        throw invalidArgument(
+          fn,
+          `spec.${f.name}`,
+          `reads '${input}' as ${f.kind === 'number' ? 'a number' : f.kind === 'time' ? 'a date-time' : 'a category'}, but the schema says it is ${type}`,
+        );
+    }
+  }
+}
+
+interface Slot {
+  readonly feature: number;
+  readonly step: number;
+  readonly acc: Accumulator;
+  readonly compiled: {
+    readonly feature: { readonly inputs: readonly string[] };
+    readonly kind: FittedFeature['kind'];
+  };
+  readonly preps: readonly Prep[];
+}
+
+const FITTER = Symbol('lockstep.fitter');
+
+/**
+ * A fitter for data that arrives in pieces (Arrow record batches, pages of rows, a stream). Every stage
+ * reads all the data once; `fit` and `fitStream` drive the stages for you. Fitters of the same spec and
+ * stage merge, so pieces can be fitted on several workers and combined. Memory is bounded by the sketch
+ * sizes in `options`, not by the rows.
+ * @example let f = createFitter(spec); for (;;) { for (const b of batches) f.update(b); if (f.stage + 1 === f.stages) break; f = f.nextStage(); } f.result()
+ * @throws LockstepError `INVALID_ARGUMENT` for a bad spec or options.
+ */
+export function createFitter(spec: TransformSpec, options: FitOptions = {}): Fitter {
+  const fn = 'fit';
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument(fn, 'options', 'must be an object', options);
+  const features = normalizeSpec(fn, spec);
+  if (options.schema !== undefined) checkSchema(fn, features, options.schema);
+  const sizes: FitSizes = {
+    exactQuantiles: checkSize(fn, 'exactQuantiles', options.exactQuantiles, 1_000_000, 0),
+    quantileK: checkSize(fn, 'quantileK', options.quantileK, 2000, 8),
+    maxCategories: checkSize(fn, 'maxCategories', options.maxCategories, 1_000_000, 1),
+  };
+  const steps: FittedStep[][] = features.map((f) => f.steps.map(fixedStep));
+  const pending = features.map((f) => f.steps.flatMap((s, i) => (isStateful(s) ? [i] : [])));
+  const stages = Math.max(1, ...pending.map((p) => p.length));
+  const weights = features.filter((f) => f.role === 'weight');
+  if (weights.length > 1)
+    throw invalidArgument(
+      fn,
+      `spec.${weights[1]!.name}`,
+      'is a second recencyWeight; a spec has at most one',
+    );
+  return makeFitter(fn, features, steps, pending, sizes, stages, 0, options.schema?.fingerprint, undefined);
+}
+
+function makeFitter(
+  fn: string,
+  features: readonly NormalizedFeature[],
+  steps: FittedStep[][],
+  pending: readonly (readonly number[])[],
+  sizes: FitSizes,
+  stages: number,
+  stage: number,
+  schema: string | undefined,
+  firstRows: number | undefined,
+): Fitter {
+  const slots: Slot[] = [];
+  features.forEach((f, fi) => {
+    const at = pending[fi]![stage];
+    if (at === undefined) return;
+    const step = f.steps[at]!;
+    slots.push({
+      feature: fi,
+      step: at,
+      acc: createAccumulator(accumulatorType(step), sizes),
+      compiled: { feature: { inputs: f.inputs }, kind: f.kind },
+      preps: compilePrefix(f.kind, steps[fi]!, at),
+    });
+  });
+  const reads = new Set(slots.flatMap((s) => s.compiled.feature.inputs));
+  const plan = { scratch: createScratch(), crossText: new Array(CHUNK).fill(undefined) } as unknown as Plan;
+  const keep = new Uint8Array(CHUNK);
+  let rows = 0;
+  let done = false;
+
+  const update = (batch: FrameInput) => {
+    if (done) throw invalidArgument(fn, 'batch', 'cannot be added: this fitter has finished its stage');
+    const frame = toFrame(batch, fn, reads);
+    const issues: { row: number; feature: string; problem: string; value?: unknown }[] = [];
+    let bad = 0;
+    for (let start = 0; start < frame.length; start += CHUNK) {
+      const n = Math.min(CHUNK, frame.length - start);
+      for (const slot of slots) {
+        const f = features[slot.feature]!;
+        const fail: Fail = (i, problem, value) => {
+          bad++;
+          if (issues.length < 20) issues.push({ row: rows + start + i, feature: f.name, problem, value });
+        };
+        readChunk(plan, slot.compiled as Parameters<typeof readChunk>[1], frame.columns, start, n, fail);
+        const s = plan.scratch;
+        for (const prep of slot.preps) prep(s, n, fail);
+        const step = f.steps[slot.step]!;
+        if (f.kind === 'category' || f.kind === 'list') {
+          if (f.kind === 'list') addListTexts(slot.acc, s.lists, n, fail);
+          else
+            addTexts(
+              slot.acc,
+              s.text,
+              n,
+              step.type === 'vocabulary' && typeof step.mask === 'string' ? step.mask : undefined,
+            );
+        } else {
+          const { x, miss } = s;
+          const imputed = f.steps[0]!.type === 'impute' && slot.step > 0;
+          for (let i = 0; i < n; i++) {
+            const v = x[i]!;
+            if (miss[i] === 1 && !imputed) keep[i] = 0;
+            else if (Number.isFinite(v)) keep[i] = 1;
+            else {
+              keep[i] = 0;
+              fail(i, `is ${v} and cannot be fitted; clip() it first`, v);
+            }
+          }
+          addNumbers(slot.acc, x, keep, n);
+        }
+      }
+    }
+    if (bad > 0) {
+      const first = issues[0]!;
+      throw new LockstepError(
+        'INVALID_DATA',
+        `${fn}: argument 'data' has ${bad} value${bad === 1 ? '' : 's'} that cannot be fitted; first: row ${first.row}, feature '${first.feature}' ${first.problem}`,
+        issues,
+      );
+    }
+    rows += frame.length;
+    return fitter;
+  };
+
+  const finish = () => {
+    if (done) throw invalidArgument(fn, 'fitter', 'has already finished this stage');
+    if (firstRows !== undefined && rows !== firstRows) {
+      throw new LockstepError(
+        'INVALID_DATA',
+        `${fn}: stage ${stage + 1} read ${rows} rows, but stage 1 read ${firstRows}: every stage must read the same data`,
+      );
+    }
+    done = true;
+    for (const slot of slots) {
+      const f = features[slot.feature]!;
+      steps[slot.feature]![slot.step] = finishStep(fn, f, f.steps[slot.step]!, slot.acc);
+    }
+  };
+
+  const fitter: Fitter & { [FITTER]: { slots: Slot[]; stage: number } } = {
+    [FITTER]: { slots, stage },
+    stage,
+    stages,
+    get rows() {
+      return rows;
+    },
+    update,
+    merge(other) {
+      const theirs = (other as unknown as Record<symbol, { slots: Slot[]; stage: number }>)[FITTER];
+      if (!theirs || theirs.stage !== stage || theirs.slots.length !== slots.length)
+        throw invalidArgument(fn, 'other', 'must be a fitter of the same spec at the same stage', other);
+      slots.forEach((slot, i) => {
+        mergeAccumulators(slot.acc, theirs.slots[i]!.acc);
+      });
+      rows += other.rows;
+      return fitter;
+    },
+    nextStage() {
+      if (stage + 1 >= stages)
+        throw invalidArgument(fn, 'fitter', `is at its last stage (${stages}); call result()`);
+      finish();
+      return makeFitter(fn, features, steps, pending, sizes, stages, stage + 1, schema, firstRows ?? rows);
+    },
+    result() {
+      if (stage + 1 < stages)
+        throw invalidArgument(
+          fn,
+          'fitter',
+          `has ${stages - stage - 1} stage(s) left; call nextStage() and read the data again`,
+        );
+      finish();
+      return buildArtifact(features, steps, firstRows ?? rows, schema);
+    },
+  };
+  return fitter;
+}
+
+function addListTexts(
+  acc: Accumulator,
+  lists: readonly (readonly unknown[] | undefined)[],
+  n: number,
+  fail: Fail,
+) {
+  const texts: (string | undefined)[] = [];
+  for (let i = 0; i < n; i++) {
+    const list = lists[i];
+    if (list === undefined) continue;
+    for (const v of list) {
+      if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) continue;
+      if (typeof v === 'string') texts.push(v);
+      else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')
+        texts.push(String(v));
+      else fail(i, 'must hold categories (strings, finite numbers or booleans)', v);
+    }
+  }
+  addTexts(acc, texts, texts.length);
+}
+
+function noValues(fn: string, feature: string, what: string): LockstepError {
+  return new LockstepError(
+    'INVALID_DATA',
+    `${fn}: feature '${feature}' has no values to fit ${what} on (every value is missing)`,
+  );
+}
+
+/** Turns a step's accumulator into its fitted values, by the rules in docs/transform.md. */
+function finishStep(fn: string, f: NormalizedFeature, step: Step, acc: Accumulator): FittedStep {
+  const name = f.name;
+  const quantiles = () => {
+    const s = sortedValues(acc as QuantileAccumulator);
+    if (s.total === 0) throw noValues(fn, name, step.type);
+    return s;
+  };
+  switch (step.type) {
+    case 'standardize': {
+      if (acc.type !== 'moments' || acc.m.count === 0) throw noValues(fn, name, 'standardize');
+      return { ...step, fitted: { mean: acc.m.mean, std: Math.sqrt(populationVariance(acc.m)) } };
+    }
+    case 'minMax':
+      if (acc.type !== 'range' || acc.n === 0) throw noValues(fn, name, 'minMax');
+      return { ...step, fitted: { min: acc.min, max: acc.max } };
+    case 'recencyWeight':
+      if (acc.type !== 'range' || acc.n === 0) throw noValues(fn, name, 'recencyWeight');
+      return { ...step, fitted: { reference: acc.max } };
+    case 'robustScale': {
+      const s = quantiles();
+      const [lo, hi] = step.quantiles ?? [0.25, 0.75];
+      return {
+        ...step,
+        fitted: { center: linearQuantile(s, 0.5), low: linearQuantile(s, lo), high: linearQuantile(s, hi) },
+      };
+    }
+    case 'clip': {
+      const s = quantiles();
+      const [lo, hi] = step.quantiles!;
+      return { ...step, fitted: { min: linearQuantile(s, lo), max: linearQuantile(s, hi) } };
+    }
+    case 'bucketize': {
+      const s = quantiles();
+      const n = step.quantiles!;
+      const boundaries: number[] = [];
+      for (let i = 1; i < n; i++) {
+        const b = linearQuantile(s, i / n);
+        if (boundaries.length === 0 || b > boundaries[boundaries.length - 1]!) boundaries.push(b);
+      }
+      return { ...step, fitted: { boundaries } };
+    }
+    case 'impute': {
+      if (step.strategy === 'mean') {
+        if (acc.type !== 'moments' || acc.m.count === 0) throw noValues(fn, name, 'impute');
+        return { ...step, fitted: { value: acc.m.mean } };
+      }
+      if (step.strategy === 'median') return { ...step, fitted: { value: median(quantiles()) } };
+      if (acc.type !== 'counts' || acc.f.counts.size === 0) throw noValues(fn, name, 'impute');
+      // Mode: the most frequent value; ties go to the smallest (numbers) or the first in code-unit order.
+      const entries = frequenciesSorted(acc.f);
+      const top = entries[0]![1];
+      if (f.kind === 'number') {
+        let best = Number.POSITIVE_INFINITY;
+        for (const [v, c] of entries) if (c === top) best = Math.min(best, Number(v));
+        return { ...step, fitted: { value: best } };
+      }
+      return { ...step, fitted: { value: entries[0]![0] } };
+    }
+    case 'vocabulary': {
+      if (acc.type !== 'counts') throw new Error('unreachable');
+      const min = step.minFrequency ?? 1;
+      let kept = frequenciesSorted(acc.f).filter(([, c]) => c >= min);
+      if (step.topK !== undefined) kept = kept.slice(0, step.topK);
+      if (kept.length === 0 && (step.oovBuckets ?? 1) === 0) {
+        throw new LockstepError(
+          'INVALID_DATA',
+          `${fn}: the vocabulary of feature '${name}' is empty (no value occurs ${min} times) and it has no OOV buckets, so no value could be encoded`,
+        );
+      }
+      return {
+        ...step,
+        fitted: { values: kept.map((e) => e[0]), counts: kept.map((e) => e[1]), exact: acc.f.error === 0 },
+      };
+    }
+    default:
+      throw new Error(`unreachable: ${step.type} is not stateful`);
+  }
+}
+
+/** Lays out the output columns and seals the artifact. */
+export function buildArtifact(
+  features: readonly NormalizedFeature[],
+  steps: readonly (readonly FittedStep[])[],
+  rows: number,
+  schema: string | undefined,
+): TransformArtifact {
+  let offset = 0;
+  const fitted: FittedFeature[] = [];
+  const columns: OutputColumn[] = [];
+  features.forEach((f, i) => {
+    const draft: FittedFeature = { ...f, steps: steps[i]!, offset: 0, width: 0 };
+    const names = compileFeature(draft).names;
+    const width = f.role === 'weight' ? 0 : names.length;
+    fitted.push({
+      name: f.name,
+      inputs: f.inputs,
+      kind: f.kind,
+      steps: steps[i]!,
+      role: f.role,
+      offset,
+      width,
+    });
+    for (const name of names) columns.push({ index: columns.length, name, feature: f.name });
+    offset += width;
+  });
+  const body = {
+    kind: 'lockstep.transform' as const,
+    formatVersion: 1 as const,
+    features: fitted,
+    columns,
+    rows,
+    ...(schema === undefined ? {} : { schema }),
+  };
+  return { ...body, fingerprint: fingerprint(body) };
+}
+
+/**
+ * Fits a transform spec on data (rows, a record of columns, an Arrow table, or a Frame) into a JSON
+ * artifact: every step's options and fitted values, the output layout, and a fingerprint. Each stage of
+ * the spec reads the data once (usually one stage); quantiles are exact up to `exactQuantiles` values, and
+ * vocabularies exact up to `maxCategories` distinct values. Missing values are left out of every fitted
+ * statistic, as scikit-learn does. O(rows × features × stages).
+ * @example fit({ x: standardize() }, { x: [1, 2, 3] }).features[0].steps[0].fitted.mean // => 2
+ * @throws LockstepError `INVALID_ARGUMENT` for a bad spec or options; `INVALID_DATA` for values that
+ *   cannot be fitted (wrong types, infinities), a feature with no values, or an empty vocabulary with no
+ *   OOV buckets.
+ */
+export function fit(spec: TransformSpec, data: FrameInput, options: FitOptions = {}): TransformArtifact {
+  let fitter = createFitter(spec, options);
+  const frame = toFrame(data, 'fit');
+  for (;;) {
+    fitter.update(frame);
+    if (fitter.stage + 1 === fitter.stages) return fitter.result();
+    fitter = fitter.nextStage();
+  }
+}
+
+/**
+ * Fits a transform spec on data that is read as a stream: `open()` is called once per stage and must
+ * yield the same batches each time (rows, records of columns, Arrow record batches, or Frames).
+ * @example await fitStream(spec, () => readBatches(file))
+ * @throws LockstepError as `fit`, and `INVALID_DATA` when two stages read different numbers of rows.
+ */
+export async function fitStream(
+  spec: TransformSpec,
+  open: () => AsyncIterable<FrameInput> | Iterable<FrameInput>,
+  options: FitOptions = {},
+): Promise<TransformArtifact> {
+  if (typeof open !== 'function')
+    throw invalidArgument(
+      'fitStream',
+      'open',
+      'must be a function returning the batches, called once per stage',
+      open,
+    );
+  let fitter = createFitter(spec, options);
+  for (;;) {
+    for await (const batch of open()) fitter.update(batch);
+    if (fitter.stage + 1 === fitter.stages) return fitter.result();
+    fitter = fitter.nextStage();
+  }
+}

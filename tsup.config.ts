@@ -8,6 +8,9 @@ export const entries = {
   'stats/workers': 'src/stats/workers/index.ts',
   schema: 'src/schema/index.ts',
   drift: 'src/drift/index.ts',
+  transform: 'src/transform/index.ts',
+  tfjs: 'src/tfjs/index.ts',
+  arrow: 'src/arrow/index.ts',
 };
 
 // Built files that are not subpaths: the program each worker thread of lockstep/stats/workers runs, next to
@@ -26,5 +29,5 @@ export default defineConfig({
   treeshake: true,
   target: 'es2022',
   platform: 'neutral',
-  external: ['zod', '@tensorflow/tfjs', 'apache-arrow'],
+  external: ['zod', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'apache-arrow'],
 });

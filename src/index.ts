@@ -5,3 +5,4 @@ export * from './drift/index.js';
 export * from './schema/index.js';
 export * from './split/index.js';
 export * from './stats/index.js';
+export * from './transform/index.js';

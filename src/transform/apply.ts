@@ -220,13 +220,21 @@ export function applyBatch(
   const issues: BatchIssue[] = [];
   let bad = 0;
   const s = plan.scratch;
+  // One issue per row and feature (a value of the wrong type is not reported again as missing), listed
+  // in row order.
+  const failed = new Uint8Array(CHUNK);
+  const chunkIssues: BatchIssue[] = [];
   for (let start = 0; start < rows; start += CHUNK) {
     const n = Math.min(CHUNK, rows - start);
     const run = (c: CompiledFeature, out: Float32Array, base: number, step: number) => {
       const feature = c.feature.name;
+      failed.fill(0, 0, n);
       const fail: Fail = (i, problem, value) => {
+        if (failed[i] === 1) return;
+        failed[i] = 1;
         bad++;
-        if (issues.length < maxIssues) issues.push({ row: start + i, feature, problem, value });
+        if (issues.length + chunkIssues.length < maxIssues)
+          chunkIssues.push({ row: start + i, feature, problem, value });
       };
       readChunk(plan, c, frame.columns, start, n, fail);
       for (const prep of c.prep) prep(s, n, fail);
@@ -234,6 +242,10 @@ export function applyBatch(
     };
     for (const c of plan.inputs) run(c, values, start * stride, stride);
     if (plan.weight && weights) run(plan.weight, weights, start, 1);
+    if (chunkIssues.length > 0) {
+      issues.push(...chunkIssues.sort((a, b) => a.row - b.row));
+      chunkIssues.length = 0;
+    }
   }
   if (bad > 0) {
     const first = issues[0]!;

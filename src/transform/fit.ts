@@ -208,6 +208,7 @@ function makeFitter(
   const reads = new Set(slots.flatMap((s) => s.compiled.feature.inputs));
   const plan = { scratch: createScratch(), crossText: new Array(CHUNK).fill(undefined) } as unknown as Plan;
   const keep = new Uint8Array(CHUNK);
+  const failed = new Uint8Array(CHUNK);
   let rows = 0;
   let done = false;
 
@@ -220,7 +221,10 @@ function makeFitter(
       const n = Math.min(CHUNK, frame.length - start);
       for (const slot of slots) {
         const f = features[slot.feature]!;
+        failed.fill(0, 0, n);
         const fail: Fail = (i, problem, value) => {
+          if (failed[i] === 1) return;
+          failed[i] = 1;
           bad++;
           if (issues.length < 20) issues.push({ row: rows + start + i, feature: f.name, problem, value });
         };
@@ -357,7 +361,13 @@ function finishStep(fn: string, f: NormalizedFeature, step: Step, acc: Accumulat
   switch (step.type) {
     case 'standardize': {
       if (acc.type !== 'moments' || acc.m.count === 0) throw noValues(fn, name, 'standardize');
-      return { ...step, fitted: { mean: acc.m.mean, std: Math.sqrt(populationVariance(acc.m)) } };
+      // A variance within rounding error of zero is zero (scikit-learn's _is_constant_feature): the mean of
+      // a constant column is rounded, so its computed variance can be 1e-34 instead of 0.
+      const { count, mean } = acc.m;
+      const variance = populationVariance(acc.m);
+      const eps = Number.EPSILON;
+      const constant = variance <= count * eps * variance + (count * mean * eps) ** 2;
+      return { ...step, fitted: { mean, std: constant ? 0 : Math.sqrt(variance) } };
     }
     case 'minMax':
       if (acc.type !== 'range' || acc.n === 0) throw noValues(fn, name, 'minMax');

@@ -8,6 +8,9 @@ export {
   applyBatch,
   type BatchIssue,
 } from './apply.js';
+export { parseTransform } from './artifact.js';
+export { checkOutput, type OutputCheck } from './check-output.js';
+export { diffTransforms, type TransformChange, type TransformChangeCode } from './diff.js';
 export { createFitter, type FitOptions, type Fitter, fit, fitStream } from './fit.js';
 export {
   type BucketizeStep,
@@ -28,7 +31,7 @@ export {
   type Log1pStep,
   log1p,
   type MinMaxStep,
-  type MissingRule,
+  type MissingBucketRule,
   type MultiHotStep,
   minMax,
   multiHot,

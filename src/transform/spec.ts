@@ -8,7 +8,7 @@ export type DatePart = 'year' | 'month' | 'dayOfMonth' | 'dayOfWeek' | 'dayOfYea
 export type ImputeStrategy = 'mean' | 'median' | 'mode' | 'constant';
 
 /** What an index step does with a missing value: throw, or give it a bucket of its own (the last index). */
-export type MissingRule = 'error' | 'bucket';
+export type MissingBucketRule = 'error' | 'bucket';
 
 export interface StandardizeStep {
   readonly type: 'standardize';
@@ -39,7 +39,7 @@ export interface BucketizeStep {
   readonly boundaries?: readonly number[];
   /** Fit this many buckets of about equal mass (quantile boundaries; duplicates dropped). */
   readonly quantiles?: number;
-  readonly missing?: MissingRule;
+  readonly missing?: MissingBucketRule;
 }
 export interface VocabularyStep {
   readonly type: 'vocabulary';
@@ -67,7 +67,7 @@ export interface HashBucketStep {
   readonly type: 'hashBucket';
   readonly buckets: number;
   readonly salt?: string;
-  readonly missing?: MissingRule;
+  readonly missing?: MissingBucketRule;
 }
 export interface CrossStep {
   readonly type: 'cross';
@@ -75,7 +75,7 @@ export interface CrossStep {
   readonly inputs: readonly string[];
   readonly buckets: number;
   readonly salt?: string;
-  readonly missing?: MissingRule;
+  readonly missing?: MissingBucketRule;
 }
 export interface ImputeStep {
   readonly type: 'impute';
@@ -131,7 +131,8 @@ export type TransformSpec = Readonly<Record<string, FeatureSpec>>;
 
 /**
  * Standardizes to zero mean and unit variance: (x − mean) / std, with the population std (ddof 0), as
- * scikit-learn's StandardScaler. A feature with zero variance is scaled by 1, so it outputs 0.
+ * scikit-learn's StandardScaler. A feature with zero variance (within rounding, by scikit-learn's rule) is scaled by
+ * 1, so it outputs x − mean (about 0 on the training data).
  * @example standardize() // => { type: 'standardize' }
  */
 export function standardize(): StandardizeStep {
@@ -187,8 +188,8 @@ export function log1p(): Log1pStep {
  */
 export function bucketize(
   options:
-    | { readonly boundaries: readonly number[]; readonly missing?: MissingRule }
-    | { readonly quantiles: number; readonly missing?: MissingRule },
+    | { readonly boundaries: readonly number[]; readonly missing?: MissingBucketRule }
+    | { readonly quantiles: number; readonly missing?: MissingBucketRule },
 ): BucketizeStep {
   return { type: 'bucketize', ...options };
 }
@@ -234,7 +235,7 @@ export function multiHot(): MultiHotStep {
 export function hashBucket(options: {
   readonly buckets: number;
   readonly salt?: string;
-  readonly missing?: MissingRule;
+  readonly missing?: MissingBucketRule;
 }): HashBucketStep {
   return { type: 'hashBucket', ...options };
 }
@@ -246,7 +247,7 @@ export function hashBucket(options: {
  */
 export function cross(
   inputs: readonly string[],
-  options: { readonly buckets: number; readonly salt?: string; readonly missing?: MissingRule },
+  options: { readonly buckets: number; readonly salt?: string; readonly missing?: MissingBucketRule },
 ): CrossStep {
   return { type: 'cross', inputs, ...options };
 }

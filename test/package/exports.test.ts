@@ -26,12 +26,13 @@ describe('package.json', () => {
     expect(pkg.typesVersions['*']).toEqual(Object.fromEntries(modules.map((m) => [m, [`./dist/${m}.d.ts`]])));
   });
 
-  it('declares no side effects, ESM, Node >= 20, and optional tfjs and arrow peers', () => {
+  it('declares no side effects, ESM, Node >= 20, and optional tfjs (and its WASM backend) and arrow peers', () => {
     expect(pkg.sideEffects).toBe(false);
     expect(pkg.type).toBe('module');
     expect(pkg.engines.node).toBe('>=20');
     expect(pkg.peerDependenciesMeta).toEqual({
       '@tensorflow/tfjs': { optional: true },
+      '@tensorflow/tfjs-backend-wasm': { optional: true },
       'apache-arrow': { optional: true },
     });
     expect(Object.keys(pkg.dependencies)).not.toContain('apache-arrow');

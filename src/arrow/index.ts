@@ -1,0 +1,4 @@
+export { type FromArrowOptions, fromArrowTable } from './from-arrow.js';
+export { type BatchMapper, type MapBatchesOptions, mapBatches } from './map-batches.js';
+export type { MatrixLike, WeightColumnOptions } from './matrix.js';
+export { type ToArrowOptions, toArrowTable, toRecordBatch } from './to-arrow.js';

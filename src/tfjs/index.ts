@@ -1,0 +1,20 @@
+/**
+ * lockstep/tfjs: tensors from fitted transforms, seeded mini-batches and a backend helper, for training
+ * TensorFlow.js models that can be replayed bit for bit. The only lockstep module that imports
+ * `@tensorflow/tfjs`; `@tensorflow/tfjs-backend-wasm` is imported only inside `useBackend`.
+ *
+ * Reproducible training, the recipe (docs/tfjs.md has it as a runnable snippet): the same seed and data
+ * give bit-identical weights when
+ * 1. the backend is fixed and single-threaded: `await useBackend('wasm')` (or `'cpu'`) before building;
+ * 2. every random initializer has a seed, a different one per layer:
+ *    `kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i })` (biases default to zeros);
+ * 3. the batches come from `createBatches(…, { seed })` through `model.fitDataset`, never from
+ *    `model.fit(…, { shuffle: true })`, whose shuffle uses `Math.random`;
+ * 4. nothing else draws unseeded random numbers: no `dropout` layer without `seed` (and a seeded tfjs
+ *    dropout draws the same mask at every step), no `gaussianNoise`, `gaussianDropout` or `alphaDropout`
+ *    layer (they take no seed), no `Math.random` in a custom loss or callback.
+ * @packageDocumentation
+ */
+export { type BackendName, useBackend } from './backend.js';
+export { type Batch, type BatchData, type BatchOptions, createBatches, epochOrder } from './batches.js';
+export { type BatchTensors, toTensor, toTensors } from './tensor.js';

@@ -1,0 +1,197 @@
+// Loading a fitted transform: the JSON shape with zod/mini, every step's options and fitted values by the
+// same checks `fit` applies to a spec, the output layout recomputed and compared, and the fingerprint.
+import * as z from 'zod/mini';
+import { checkFingerprint, parseArtifact } from '../core/artifact.js';
+import { LockstepError } from '../core/errors.js';
+import { compileFeature } from './kernel.js';
+import { chainKind, checkBoundaries, checkStep } from './normalize.js';
+import type { FittedStep, TransformArtifact } from './types.js';
+
+const WHAT = 'lockstep.transform';
+
+let shape: z.ZodMiniType<TransformArtifact> | undefined;
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/** The problem with a step's `fitted` values, or undefined when they are right for the step. */
+function fittedProblem(step: FittedStep): [path: string, message: string] | undefined {
+  const f = (step as { fitted?: Record<string, unknown> }).fitted;
+  const needs = (...keys: string[]): [string, string] | undefined => {
+    if (typeof f !== 'object' || f === null) return ['fitted', 'must be an object of fitted values'];
+    for (const key of keys) if (!isFiniteNumber(f[key])) return [`fitted.${key}`, 'must be a finite number'];
+    return undefined;
+  };
+  switch (step.type) {
+    case 'standardize':
+      return (
+        needs('mean', 'std') ?? ((f!.std as number) < 0 ? ['fitted.std', 'must be at least 0'] : undefined)
+      );
+    case 'minMax':
+      return (
+        needs('min', 'max') ??
+        ((f!.min as number) > (f!.max as number) ? ['fitted.max', 'must be at least fitted.min'] : undefined)
+      );
+    case 'robustScale':
+      return (
+        needs('center', 'low', 'high') ??
+        ((f!.low as number) > (f!.high as number)
+          ? ['fitted.high', 'must be at least fitted.low']
+          : undefined)
+      );
+    case 'clip':
+      if (step.quantiles === undefined)
+        return f === undefined ? undefined : ['fitted', 'must be absent for fixed bounds'];
+      return (
+        needs('min', 'max') ??
+        ((f!.min as number) > (f!.max as number) ? ['fitted.max', 'must be at least fitted.min'] : undefined)
+      );
+    case 'bucketize': {
+      if (typeof f !== 'object' || f === null) return ['fitted', 'must be an object of fitted values'];
+      try {
+        checkBoundaries('parseTransform', 'boundaries', f.boundaries);
+      } catch {
+        return ['fitted.boundaries', 'must be finite numbers in strictly increasing order'];
+      }
+      if (step.boundaries !== undefined && JSON.stringify(step.boundaries) !== JSON.stringify(f.boundaries))
+        return ['fitted.boundaries', 'must equal the given boundaries'];
+      return undefined;
+    }
+    case 'vocabulary': {
+      if (typeof f !== 'object' || f === null) return ['fitted', 'must be an object of fitted values'];
+      const { values, counts, exact } = f as { values: unknown; counts: unknown; exact: unknown };
+      if (!Array.isArray(values) || !values.every((v) => typeof v === 'string'))
+        return ['fitted.values', 'must be an array of strings'];
+      if (new Set(values).size !== values.length) return ['fitted.values', 'must not repeat a value'];
+      if (typeof step.mask === 'string' && values.includes(step.mask))
+        return ['fitted.values', 'must not hold the mask token'];
+      if (
+        !Array.isArray(counts) ||
+        counts.length !== values.length ||
+        !counts.every((c) => Number.isInteger(c) && c > 0)
+      )
+        return ['fitted.counts', 'must be positive integers, one per value'];
+      if (typeof exact !== 'boolean') return ['fitted.exact', 'must be a boolean'];
+      return undefined;
+    }
+    case 'impute': {
+      if (typeof f !== 'object' || f === null) return ['fitted', 'must be an object of fitted values'];
+      const v = f.value;
+      if (!(typeof v === 'string' || isFiniteNumber(v)))
+        return ['fitted.value', 'must be a finite number or a string'];
+      if (step.strategy === 'constant' && v !== step.value) return ['fitted.value', 'must equal value'];
+      return undefined;
+    }
+    case 'recencyWeight':
+      return needs('reference');
+    default:
+      return f === undefined ? undefined : ['fitted', `must be absent: ${step.type} learns nothing`];
+  }
+}
+
+function transformShape(): z.ZodMiniType<TransformArtifact> {
+  if (shape) return shape;
+  const count = z.number().check(z.int(), z.nonnegative());
+  const feature = z.object({
+    name: z.string(),
+    inputs: z.array(z.string()).check(z.minLength(1)),
+    kind: z.enum(['number', 'category', 'time', 'list']),
+    steps: z.array(z.record(z.string(), z.unknown())).check(z.minLength(1)),
+    role: z.enum(['input', 'weight']),
+    offset: count,
+    width: count,
+  });
+  shape = z
+    .object({
+      kind: z.literal(WHAT),
+      formatVersion: z.literal(1),
+      features: z.array(feature).check(z.minLength(1)),
+      columns: z.array(z.object({ index: count, name: z.string(), feature: z.string() })),
+      rows: count,
+      schema: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
+      fingerprint: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+    })
+    .check(
+      z.superRefine((t, ctx) => {
+        const names = new Set<string>();
+        t.features.forEach((f, i) => {
+          const issue = (path: PropertyKey[], message: string) =>
+            ctx.issues.push({ code: 'custom', input: f, path: ['features', i, ...path], message });
+          if (names.has(f.name)) issue(['name'], `duplicate feature ${JSON.stringify(f.name)}`);
+          names.add(f.name);
+          f.steps.forEach((step, j) => {
+            try {
+              checkStep('parseTransform', 'step', step, true);
+            } catch (error) {
+              const message = (error as Error).message.replace(/^parseTransform: argument 'step[^']*' /, '');
+              issue(['steps', j], message);
+              return;
+            }
+            const problem = fittedProblem(step as unknown as FittedStep);
+            if (problem) issue(['steps', j, ...problem[0].split('.')], problem[1]);
+          });
+        });
+      }),
+    ) as unknown as z.ZodMiniType<TransformArtifact>;
+  return shape;
+}
+
+/** Throws INVALID_ARTIFACT at `path`. */
+function invalid(path: string, message: string): LockstepError {
+  return new LockstepError(
+    'INVALID_ARTIFACT',
+    `parseTransform: argument 'json' is not a valid ${WHAT}: ${path}: ${message}`,
+    [{ path, message }],
+  );
+}
+
+/**
+ * Parses and validates a fitted transform (JSON text or a parsed value): the shape, every step's options
+ * and fitted values, that each chain is one the kernel runs, that the kind, inputs, offsets, widths and
+ * output columns are the ones its steps give, and the fingerprint. Artifacts of every earlier
+ * formatVersion load (there is one so far). O(size of the artifact).
+ * @throws LockstepError `INVALID_ARTIFACT` with the JSON path of the first problem.
+ */
+export function parseTransform(json: unknown): TransformArtifact {
+  const t = parseArtifact('parseTransform', WHAT, json, transformShape());
+  let offset = 0;
+  let columns = 0;
+  let weights = 0;
+  t.features.forEach((f, i) => {
+    const at = `$.features[${i}]`;
+    let kind: string;
+    try {
+      kind = chainKind('parseTransform', 'steps', f.steps);
+    } catch (error) {
+      throw invalid(`${at}.steps`, (error as Error).message.replace(/^parseTransform: /, ''));
+    }
+    if (kind !== f.kind) throw invalid(`${at}.kind`, `must be ${JSON.stringify(kind)} for these steps`);
+    const first = f.steps[0]!;
+    const role = first.type === 'recencyWeight' ? 'weight' : 'input';
+    if (role !== f.role) throw invalid(`${at}.role`, `must be ${JSON.stringify(role)} for these steps`);
+    if (role === 'weight' && ++weights > 1) throw invalid(`${at}.role`, 'must not be a second weight');
+    const inputs =
+      first.type === 'cross' ? first.inputs : first.type === 'recencyWeight' ? [first.column] : undefined;
+    if (inputs ? JSON.stringify(inputs) !== JSON.stringify(f.inputs) : f.inputs.length !== 1)
+      throw invalid(`${at}.inputs`, inputs ? `must be ${JSON.stringify(inputs)}` : 'must name one column');
+    if (f.offset !== offset) throw invalid(`${at}.offset`, `must be ${offset}`);
+    const names = compileFeature(f).names;
+    const width = role === 'weight' ? 0 : names.length;
+    if (f.width !== width) throw invalid(`${at}.width`, `must be ${width} for these steps`);
+    for (const name of role === 'weight' ? [] : names) {
+      const c = t.columns[columns];
+      if (!c || c.index !== columns || c.name !== name || c.feature !== f.name) {
+        throw invalid(
+          `$.columns[${columns}]`,
+          `must be ${JSON.stringify({ index: columns, name, feature: f.name })}`,
+        );
+      }
+      columns++;
+    }
+    offset += width;
+  });
+  if (t.columns.length !== columns) throw invalid(`$.columns[${columns}]`, 'is one column too many');
+  checkFingerprint('parseTransform', WHAT, t);
+  return t;
+}

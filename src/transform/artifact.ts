@@ -5,6 +5,7 @@ import { checkFingerprint, parseArtifact } from '../core/artifact.js';
 import { LockstepError } from '../core/errors.js';
 import { compileFeature } from './kernel.js';
 import { chainKind, checkBoundaries, checkStep } from './normalize.js';
+import type { FeatureSpec, Step } from './spec.js';
 import type { FittedStep, TransformArtifact } from './types.js';
 
 const WHAT = 'lockstep.transform';
@@ -194,4 +195,23 @@ export function parseTransform(json: unknown): TransformArtifact {
   if (t.columns.length !== columns) throw invalid(`$.columns[${columns}]`, 'is one column too many');
   checkFingerprint('parseTransform', WHAT, t);
   return t;
+}
+
+/**
+ * The spec a fitted transform was fitted from: each feature's steps without their fitted values, for
+ * refitting on new data (`fit(specOf(old), data)`) with the same definition. O(size of the artifact).
+ * @example specOf(fit({ x: standardize() }, { x: [1, 2] })).x[0].type // => 'standardize'
+ */
+export function specOf(fitted: TransformArtifact): Record<string, FeatureSpec> {
+  const spec: Record<string, FeatureSpec> = {};
+  for (const f of fitted.features) {
+    const steps = f.steps.map((s) => {
+      const { fitted: _fitted, ...options } = s as FittedStep & { fitted?: unknown };
+      return options as Step;
+    });
+    const first = steps[0]!;
+    const own = first.type === 'cross' || first.type === 'recencyWeight' || f.inputs[0] === f.name;
+    spec[f.name] = own ? steps : { input: f.inputs[0]!, steps };
+  }
+  return spec;
 }

@@ -8,7 +8,7 @@ export {
   applyBatch,
   type BatchIssue,
 } from './apply.js';
-export { parseTransform } from './artifact.js';
+export { parseTransform, specOf } from './artifact.js';
 export { checkOutput, type OutputCheck } from './check-output.js';
 export { diffTransforms, type TransformChange, type TransformChangeCode } from './diff.js';
 export { createFitter, type FitOptions, type Fitter, fit, fitStream } from './fit.js';

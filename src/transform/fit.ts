@@ -22,7 +22,7 @@ import {
 import { type Plan, readChunk } from './apply.js';
 import { compileFeature, compilePrefix, type Prep } from './kernel.js';
 import { type NormalizedFeature, normalizeSpec } from './normalize.js';
-import { CHUNK, createScratch, type Fail } from './read.js';
+import { BAD, CHUNK, createScratch, type Fail, toText } from './read.js';
 import type { Step, TransformSpec } from './spec.js';
 import type { FittedFeature, FittedStep, OutputColumn, TransformArtifact } from './types.js';
 
@@ -333,11 +333,9 @@ function addListTexts(
     const list = lists[i];
     if (list === undefined) continue;
     for (const v of list) {
-      if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) continue;
-      if (typeof v === 'string') texts.push(v);
-      else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')
-        texts.push(String(v));
-      else fail(i, 'must hold categories (strings, finite numbers or booleans)', v);
+      const t = toText(v);
+      if (t === BAD) fail(i, 'must hold categories (strings, finite numbers or booleans)', v);
+      else if (t !== undefined) texts.push(t);
     }
   }
   addTexts(acc, texts, texts.length);

@@ -4,7 +4,7 @@
 // order in every case, so a row and a batch give the same bits.
 import { murmur3String } from '../core/murmur3.js';
 import { datePart, PERIODS } from './dates.js';
-import type { Fail, Scratch } from './read.js';
+import { BAD, type Fail, type Scratch, toText } from './read.js';
 import type { FittedFeature, FittedStep, InputKind } from './types.js';
 
 /** A step working in place on the first n values of a chunk. */
@@ -298,14 +298,9 @@ export function compileFeature(feature: FittedFeature): CompiledFeature {
           const list = lists[i];
           if (list === undefined) continue;
           for (const v of list) {
-            if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) continue;
-            const t =
-              typeof v === 'string'
-                ? v
-                : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint'
-                  ? String(v)
-                  : undefined;
-            if (t === undefined) {
+            const t = toText(v);
+            if (t === undefined) continue;
+            if (t === BAD) {
               fail(i, 'must hold categories (strings, finite numbers or booleans)', v);
               continue;
             }

@@ -4,15 +4,11 @@
 //   cross [oneHot]      datetime      recencyWeight
 import { describe, invalidArgument } from '../core/errors.js';
 import type { DatePart, Step } from './spec.js';
-import type { InputKind } from './types.js';
+import type { FittedFeature, InputKind } from './types.js';
 
-/** A feature of a spec, checked and in one shape. */
-export interface NormalizedFeature {
-  readonly name: string;
-  readonly inputs: readonly string[];
-  readonly kind: InputKind;
+/** A feature of a spec, checked and in one shape: a fitted feature before fitting and layout. */
+export interface NormalizedFeature extends Omit<FittedFeature, 'steps' | 'offset' | 'width'> {
   readonly steps: readonly Step[];
-  readonly role: 'input' | 'weight';
 }
 
 export const DATE_PARTS: readonly DatePart[] = [

@@ -1,7 +1,7 @@
 // Reading inputs into a chunk of scratch space: numbers, texts, times and lists, from a Frame column (the
 // batch path) or from one row's value (the request path). Both paths convert a value by the same rules,
 // so a row and a batch give the transform the same numbers.
-import type { Column } from '../core/frame.js';
+import { type Column, valueAt } from '../core/frame.js';
 import { parseTimestamp } from '../core/timestamp.js';
 
 /** Rows a kernel handles at a time: scratch space stays in cache, and memory stays bounded. */
@@ -34,7 +34,8 @@ export function createScratch(): Scratch {
 /** Reports a value the chain cannot encode, at chunk position i. */
 export type Fail = (i: number, problem: string, value?: unknown) => void;
 
-const BAD = Symbol('bad');
+/** What a conversion returns for a value of the wrong type (a sentinel object: no module-level call). */
+export const BAD: { readonly bad: true } = { bad: true };
 
 /** A value as a number: NaN when missing; booleans are 0 and 1, bigints their nearest number. */
 export function toNumber(v: unknown): number | typeof BAD {
@@ -199,14 +200,18 @@ export function readTexts(
   }
 }
 
+function storeList(s: Scratch, i: number, v: unknown, fail: Fail) {
+  if (v === null || v === undefined) s.lists[i] = undefined;
+  else if (Array.isArray(v)) s.lists[i] = v;
+  else {
+    fail(i, 'must be an array of categories', v);
+    s.lists[i] = undefined;
+  }
+}
+
 /** One row's value into position 0, read as a list (missing is an empty list). */
 export function readListValue(s: Scratch, v: unknown, fail: Fail): void {
-  if (v === null || v === undefined) s.lists[0] = undefined;
-  else if (Array.isArray(v)) s.lists[0] = v;
-  else {
-    fail(0, 'must be an array of categories', v);
-    s.lists[0] = undefined;
-  }
+  storeList(s, 0, v, fail);
 }
 
 /** Rows [start, start + n) of a column into the scratch, read as lists. */
@@ -217,18 +222,6 @@ export function readLists(
   n: number,
   fail: Fail,
 ): void {
-  for (let i = 0; i < n; i++) {
-    const v =
-      column === undefined
-        ? undefined
-        : column.kind === 'mixed' || column.kind === 'string'
-          ? column.values[start + i]
-          : Number.NaN;
-    if (v === null || v === undefined) s.lists[i] = undefined;
-    else if (Array.isArray(v)) s.lists[i] = v;
-    else {
-      fail(i, 'must be an array of categories', v);
-      s.lists[i] = undefined;
-    }
-  }
+  for (let i = 0; i < n; i++)
+    storeList(s, i, column === undefined ? undefined : valueAt(column, start + i), fail);
 }

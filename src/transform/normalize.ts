@@ -2,7 +2,7 @@
 //   number:   [impute] (standardize | minMax | robustScale | clip | log1p | passthrough)* [bucketize [oneHot]]
 //   category: [impute] (vocabulary | hashBucket) [oneHot]      list: (vocabulary | hashBucket) multiHot
 //   cross [oneHot]      datetime      recencyWeight
-import { describe, invalidArgument } from '../core/errors.js';
+import { invalidArgument } from '../core/errors.js';
 import type { DatePart, Step } from './spec.js';
 import type { FittedFeature, InputKind } from './types.js';
 
@@ -292,9 +292,4 @@ export function normalizeSpec(fn: string, spec: unknown): NormalizedFeature[] {
     const inputs = first.type === 'cross' ? first.inputs : [input];
     return { name, inputs, kind, steps, role: 'input' };
   });
-}
-
-/** A short rendering of a category value for an output column name. */
-export function label(value: unknown): string {
-  return typeof value === 'string' ? value : describe(value);
 }

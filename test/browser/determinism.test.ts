@@ -4,7 +4,7 @@
 // original inputs, and in the page, where Playwright ships the function's source text and the inputs
 // travel through `encode`/`decode`. Running the same task source on both sides means any difference comes
 // from the library, never from two hand-written copies of the driver code.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -12,13 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/core/fingerprint.js';
 import * as split from '../../src/split/index.js';
 import * as stats from '../../src/stats/index.js';
+import * as transform from '../../src/transform/index.js';
+import goldenTransform from '../fixtures/golden-transform-input.json' with { type: 'json' };
 import golden from '../fixtures/split-golden.json' with { type: 'json' };
 
 const CHROMIUM = '/usr/bin/chromium';
 const SPLITS = { train: 0.8, eval: 0.1, test: 0.1 };
 
-type Api = typeof split & typeof stats & { readonly fingerprint: typeof fingerprint };
-const nodeApi: Api = { ...split, ...stats, fingerprint };
+type Api = typeof split &
+  typeof stats & { readonly fingerprint: typeof fingerprint; readonly transform: typeof transform };
+const nodeApi: Api = { ...split, ...stats, fingerprint, transform };
 
 // ---------------------------------------------------------------------------------------------------------
 // Transport. Plain JSON loses NaN, ±Infinity and -0, and a string with a lone surrogate may not survive the
@@ -65,13 +68,15 @@ beforeAll(async () => {
     const splitEntry = fileURLToPath(new URL('../../src/split/index.ts', import.meta.url));
     const fingerprintEntry = fileURLToPath(new URL('../../src/core/fingerprint.ts', import.meta.url));
     const statsEntry = fileURLToPath(new URL('../../src/stats/index.ts', import.meta.url));
+    const transformEntry = fileURLToPath(new URL('../../src/transform/index.ts', import.meta.url));
     const bundle = await build({
       stdin: {
         contents: [
           `import * as split from ${JSON.stringify(splitEntry)};`,
           `import { fingerprint } from ${JSON.stringify(fingerprintEntry)};`,
           `import * as stats from ${JSON.stringify(statsEntry)};`,
-          'globalThis.lockstep = { ...split, ...stats, fingerprint };',
+          `import * as transform from ${JSON.stringify(transformEntry)};`,
+          'globalThis.lockstep = { ...split, ...stats, fingerprint, transform };',
         ].join('\n'),
         resolveDir: root,
         sourcefile: 'lockstep-browser-entry.ts',
@@ -249,6 +254,63 @@ function generatedRows(count: number, seed: number): DataRow[] {
   return rows;
 }
 
+/**
+ * Real rows for the transform: vega-datasets' flights (date as epoch ms, every seventh as an ISO string),
+ * with missing values of every kind (null, an absent key, NaN), the vocabulary mask token, tag lists, and
+ * at serving time categories, tags and dates the training data never had. `bad` holds one row per way a
+ * value can fail to encode.
+ */
+function flightRows() {
+  const path = fileURLToPath(
+    new URL('../../node_modules/vega-datasets/data/flights-2k.json', import.meta.url),
+  );
+  const flights = JSON.parse(readFileSync(path, 'utf8')) as {
+    date: string;
+    delay: number;
+    distance: number;
+    origin: string;
+    destination: string;
+  }[];
+  const r = mulberry32(2001);
+  const unseen = ['ZZZ', 'Zürich', '東京', '😀', ''];
+  const row = (f: (typeof flights)[number], i: number, serving: boolean): Record<string, unknown> => {
+    const [y, m, d, h, min] = f.date.split(/[/ :]/).map(Number) as [number, number, number, number, number];
+    const when = Date.UTC(y, m - 1, d, h, min) + (serving ? 40 * 86_400_000 : 0);
+    const u = r();
+    const out: Record<string, unknown> = {
+      when: i % 7 === 0 ? new Date(when).toISOString() : when,
+      delay: u < 0.05 ? null : u < 0.1 ? Number.NaN : f.delay,
+      distance: f.distance,
+      late: f.delay > 15,
+    };
+    if (r() > 0.04) out.origin = serving && r() < 0.1 ? unseen[Math.floor(r() * unseen.length)] : f.origin;
+    const v = r();
+    if (v > 0.05) out.destination = v < 0.1 ? '' : serving && v < 0.15 ? 'XYZ' : f.destination;
+    out.tags =
+      r() < 0.05
+        ? null
+        : [
+            f.delay > 15 ? 'late' : 'on time',
+            ...(f.distance > 1000 ? ['long'] : []),
+            ...(serving && r() < 0.1 ? ['ünseen'] : []),
+          ];
+    return out;
+  };
+  const train = flights.slice(0, 400).map((f, i) => row(f, i, false));
+  const serving = [...train, ...flights.slice(400, 600).map((f, i) => row(f, i, true))];
+  const bad: Record<string, unknown>[] = [
+    { ...serving[0], delay: 'late' },
+    { ...serving[1], when: 'soon' },
+    { ...serving[2], when: null },
+    { ...serving[3], distance: -5 },
+    { ...serving[4], distance: null },
+    { ...serving[5], tags: 'late' },
+    { ...serving[6], origin: { code: 'SEA' } },
+    { ...serving[7], late: 'yes' },
+  ];
+  return { train, serving, bad };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Tasks: self-contained functions of (api, input), run on both sides.
 
@@ -349,6 +411,54 @@ function splitIndicesTask(api: Api, input: { rows: Record<string, unknown>[] }) 
         salt: '',
       }),
     ),
+  };
+}
+
+/**
+ * Loads a fitted transform from its JSON text, applies it row by row (with and without `explain`) and as one
+ * batch, and fits the same spec again. Float32 outputs travel as their 32-bit words, so equality is bit for bit.
+ */
+function transformTask(
+  api: Api,
+  input: {
+    spec: unknown;
+    artifact: string;
+    train: Record<string, unknown>[];
+    serving: Record<string, unknown>[];
+    bad: Record<string, unknown>[];
+  },
+) {
+  const T = api.transform;
+  const words = (v: Float32Array) => Array.from(new Uint32Array(v.buffer, v.byteOffset, v.length));
+  const failure = (run: () => unknown) => {
+    try {
+      run();
+      return 'no error';
+    } catch (e) {
+      const err = e as { code?: string; message: string; issues?: unknown[] };
+      return { code: err.code, message: err.message, issues: err.issues };
+    }
+  };
+  const t = T.parseTransform(input.artifact);
+  const spec = input.spec as Parameters<typeof T.fit>[0];
+  const batch = T.applyBatch(t, input.serving);
+  const into = new Float32Array(t.columns.length);
+  const refit = T.fit(spec, input.train);
+  return {
+    parsed: t.fingerprint,
+    names: batch.names,
+    rows: input.serving.map((row) => words(T.apply(t, row))),
+    into: input.serving.map((row) => words(T.apply(t, row, { into }))),
+    explained: input.serving.map((row) => {
+      const e = T.apply(t, row, { explain: true });
+      return { values: words(e.values), missing: e.missing, outOfVocabulary: e.outOfVocabulary };
+    }),
+    batch: words(batch.values),
+    weights: words(batch.weights!),
+    fitted: refit.fingerprint,
+    fittedJson: JSON.stringify(refit),
+    rowErrors: input.bad.map((row) => failure(() => T.apply(t, row))),
+    batchError: failure(() => T.applyBatch(t, input.bad)),
   };
 }
 
@@ -474,4 +584,43 @@ describe('determinism in Node and headless Chromium (bit for bit)', () => {
     expect(node.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(node.merged).not.toBe(node.fingerprint);
   }, 60_000);
+
+  it('a fitted transform applies to the same bits, row by row and in batches, and fits to the same artifact', async () => {
+    const spec = goldenTransform.spec as unknown as transform.TransformSpec;
+    const { train, serving, bad } = flightRows();
+    const artifact = transform.fit(spec, train);
+    const input = { spec, artifact: JSON.stringify(artifact), train, serving, bad };
+    const { node, browser } = await both(transformTask, input);
+    // Every step type is in the spec, and the data reach missing buckets, masks, OOV buckets and imputes.
+    expect(new Set(artifact.features.flatMap((f) => f.steps.map((s) => s.type))).size).toBe(15);
+    expect(node.explained.some((e) => e.outOfVocabulary.length > 0)).toBe(true);
+    expect(new Set(node.explained.flatMap((e) => e.missing.map((m) => m.filled)))).toEqual(
+      new Set(['impute', 'bucket', 'mask']),
+    );
+    // Node against itself: the row path equals the batch path, and refitting gives the same artifact.
+    expect(node.parsed).toBe(artifact.fingerprint);
+    expect(node.fitted).toBe(artifact.fingerprint);
+    expect(node.rows.flat()).toEqual(node.batch);
+    expect(node.into).toEqual(node.rows);
+    expect(node.explained.map((e) => e.values)).toEqual(node.rows);
+    expect(node.rowErrors.every((e) => typeof e === 'object' && e.code === 'INVALID_DATA')).toBe(true);
+    // Chromium against Node, piece by piece so a failure names the part.
+    expect(browser.parsed).toBe(node.parsed);
+    expect(browser.names).toEqual(node.names);
+    const firstRow = browser.rows.findIndex((r, i) => JSON.stringify(r) !== JSON.stringify(node.rows[i]));
+    if (firstRow >= 0)
+      expect({ row: serving[firstRow], values: browser.rows[firstRow] }).toEqual({
+        row: serving[firstRow],
+        values: node.rows[firstRow],
+      });
+    expect(browser.rows).toEqual(node.rows);
+    expect(browser.into).toEqual(node.into);
+    expect(browser.explained).toEqual(node.explained);
+    expect(browser.batch).toEqual(node.batch);
+    expect(browser.weights).toEqual(node.weights);
+    expect(browser.fittedJson).toBe(node.fittedJson);
+    expect(browser.fitted).toBe(artifact.fingerprint);
+    expect(browser.rowErrors).toEqual(node.rowErrors);
+    expect(browser.batchError).toEqual(node.batchError);
+  });
 });

@@ -1,7 +1,15 @@
 // Packaging is tested, not hoped: bundle small consumers of the *built* package (dist/, through
 // package.json#exports, as a user's bundler would see it) and check bytes and contents.
 // `npm test` builds before it runs Vitest; run `npm run build` first when running this file alone.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -24,7 +32,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function bundle(source: string) {
+async function bundle(source: string, options: { readonly external?: string[] } = {}) {
   const entry = join(dir, `entry-${Math.random().toString(36).slice(2)}.js`);
   writeFileSync(entry, source);
   const result = await build({
@@ -36,14 +44,34 @@ async function bundle(source: string) {
     write: false,
     metafile: true,
     logLevel: 'silent',
+    external: options.external ?? [],
   });
   const code = result.outputFiles[0]!.contents;
   // Source files that put at least one byte into the bundle (parsed-then-dropped files do not count).
   const output = Object.values(result.metafile.outputs)[0]!;
-  const inputs = Object.entries(output.inputs)
-    .filter(([, info]) => info.bytesInOutput > 0)
-    .map(([path]) => path);
-  return { gzip: gzipSync(code).length, inputs, text: new TextDecoder().decode(code) };
+  const contributing = Object.entries(output.inputs).filter(([, info]) => info.bytesInOutput > 0);
+  const inputs = contributing.map(([path]) => path);
+  // Bytes (minified, before gzip) from lockstep's own files, and the packages of everything else.
+  const own = contributing
+    .filter(([path]) => !path.includes('node_modules/'))
+    .reduce((sum, [, info]) => sum + info.bytesInOutput, 0);
+  const packages = [
+    ...new Set(inputs.filter((path) => path.includes('node_modules/')).map(packageOf)),
+  ].sort();
+  return {
+    gzip: gzipSync(code).length,
+    inputs,
+    own,
+    packages,
+    imports: output.imports.map(({ path, kind }) => ({ path, kind })),
+    text: new TextDecoder().decode(code),
+  };
+}
+
+/** The npm package a bundled file belongs to: `node_modules/@scope/name/…` → `@scope/name`. */
+function packageOf(path: string): string {
+  const parts = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length).split('/');
+  return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
 }
 
 const FOREIGN = ['@tensorflow', 'apache-arrow', 'zod', 'seedrandom'];
@@ -146,5 +174,91 @@ describe('bundle size', () => {
       "import { createRng } from 'lockstep/split';\nconsole.log(createRng(1).next());\n",
     );
     expect(text).toContain(ALEA);
+  });
+
+  describe('lockstep/transform, lockstep/arrow and lockstep/tfjs', () => {
+    it("`import { apply } from 'lockstep/transform'` (the request path) is at most 8 kB gzipped, with no foreign code", async () => {
+      const { gzip, packages, imports, text } = await bundle(
+        "import { apply } from 'lockstep/transform';\nconsole.log(apply);\n",
+      );
+      expect(gzip).toBeLessThanOrEqual(8 * 1024);
+      // No zod (parseTransform is not used), no tfjs, no arrow, nothing else either.
+      expect(packages).toEqual([]);
+      expect(imports).toEqual([]);
+      expect(text).not.toContain(ALEA);
+    });
+
+    it('fit, applyBatch and parseTransform together are at most 29 kB gzipped, with only zod/mini', async () => {
+      // Measured at 25.1 kB (2026-11, zod 4.6); the ceiling leaves about 15 % for growth.
+      const { gzip, packages, inputs } = await bundle(
+        "import { fit, applyBatch, parseTransform } from 'lockstep/transform';\nconsole.log(fit, applyBatch, parseTransform);\n",
+      );
+      expect(gzip).toBeLessThanOrEqual(29 * 1024);
+      expect(packages).toEqual(['zod']);
+      expect(inputs.filter((path) => path.includes('zod/v4/classic'))).toEqual([]);
+    });
+
+    it('importing all of lockstep/transform pulls in no @tensorflow and no apache-arrow', async () => {
+      const { packages, imports, text } = await bundle(
+        "import * as transform from 'lockstep/transform';\nconsole.log(transform);\n",
+      );
+      expect(packages).toEqual(['zod']);
+      expect(imports).toEqual([]);
+      expect(text).not.toMatch(/tensorflow|apache-arrow/);
+    });
+
+    it("lockstep/arrow's toArrowTable is at most 52 kB gzipped, and apache-arrow (with its own dependencies) is the only foreign package", async () => {
+      const { gzip, packages, own } = await bundle(
+        "import { toArrowTable } from 'lockstep/arrow';\nconsole.log(toArrowTable);\n",
+      );
+      expect(gzip).toBeLessThanOrEqual(52 * 1024);
+      const arrow = JSON.parse(
+        readFileSync(join(root, 'node_modules/apache-arrow/package.json'), 'utf8'),
+      ) as {
+        dependencies: Record<string, string>;
+      };
+      const allowed = new Set(['apache-arrow', ...Object.keys(arrow.dependencies)]);
+      expect(packages).toContain('apache-arrow');
+      expect(packages.filter((name) => !allowed.has(name))).toEqual([]);
+      // lockstep's own share is small: the matrix checks and the record-batch builder.
+      expect(own).toBeLessThanOrEqual(5 * 1024);
+    });
+
+    it.each([
+      [
+        'toTensor',
+        "import { toTensor } from 'lockstep/tfjs';\nconsole.log(toTensor);\n",
+        9,
+        ['@tensorflow/tfjs'],
+      ],
+      [
+        'toTensor, createBatches and useBackend',
+        "import { toTensor, createBatches, useBackend } from 'lockstep/tfjs';\nconsole.log(toTensor, createBatches, useBackend);\n",
+        11,
+        ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
+      ],
+    ])(
+      "lockstep/tfjs with @tensorflow/* external: %s is at most %i kB gzipped of lockstep's own code",
+      async (_name, source, kb, external) => {
+        const { gzip, packages, imports } = await bundle(source as string, { external: ['@tensorflow/*'] });
+        expect(gzip).toBeLessThanOrEqual((kb as number) * 1024);
+        // Nothing foreign is bundled: tfjs stays external, and no arrow or zod comes along.
+        expect(packages).toEqual([]);
+        expect([...new Set(imports.map((i) => i.path))].sort()).toEqual(external);
+        // The wasm backend registers itself on import, so it may only be imported when useBackend runs.
+        for (const i of imports)
+          expect(i).toEqual({
+            path: i.path,
+            kind: i.path === '@tensorflow/tfjs-backend-wasm' ? 'dynamic-import' : 'import-statement',
+          });
+      },
+    );
+
+    it('importing lockstep/transform, lockstep/arrow or lockstep/tfjs for nothing bundles nothing', async () => {
+      for (const subpath of ['lockstep/transform', 'lockstep/arrow', 'lockstep/tfjs']) {
+        const { text } = await bundle(`import '${subpath}';\n`, { external: ['@tensorflow/*'] });
+        expect([subpath, text.trim()]).toEqual([subpath, '']);
+      }
+    });
   });
 });

@@ -22,7 +22,7 @@ import {
 import { type Plan, readChunk } from './apply.js';
 import { compileFeature, compilePrefix, type Prep } from './kernel.js';
 import { type NormalizedFeature, normalizeSpec } from './normalize.js';
-import { BAD, CHUNK, createScratch, type Fail, toText } from './read.js';
+import { CHUNK, createScratch, type Fail, toText } from './read.js';
 import type { Step, TransformSpec } from './spec.js';
 import type { FittedFeature, FittedStep, OutputColumn, TransformArtifact } from './types.js';
 
@@ -334,7 +334,7 @@ function addListTexts(
     if (list === undefined) continue;
     for (const v of list) {
       const t = toText(v);
-      if (t === BAD) fail(i, 'must hold categories (strings, finite numbers or booleans)', v);
+      if (typeof t === 'object') fail(i, 'must hold categories (strings, finite numbers or booleans)', v);
       else if (t !== undefined) texts.push(t);
     }
   }

@@ -4,7 +4,7 @@
 // order in every case, so a row and a batch give the same bits.
 import { murmur3String } from '../core/murmur3.js';
 import { datePart, PERIODS } from './dates.js';
-import { BAD, type Fail, type Scratch, toText } from './read.js';
+import { type Fail, type Scratch, toText } from './read.js';
 import type { FittedFeature, FittedStep, InputKind } from './types.js';
 
 /** A step working in place on the first n values of a chunk. */
@@ -300,7 +300,7 @@ export function compileFeature(feature: FittedFeature): CompiledFeature {
           for (const v of list) {
             const t = toText(v);
             if (t === undefined) continue;
-            if (t === BAD) {
+            if (typeof t === 'object') {
               fail(i, 'must hold categories (strings, finite numbers or booleans)', v);
               continue;
             }

@@ -34,8 +34,8 @@ export function createScratch(): Scratch {
 /** Reports a value the chain cannot encode, at chunk position i. */
 export type Fail = (i: number, problem: string, value?: unknown) => void;
 
-/** What a conversion returns for a value of the wrong type (a sentinel object: no module-level call). */
-export const BAD: { readonly bad: true } = { bad: true };
+/** What a conversion returns for a value of the wrong type: the one object it returns (test with `typeof x === 'object'`). */
+const BAD: { readonly bad: true } = { bad: true };
 
 /** A value as a number: NaN when missing; booleans are 0 and 1, bigints their nearest number. */
 export function toNumber(v: unknown): number | typeof BAD {
@@ -68,7 +68,7 @@ export function toTime(v: unknown): number | typeof BAD {
 }
 
 function storeNumber(s: Scratch, i: number, v: number | typeof BAD, fail: Fail, raw: unknown, what: string) {
-  if (v === BAD) {
+  if (typeof v === 'object') {
     fail(i, `must be ${what}`, raw);
     s.x[i] = Number.NaN;
     s.miss[i] = 1;
@@ -139,7 +139,7 @@ function readOne(s: Scratch, kind: 'number' | 'time', i: number, v: unknown, fai
 
 function storeText(s: Scratch, i: number, v: unknown, fail: Fail) {
   const t = toText(v);
-  if (t === BAD) {
+  if (typeof t === 'object') {
     fail(i, 'must be a category (a string, a finite number or a boolean)', v);
     s.text[i] = undefined;
   } else s.text[i] = t;

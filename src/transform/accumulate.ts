@@ -1,9 +1,9 @@
-// What fitting accumulates for each stateful step, one chunk at a time, mergeable: moments (Chan et al.),
-// a range, quantiles (exact up to a limit, then lockstep/stats' KLL sketch), and frequencies (exact up to
-// a capacity, then lockstep/stats' Misra–Gries summary).
+// What fitting accumulates for each stateful step, one chunk at a time, mergeable: exact sums (Shewchuk's
+// partials, as Python's math.fsum), a range, quantiles (exact up to a limit, then lockstep/stats' KLL
+// sketch), and frequencies (exact up to a capacity, then lockstep/stats' Misra–Gries summary). Sums are
+// exact so a fitted mean or variance does not depend on how the data was cut into batches or merged.
 import { createFrequencies, type Frequencies, frequenciesAdd, frequenciesMerge } from '../stats/frequent.js';
 import { createKll, type Kll, kllAdd, kllMerge, kllSorted } from '../stats/kll.js';
-import { emptyMoments, type Moments, mergeMoments } from '../stats/moments.js';
 
 export interface FitSizes {
   /** Values per quantile step kept exactly before the KLL sketch takes over. */
@@ -15,10 +15,63 @@ export interface FitSizes {
 }
 
 export type Accumulator =
-  | { readonly type: 'moments'; readonly m: Moments }
+  | SumAccumulator
   | { type: 'range'; min: number; max: number; n: number }
   | QuantileAccumulator
   | { readonly type: 'counts'; readonly f: Frequencies };
+
+/**
+ * The exact sum of values (or, with `center`, of squared deviations (x − center)², each square rounded
+ * once), as non-overlapping partials whose sum is exact, and how many values it holds.
+ */
+export interface SumAccumulator {
+  readonly type: 'sum';
+  readonly center: number | undefined;
+  readonly partials: number[];
+  n: number;
+}
+
+/** Adds x to the partials, keeping their sum exact (Shewchuk 1997, "Adaptive precision floating-point"). */
+function addExact(partials: number[], value: number): void {
+  let x = value;
+  let k = 0;
+  for (let j = 0; j < partials.length; j++) {
+    let y = partials[j]!;
+    if (Math.abs(x) < Math.abs(y)) {
+      const t = x;
+      x = y;
+      y = t;
+    }
+    const hi = x + y;
+    const lo = y - (hi - x);
+    if (lo !== 0) partials[k++] = lo;
+    x = hi;
+  }
+  partials.length = k;
+  partials.push(x);
+}
+
+/** The partials' sum, correctly rounded (the final step of Python's math.fsum). */
+export function exactSum(partials: readonly number[]): number {
+  let n = partials.length;
+  if (n === 0) return 0;
+  let hi = partials[--n]!;
+  let lo = 0;
+  while (n > 0) {
+    const x = hi;
+    const y = partials[--n]!;
+    hi = x + y;
+    lo = y - (hi - x);
+    if (lo !== 0) break;
+  }
+  // Round half-way cases the way exact arithmetic would: look at the next partial's sign.
+  if (n > 0 && ((lo < 0 && partials[n - 1]! < 0) || (lo > 0 && partials[n - 1]! > 0))) {
+    const y = lo * 2;
+    const x = hi + y;
+    if (y === x - hi) hi = x;
+  }
+  return hi;
+}
 
 export interface QuantileAccumulator {
   readonly type: 'quantiles';
@@ -30,10 +83,10 @@ export interface QuantileAccumulator {
   kll: Kll | undefined;
 }
 
-export function createAccumulator(type: Accumulator['type'], sizes: FitSizes): Accumulator {
+export function createAccumulator(type: Accumulator['type'], sizes: FitSizes, center?: number): Accumulator {
   switch (type) {
-    case 'moments':
-      return { type, m: emptyMoments() };
+    case 'sum':
+      return { type, center, partials: [], n: 0 };
     case 'range':
       return { type, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY, n: 0 };
     case 'quantiles':
@@ -53,25 +106,18 @@ export function createAccumulator(type: Accumulator['type'], sizes: FitSizes): A
 /** Adds the values x[i] for i < n where keep[i] is 1 (finite numbers). */
 export function addNumbers(a: Accumulator, x: Float64Array, keep: Uint8Array, n: number): void {
   switch (a.type) {
-    case 'moments': {
-      let count = 0;
-      let sum = 0;
+    case 'sum': {
+      const { partials, center } = a;
       for (let i = 0; i < n; i++) {
         if (keep[i] === 1) {
-          sum += x[i]!;
-          count++;
+          if (center === undefined) addExact(partials, x[i]!);
+          else {
+            const d = x[i]! - center;
+            addExact(partials, d * d);
+          }
+          a.n++;
         }
       }
-      if (count === 0) return;
-      const mean = sum / count;
-      let m2 = 0;
-      for (let i = 0; i < n; i++) {
-        if (keep[i] === 1) {
-          const d = x[i]! - mean;
-          m2 += d * d;
-        }
-      }
-      mergeMoments(a.m, { count, mean, m2 });
       return;
     }
     case 'range':
@@ -134,8 +180,10 @@ export function addTexts(
 
 /** Adds `b` into `a` (same type and sizes). */
 export function mergeAccumulators(a: Accumulator, b: Accumulator): void {
-  if (a.type === 'moments' && b.type === 'moments') mergeMoments(a.m, b.m);
-  else if (a.type === 'range' && b.type === 'range') {
+  if (a.type === 'sum' && b.type === 'sum') {
+    for (const p of b.partials) addExact(a.partials, p);
+    a.n += b.n;
+  } else if (a.type === 'range' && b.type === 'range') {
     a.min = Math.min(a.min, b.min);
     a.max = Math.max(a.max, b.max);
     a.n += b.n;

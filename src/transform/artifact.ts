@@ -125,8 +125,10 @@ function transformShape(): z.ZodMiniType<TransformArtifact> {
             try {
               checkStep('parseTransform', 'step', step, true);
             } catch (error) {
-              const message = (error as Error).message.replace(/^parseTransform: argument 'step[^']*' /, '');
-              issue(['steps', j], message);
+              // "parseTransform: argument 'step.buckets' must …" → path …steps[j].buckets, message "must …".
+              const [, key = '', message = ''] =
+                /^parseTransform: argument 'step((?:\.[^']*)?)' (.*)$/s.exec((error as Error).message) ?? [];
+              issue(['steps', j, ...key.split('.').filter(Boolean)], message);
               return;
             }
             const problem = fittedProblem(step as unknown as FittedStep);

@@ -6,12 +6,12 @@ import { fingerprint } from '../core/fingerprint.js';
 import { type FrameInput, toFrame } from '../core/frame.js';
 import type { SchemaArtifact } from '../schema/artifact.js';
 import { frequenciesSorted } from '../stats/frequent.js';
-import { populationVariance } from '../stats/moments.js';
 import {
   type Accumulator,
   addNumbers,
   addTexts,
   createAccumulator,
+  exactSum,
   type FitSizes,
   linearQuantile,
   median,
@@ -56,36 +56,41 @@ export interface Fitter {
   result(): TransformArtifact;
 }
 
-/** Stateful steps: the ones fitting learns something for. Constant impute and fixed bounds learn nothing. */
-function isStateful(step: Step): boolean {
+/**
+ * How many passes over the data a step needs to fit: none for steps that learn nothing (constant impute,
+ * fixed bounds), two for standardize (the exact mean, then the exact sum of squared deviations from it),
+ * one for the rest.
+ */
+function phasesOf(step: Step): number {
   switch (step.type) {
     case 'impute':
-      return step.strategy !== 'constant';
+      return step.strategy === 'constant' ? 0 : 1;
     case 'standardize':
+      return 2;
     case 'minMax':
     case 'robustScale':
     case 'vocabulary':
     case 'recencyWeight':
-      return true;
+      return 1;
     case 'clip':
     case 'bucketize':
-      return step.quantiles !== undefined;
+      return step.quantiles !== undefined ? 1 : 0;
     default:
-      return false;
+      return 0;
   }
 }
 
 function accumulatorType(step: Step): Accumulator['type'] {
   switch (step.type) {
     case 'standardize':
-      return 'moments';
+      return 'sum';
     case 'minMax':
     case 'recencyWeight':
       return 'range';
     case 'vocabulary':
       return 'counts';
     case 'impute':
-      return step.strategy === 'mean' ? 'moments' : step.strategy === 'median' ? 'quantiles' : 'counts';
+      return step.strategy === 'mean' ? 'sum' : step.strategy === 'median' ? 'quantiles' : 'counts';
     default:
       return 'quantiles';
   }
@@ -139,6 +144,8 @@ function checkSchema(fn: string, features: readonly NormalizedFeature[], schema:
 interface Slot {
   readonly feature: number;
   readonly step: number;
+  /** 1 for standardize's second pass, else 0. */
+  readonly phase: number;
   readonly acc: Accumulator;
   readonly compiled: {
     readonly feature: { readonly inputs: readonly string[] };
@@ -169,7 +176,9 @@ export function createFitter(spec: TransformSpec, options: FitOptions = {}): Fit
     maxCategories: checkSize(fn, 'maxCategories', options.maxCategories, 1_000_000, 1),
   };
   const steps: FittedStep[][] = features.map((f) => f.steps.map(fixedStep));
-  const pending = features.map((f) => f.steps.flatMap((s, i) => (isStateful(s) ? [i] : [])));
+  const pending = features.map((f) =>
+    f.steps.flatMap((s, step) => Array.from({ length: phasesOf(s) }, (_, phase) => ({ step, phase }))),
+  );
   const stages = Math.max(1, ...pending.map((p) => p.length));
   const weights = features.filter((f) => f.role === 'weight');
   if (weights.length > 1)
@@ -178,29 +187,46 @@ export function createFitter(spec: TransformSpec, options: FitOptions = {}): Fit
       `spec.${weights[1]!.name}`,
       'is a second recencyWeight; a spec has at most one',
     );
-  return makeFitter(fn, features, steps, pending, sizes, stages, 0, options.schema?.fingerprint, undefined);
+  return makeFitter(
+    fn,
+    { features, steps, pending, sizes, stages, schema: options.schema?.fingerprint },
+    0,
+    undefined,
+  );
 }
 
-function makeFitter(
-  fn: string,
-  features: readonly NormalizedFeature[],
-  steps: FittedStep[][],
-  pending: readonly (readonly number[])[],
-  sizes: FitSizes,
-  stages: number,
-  stage: number,
-  schema: string | undefined,
-  firstRows: number | undefined,
-): Fitter {
+/** What every stage of one fit shares: the spec, the steps fitted so far, and the means of phase one. */
+interface FitRun {
+  readonly features: readonly NormalizedFeature[];
+  readonly steps: FittedStep[][];
+  readonly pending: readonly (readonly { readonly step: number; readonly phase: number }[])[];
+  readonly sizes: FitSizes;
+  readonly stages: number;
+  readonly schema: string | undefined;
+  /** Standardize's exact mean from its first phase, by feature and step index. */
+  readonly means?: Map<string, number>;
+}
+
+function makeFitter(fn: string, run: FitRun, stage: number, firstRows: number | undefined): Fitter {
+  const { features, steps, pending, sizes, stages, schema } = run;
+  const means = run.means ?? new Map<string, number>();
+  // Fitters merge only with fitters of the same spec, at the same stage, with the same steps fitted so far.
+  const identity = fingerprint({ features, steps, stage, sizes, means: [...means] });
   const slots: Slot[] = [];
   features.forEach((f, fi) => {
-    const at = pending[fi]![stage];
-    if (at === undefined) return;
+    const next = pending[fi]![stage];
+    if (next === undefined) return;
+    const at = next.step;
     const step = f.steps[at]!;
     slots.push({
       feature: fi,
       step: at,
-      acc: createAccumulator(accumulatorType(step), sizes),
+      phase: next.phase,
+      acc: createAccumulator(
+        accumulatorType(step),
+        sizes,
+        next.phase === 1 ? means.get(`${fi}:${at}`) : undefined,
+      ),
       compiled: { feature: { inputs: f.inputs }, kind: f.kind },
       preps: compilePrefix(f.kind, steps[fi]!, at),
     });
@@ -280,12 +306,16 @@ function makeFitter(
     done = true;
     for (const slot of slots) {
       const f = features[slot.feature]!;
-      steps[slot.feature]![slot.step] = finishStep(fn, f, f.steps[slot.step]!, slot.acc);
+      const step = f.steps[slot.step]!;
+      const key = `${slot.feature}:${slot.step}`;
+      if (step.type === 'standardize' && slot.phase === 0)
+        means.set(key, meanOf(fn, f.name, slot.acc, 'standardize'));
+      else steps[slot.feature]![slot.step] = finishStep(fn, f, step, slot.acc, means.get(key));
     }
   };
 
-  const fitter: Fitter & { [FITTER]: { slots: Slot[]; stage: number } } = {
-    [FITTER]: { slots, stage },
+  const fitter: Fitter & { [FITTER]: { slots: Slot[]; identity: string } } = {
+    [FITTER]: { slots, identity },
     stage,
     stages,
     get rows() {
@@ -293,9 +323,18 @@ function makeFitter(
     },
     update,
     merge(other) {
-      const theirs = (other as unknown as Record<symbol, { slots: Slot[]; stage: number }>)[FITTER];
-      if (!theirs || theirs.stage !== stage || theirs.slots.length !== slots.length)
-        throw invalidArgument(fn, 'other', 'must be a fitter of the same spec at the same stage', other);
+      const theirs = (other as unknown as Record<symbol, { slots: Slot[]; identity: string } | undefined>)[
+        FITTER
+      ];
+      if (!theirs || theirs.identity !== identity)
+        throw invalidArgument(
+          fn,
+          'other',
+          'must be a fitter of the same spec at the same stage, with the same steps fitted before it',
+          other,
+        );
+      if (other === fitter) throw invalidArgument(fn, 'other', 'must be another fitter, not this one');
+      if (done) throw invalidArgument(fn, 'fitter', 'has finished its stage');
       slots.forEach((slot, i) => {
         mergeAccumulators(slot.acc, theirs.slots[i]!.acc);
       });
@@ -306,7 +345,7 @@ function makeFitter(
       if (stage + 1 >= stages)
         throw invalidArgument(fn, 'fitter', `is at its last stage (${stages}); call result()`);
       finish();
-      return makeFitter(fn, features, steps, pending, sizes, stages, stage + 1, schema, firstRows ?? rows);
+      return makeFitter(fn, { ...run, means }, stage + 1, firstRows ?? rows);
     },
     result() {
       if (stage + 1 < stages)
@@ -348,8 +387,29 @@ function noValues(fn: string, feature: string, what: string): LockstepError {
   );
 }
 
+function overflow(fn: string, feature: string, what: string): LockstepError {
+  return new LockstepError(
+    'INVALID_DATA',
+    `${fn}: feature '${feature}' overflows float64 while fitting ${what}; scale or clip it first`,
+  );
+}
+
+/** The exact mean of a sum accumulator: the correctly rounded sum, divided by the count. */
+function meanOf(fn: string, feature: string, acc: Accumulator, what: string): number {
+  if (acc.type !== 'sum' || acc.n === 0) throw noValues(fn, feature, what);
+  const mean = exactSum(acc.partials) / acc.n;
+  if (!Number.isFinite(mean)) throw overflow(fn, feature, what);
+  return mean;
+}
+
 /** Turns a step's accumulator into its fitted values, by the rules in docs/transform.md. */
-function finishStep(fn: string, f: NormalizedFeature, step: Step, acc: Accumulator): FittedStep {
+function finishStep(
+  fn: string,
+  f: NormalizedFeature,
+  step: Step,
+  acc: Accumulator,
+  mean: number | undefined,
+): FittedStep {
   const name = f.name;
   const quantiles = () => {
     const s = sortedValues(acc as QuantileAccumulator);
@@ -358,13 +418,15 @@ function finishStep(fn: string, f: NormalizedFeature, step: Step, acc: Accumulat
   };
   switch (step.type) {
     case 'standardize': {
-      if (acc.type !== 'moments' || acc.m.count === 0) throw noValues(fn, name, 'standardize');
+      // Second pass: the exact sum of squared deviations from the exact mean of the first.
+      if (acc.type !== 'sum' || mean === undefined)
+        throw new Error('unreachable: standardize without its mean');
+      const variance = exactSum(acc.partials) / acc.n;
+      if (!Number.isFinite(variance)) throw overflow(fn, name, 'standardize');
       // A variance within rounding error of zero is zero (scikit-learn's _is_constant_feature): the mean of
       // a constant column is rounded, so its computed variance can be 1e-34 instead of 0.
-      const { count, mean } = acc.m;
-      const variance = populationVariance(acc.m);
       const eps = Number.EPSILON;
-      const constant = variance <= count * eps * variance + (count * mean * eps) ** 2;
+      const constant = variance <= acc.n * eps * variance + (acc.n * mean * eps) ** 2;
       return { ...step, fitted: { mean, std: constant ? 0 : Math.sqrt(variance) } };
     }
     case 'minMax':
@@ -397,10 +459,7 @@ function finishStep(fn: string, f: NormalizedFeature, step: Step, acc: Accumulat
       return { ...step, fitted: { boundaries } };
     }
     case 'impute': {
-      if (step.strategy === 'mean') {
-        if (acc.type !== 'moments' || acc.m.count === 0) throw noValues(fn, name, 'impute');
-        return { ...step, fitted: { value: acc.m.mean } };
-      }
+      if (step.strategy === 'mean') return { ...step, fitted: { value: meanOf(fn, name, acc, 'impute') } };
       if (step.strategy === 'median') return { ...step, fitted: { value: median(quantiles()) } };
       if (acc.type !== 'counts' || acc.f.counts.size === 0) throw noValues(fn, name, 'impute');
       // Mode: the most frequent value; ties go to the smallest (numbers) or the first in code-unit order.

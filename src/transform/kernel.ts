@@ -88,11 +88,12 @@ export function numberStep(step: FittedStep): Prep {
     }
     case 'log1p':
       return (s, n, fail) => {
-        const { x, miss } = s;
+        const x = s.x;
         for (let i = 0; i < n; i++) {
           const v = x[i]!;
+          // NaN here is a missing value no impute filled, which the missing check reports.
           if (v > -1) x[i] = Math.log1p(v);
-          else if (miss[i] === 0) fail(i, 'must be greater than -1 for log1p', v);
+          else if (!Number.isNaN(v)) fail(i, 'must be greater than -1 for log1p', v);
         }
       };
     case 'passthrough':
@@ -371,7 +372,11 @@ function compileTime(feature: FittedFeature): CompiledFeature {
     // Writes one weight per row: the caller passes the weights array with stride 1 and base 0.
     const emit: Emit = (s, n, out, base, stride) => {
       const x = s.x;
-      for (let i = 0; i < n; i++) out[base + i * stride] = 2 ** (-(reference - x[i]!) / halfLife);
+      for (let i = 0; i < n; i++) {
+        // Rows newer than the newest training row weigh 1, like it: weights stay in (0, 1].
+        const age = reference - x[i]!;
+        out[base + i * stride] = age > 0 ? 2 ** (-age / halfLife) : 1;
+      }
     };
     return { feature, kind: 'time', prep: [requireTime], emit, names: [], handlesMissing: undefined };
   }

@@ -200,9 +200,15 @@ export function readTexts(
   }
 }
 
+/** An Arrow list cell: apache-arrow gives it as a Vector, which `toArray()` turns into values. */
+function isArrowVector(v: unknown): v is { toArray(): ArrayLike<unknown> } {
+  return typeof v === 'object' && v !== null && typeof (v as { toArray?: unknown }).toArray === 'function';
+}
+
 function storeList(s: Scratch, i: number, v: unknown, fail: Fail) {
   if (v === null || v === undefined) s.lists[i] = undefined;
   else if (Array.isArray(v)) s.lists[i] = v;
+  else if (isArrowVector(v)) s.lists[i] = Array.from(v.toArray());
   else {
     fail(i, 'must be an array of categories', v);
     s.lists[i] = undefined;

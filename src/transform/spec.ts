@@ -286,8 +286,8 @@ export function passthrough(): PassthroughStep {
 }
 
 /**
- * A sample weight, not a model input: 2^(−(t_ref − t) / halfLife), where t_ref is the latest time in the
- * training data, so recent rows weigh more after a shift. `halfLife` is in milliseconds.
+ * A sample weight, not a model input: 2^(−max(0, t_ref − t) / halfLife), where t_ref is the latest time in
+ * the training data, so recent rows weigh more after a shift; weights lie in (0, 1]. `halfLife` is in ms.
  * @example recencyWeight({ column: 'date', halfLife: 86400000 }) // => { type: 'recencyWeight', column: 'date', halfLife: 86400000 }
  */
 export function recencyWeight(options: {

@@ -414,15 +414,21 @@ function encodeUtf8Chunks(chunks: readonly ArrowDataLike[], n: number): Dictiona
   for (const chunk of chunks) {
     const { offset, length, nullBitmap } = chunk;
     const bytes = chunk.values as unknown as Uint8Array;
-    const offsets = chunk.valueOffsets!;
+    // LargeUtf8 offsets are a BigInt64Array: read their 32-bit halves, as readNumbers does, rather than
+    // making two bigints per value.
+    const raw = chunk.valueOffsets!;
+    const wide = raw instanceof BigInt64Array;
+    const offsets = wide
+      ? new Uint32Array(raw.buffer, raw.byteOffset, raw.length * 2)
+      : (raw as ArrayLike<number>);
     const nulls = chunk.nullCount > 0 && nullBitmap;
     for (let i = 0; i < length; i++) {
       if (nulls && !isValid(nullBitmap, offset + i)) {
         codes[at + i] = -1;
         continue;
       }
-      const start = Number(offsets[i]);
-      const end = Number(offsets[i + 1]);
+      const start = wide ? offsets[2 * i]! + offsets[2 * i + 1]! * 4294967296 : offsets[i]!;
+      const end = wide ? offsets[2 * i + 2]! + offsets[2 * i + 3]! * 4294967296 : offsets[i + 1]!;
       let h = 0x811c9dc5; // FNV-1a
       for (let b = start; b < end; b++) h = Math.imul(h ^ bytes[b]!, 0x01000193);
       const mask = slots.length - 1;

@@ -1,6 +1,6 @@
 // Applying a fitted transform: one request row, or a batch of rows, through the same compiled kernel.
 import { describe, invalidArgument, LockstepError } from '../core/errors.js';
-import { type Column, type FrameInput, toFrame } from '../core/frame.js';
+import { type Column, type DictionaryColumn, type FrameInput, toFrame } from '../core/frame.js';
 import { type CompiledFeature, compileFeature } from './kernel.js';
 import {
   CHUNK,
@@ -166,8 +166,8 @@ export function apply(
       into,
     );
   const explain = options?.explain === true;
-  const missing: { feature: string; filled: 'impute' | 'bucket' | 'mask' }[] = [];
-  const outOfVocabulary: { feature: string; value: string }[] = [];
+  const missing: { feature: string; filled: 'impute' | 'bucket' | 'mask' }[] = explain ? [] : NONE;
+  const outOfVocabulary: { feature: string; value: string }[] = explain ? [] : NONE;
   const s = plan.scratch;
   const { inputs, rowFails } = plan;
   for (let k = 0; k < inputs.length; k++) {
@@ -185,6 +185,8 @@ export function apply(
   }
   return explain ? { values: out, missing, outOfVocabulary } : out;
 }
+
+const NONE: never[] = [];
 
 function oovText(c: CompiledFeature, s: Scratch): string {
   if (c.kind === 'category') return s.text[0]!;
@@ -238,9 +240,21 @@ export function applyBatch(
   // in row order.
   const failed = new Uint8Array(CHUNK);
   const chunkIssues: BatchIssue[] = [];
+  // Category features whose inputs are all dictionary columns read codes, not texts.
+  const dictionaries = plan.inputs.map((c) => {
+    if (c.byCodes === undefined) return undefined;
+    const cols = c.feature.inputs.map((name) => frame.columns.get(name));
+    return cols.every((col) => col?.kind === 'dictionary') ? (cols as DictionaryColumn[]) : undefined;
+  });
   for (let start = 0; start < rows; start += CHUNK) {
     const n = Math.min(CHUNK, rows - start);
-    const run = (c: CompiledFeature, out: Float32Array, base: number, step: number) => {
+    const run = (
+      c: CompiledFeature,
+      out: Float32Array,
+      base: number,
+      step: number,
+      codes: readonly DictionaryColumn[] | undefined,
+    ) => {
       const feature = c.feature.name;
       failed.fill(0, 0, n);
       const fail: Fail = (i, problem, value) => {
@@ -250,12 +264,16 @@ export function applyBatch(
         if (issues.length + chunkIssues.length < maxIssues)
           chunkIssues.push({ row: start + i, feature, problem, value });
       };
-      readChunk(plan, c, frame.columns, start, n, fail);
-      for (const prep of c.prep) prep(s, n, fail);
+      if (codes !== undefined) c.byCodes!(s, codes, start, n, fail);
+      else {
+        readChunk(plan, c, frame.columns, start, n, fail);
+        for (const prep of c.prep) prep(s, n, fail);
+      }
       c.emit(s, n, out, base, step, fail);
     };
-    for (const c of plan.inputs) run(c, values, start * stride, stride);
-    if (plan.weight && weights) run(plan.weight, weights, start, 1);
+    for (let f = 0; f < plan.inputs.length; f++)
+      run(plan.inputs[f]!, values, start * stride, stride, dictionaries[f]);
+    if (plan.weight && weights) run(plan.weight, weights, start, 1, undefined);
     if (chunkIssues.length > 0) {
       issues.push(...chunkIssues.sort((a, b) => a.row - b.row));
       chunkIssues.length = 0;

@@ -26,6 +26,21 @@ export function datePart(t: number, part: DatePart): number {
       return (((days + 3) % 7) + 7) % 7;
   }
   const z = days + 719_468;
+  // Every quantity below is a non-negative int32 when z is (years 0 to about 5.8 million): truncating
+  // int32 division equals Math.floor there, and V8 compiles it to integer arithmetic.
+  if (z >= 0 && z <= 0x7fffffff) {
+    const zi = z | 0;
+    const era = (zi / 146_097) | 0;
+    const doe = zi - era * 146_097;
+    const yoe = ((doe - ((doe / 1460) | 0) + ((doe / 36_524) | 0) - ((doe / 146_096) | 0)) / 365) | 0;
+    const doy = doe - (365 * yoe + ((yoe / 4) | 0) - ((yoe / 100) | 0));
+    const mp = ((5 * doy + 2) / 153) | 0;
+    const month = mp < 10 ? mp + 3 : mp - 9;
+    if (part === 'month') return month;
+    if (part === 'dayOfMonth') return doy - (((153 * mp + 2) / 5) | 0) + 1;
+    const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    return part === 'year' ? year : days - daysToYear(year) + 1;
+  }
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
   const yoe = Math.floor(

@@ -2,6 +2,7 @@
 // scratch space, then write Float32 output. `apply` runs it on a chunk of one row, `applyBatch` on chunks
 // of 1,024 rows, and fitting runs its prefix; the arithmetic is the same float64 expressions in the same
 // order in every case, so a row and a batch give the same bits.
+import type { DictionaryColumn } from '../core/frame.js';
 import { murmur3String } from '../core/murmur3.js';
 import { datePart, PERIODS } from './dates.js';
 import { type Fail, type Scratch, toText } from './read.js';
@@ -172,6 +173,13 @@ function bucketOf(b: Float64Array, v: number): number {
   return lo;
 }
 
+/** Bucket index by counting boundaries at or below v: branch-free, faster than bisecting a few bounds. */
+function countAtOrBelow(b: Float64Array, v: number): number {
+  let k = 0;
+  for (let j = 0; j < b.length; j++) k += +(b[j]! <= v);
+  return k;
+}
+
 /** The compiled form of a fitted feature. */
 export interface CompiledFeature {
   readonly feature: FittedFeature;
@@ -183,6 +191,111 @@ export interface CompiledFeature {
   readonly names: readonly string[];
   /** Whether a missing input is filled (impute) or encoded (a missing bucket, a mask) rather than an error. */
   readonly handlesMissing: 'impute' | 'bucket' | 'mask' | undefined;
+  /**
+   * For a category feature whose inputs are all dictionary columns: reads the codes and fills x, miss and
+   * oov as `prep` would from the texts, indexing each distinct value (or combination, for a cross) once.
+   */
+  readonly byCodes?: CodePrep;
+}
+
+/** Rows [start, start + n) of dictionary columns, indexed through a memo of each distinct code (tuple). */
+export type CodePrep = (
+  s: Scratch,
+  columns: readonly DictionaryColumn[],
+  start: number,
+  n: number,
+  fail: Fail,
+) => void;
+
+/** Memo entry: 0 = not yet indexed; otherwise index + 2 (so -1, "cannot be encoded", is 1). */
+interface Memo {
+  readonly dictionaries: readonly (readonly string[])[];
+  readonly table: Int32Array | undefined;
+  readonly map: Map<number, number> | undefined;
+}
+
+const MEMO_TABLE = 1 << 16;
+
+function codeIndexer(
+  index: Indexer,
+  outside: number,
+  missingIndex: number,
+  imputedText: string | undefined,
+  missingProblem: string,
+): CodePrep {
+  const memos = new WeakMap<object, Memo>();
+  const imputedIndex = imputedText === undefined ? -1 : index(imputedText);
+  const memoOf = (columns: readonly DictionaryColumn[]): Memo => {
+    const first = columns[0]!.dictionary;
+    const m = memos.get(first);
+    if (m && m.dictionaries.every((d, k) => d === columns[k]!.dictionary)) return m;
+    let size = 1;
+    for (const c of columns) size *= c.dictionary.length;
+    const small = size <= MEMO_TABLE;
+    const made: Memo = {
+      dictionaries: columns.map((c) => c.dictionary),
+      table: small ? new Int32Array(size) : undefined,
+      map: small ? undefined : new Map(),
+    };
+    memos.set(first, made);
+    return made;
+  };
+  return (s, columns, start, n, fail) => {
+    const { x, miss, oov } = s;
+    const memo = memoOf(columns);
+    const { table, map } = memo;
+    const single = columns.length === 1;
+    const codes0 = columns[0]!.codes;
+    for (let i = 0; i < n; i++) {
+      oov[i] = 0;
+      // The tuple's key, or -1 when a value is missing.
+      let key = codes0[start + i]!;
+      if (!single && key >= 0) {
+        for (let k = 1; k < columns.length; k++) {
+          const code = columns[k]!.codes[start + i]!;
+          if (code < 0) {
+            key = -1;
+            break;
+          }
+          key = key * columns[k]!.dictionary.length + code;
+        }
+      }
+      if (key < 0) {
+        miss[i] = 1;
+        if (imputedText !== undefined) {
+          if (imputedIndex < 0)
+            fail(i, 'is not in the vocabulary, and the vocabulary has no OOV buckets', imputedText);
+          else if (imputedIndex >= outside) oov[i] = 1;
+          x[i] = imputedIndex;
+        } else if (missingIndex >= 0) x[i] = missingIndex;
+        else fail(i, missingProblem);
+        continue;
+      }
+      miss[i] = 0;
+      let entry = table !== undefined ? table[key]! : (map!.get(key) ?? 0);
+      if (entry === 0) {
+        entry = index(textOf(columns, start + i)) + 2;
+        if (table !== undefined) table[key] = entry;
+        else map!.set(key, entry);
+      }
+      const k = entry - 2;
+      if (k < 0)
+        fail(
+          i,
+          'is not in the vocabulary, and the vocabulary has no OOV buckets',
+          textOf(columns, start + i),
+        );
+      else if (k >= outside) oov[i] = 1;
+      x[i] = k;
+    }
+  };
+}
+
+function textOf(columns: readonly DictionaryColumn[], row: number): string {
+  let t = columns[0]!.dictionary[columns[0]!.codes[row]!]!;
+  for (let k = 1; k < columns.length; k++)
+    t = `${t}\u001f${columns[k]!.dictionary[columns[k]!.codes[row]!]!}`;
+  return t;
 }
 
 /** Compiles the first `count` steps of a chain into preps (for fitting, which runs a chain's prefix). */
@@ -224,6 +337,7 @@ export function compileFeature(feature: FittedFeature): CompiledFeature {
   let names: string[];
   let space: IndexSpace | undefined;
   let handlesMissing: CompiledFeature['handlesMissing'] = imputed ? 'impute' : undefined;
+  let byCodes: CodePrep | undefined;
 
   if (kind === 'number') {
     const indexStep = body[body.length - 1]!;
@@ -235,13 +349,14 @@ export function compileFeature(feature: FittedFeature): CompiledFeature {
       if (missingBucket && !imputed) handlesMissing = 'bucket';
       space = bucketSpace(bucketize.fitted.boundaries, missingBucket);
       const missingIndex = bounds.length + 1;
+      const few = bounds.length <= 16;
       preps.push((s, n, fail) => {
         const { x, miss } = s;
         for (let i = 0; i < n; i++) {
           if (miss[i] === 1 && !imputed) {
             if (missingBucket) x[i] = missingIndex;
             else fail(i, MISSING_NUMBER);
-          } else x[i] = bucketOf(bounds, x[i]!);
+          } else x[i] = few ? countAtOrBelow(bounds, x[i]!) : bucketOf(bounds, x[i]!);
         }
       });
     } else if (!imputed) {
@@ -263,6 +378,13 @@ export function compileFeature(feature: FittedFeature): CompiledFeature {
     if (!imputed && missingIndex >= 0) handlesMissing = sp.masked ? 'mask' : 'bucket';
     if (kind === 'category') {
       const inputs = feature.inputs;
+      byCodes = codeIndexer(
+        index,
+        outside,
+        missingIndex,
+        imputed ? String((steps[0] as { fitted: { value: string | number } }).fitted.value) : undefined,
+        `is missing; add impute() or ${inputs.length > 1 ? "missing: 'bucket'" : 'a mask or missing bucket'}`,
+      );
       preps.push((s, n, fail) => {
         const { x, text, miss, oov } = s;
         for (let i = 0; i < n; i++) {
@@ -356,7 +478,9 @@ export function compileFeature(feature: FittedFeature): CompiledFeature {
       for (let i = 0; i < n; i++) out[base + i * stride + at] = miss[i]!;
     };
   }
-  return { feature, kind, prep: preps, emit, names, handlesMissing };
+  return byCodes
+    ? { feature, kind, prep: preps, emit, names, handlesMissing, byCodes }
+    : { feature, kind, prep: preps, emit, names, handlesMissing };
 }
 
 function compileTime(feature: FittedFeature): CompiledFeature {
@@ -390,17 +514,31 @@ function compileTime(feature: FittedFeature): CompiledFeature {
     if (period) names.push(`${feature.name}.${part}_sin`, `${feature.name}.${part}_cos`);
     else names.push(`${feature.name}.${part}`);
   }
+  // A periodic part takes `period` integer values from `base`: its sines and cosines are tabulated once,
+  // by the same expression, so the table holds the very bits Math.sin and Math.cos would give per row.
+  const parts = plan.map((p) => p.part);
+  const tables = plan.map(({ period }) => {
+    if (!period) return undefined;
+    const sin = new Float64Array(period[0]);
+    const cos = new Float64Array(period[0]);
+    for (let j = 0; j < period[0]; j++) {
+      const angle = (2 * Math.PI * j) / period[0]; // v − base = j: the expression the row would compute
+      sin[j] = Math.sin(angle);
+      cos[j] = Math.cos(angle);
+    }
+    return { sin, cos, base: period[1] };
+  });
   const emit: Emit = (s, n, out, base, stride) => {
     const x = s.x;
     for (let i = 0; i < n; i++) {
       let at = base + i * stride + offset;
       const t = x[i]!;
-      for (const { part, period } of plan) {
-        const v = datePart(t, part);
-        if (period) {
-          const angle = (2 * Math.PI * (v - period[1])) / period[0];
-          out[at++] = Math.sin(angle);
-          out[at++] = Math.cos(angle);
+      for (let k = 0; k < parts.length; k++) {
+        const v = datePart(t, parts[k]!);
+        const table = tables[k];
+        if (table) {
+          out[at++] = table.sin[v - table.base]!;
+          out[at++] = table.cos[v - table.base]!;
         } else out[at++] = v;
       }
     }

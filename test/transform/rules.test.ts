@@ -76,6 +76,24 @@ describe('numeric rules', () => {
     expect(e.message).toBe("apply: feature 'x' of argument 'row' must be greater than -1 for log1p, got -1");
   });
 
+  it('log1p checks imputed values too: a fill at or below −1 is an error, in fitting and applying', () => {
+    const fill = impute({ strategy: 'constant', value: -5 });
+    const fitting = error(() => fitTransform({ x: [fill, log1p(), standardize()] }, { x: [1, null] }));
+    expect(fitting.message).toContain('must be greater than -1 for log1p');
+    const t = fitTransform({ x: [fill, log1p()] }, { x: [1, 2] });
+    expect(error(() => apply(t, { x: null })).message).toBe(
+      "apply: feature 'x' of argument 'row' must be greater than -1 for log1p, got -5",
+    );
+  });
+
+  it('a mean or variance that overflows float64 cannot be fitted', () => {
+    const e = error(() => fitTransform({ x: standardize() }, { x: [1e308, 1e308, -1e308] }));
+    expect(e.code).toBe('INVALID_DATA');
+    expect(e.message).toBe(
+      "fit: feature 'x' overflows float64 while fitting standardize; scale or clip it first",
+    );
+  });
+
   it('fixed clip bounds need no fitting; either side may be open', () => {
     const t = fitTransform({ x: clip({ max: 10 }) }, { x: [1] });
     expect(row(t, { x: -1e9 })).toEqual([-1e9]);

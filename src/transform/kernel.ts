@@ -228,7 +228,7 @@ function codeIndexer(
   const memoOf = (columns: readonly DictionaryColumn[]): Memo => {
     const first = columns[0]!.dictionary;
     const m = memos.get(first);
-    if (m && m.dictionaries.every((d, k) => d === columns[k]!.dictionary)) return m;
+    if (m?.dictionaries.every((d, k) => d === columns[k]!.dictionary)) return m;
     let size = 1;
     for (const c of columns) size *= c.dictionary.length;
     const small = size <= MEMO_TABLE;
@@ -262,12 +262,8 @@ function codeIndexer(
       }
       if (key < 0) {
         miss[i] = 1;
-        if (imputedText !== undefined) {
-          if (imputedIndex < 0)
-            fail(i, 'is not in the vocabulary, and the vocabulary has no OOV buckets', imputedText);
-          else if (imputedIndex >= outside) oov[i] = 1;
-          x[i] = imputedIndex;
-        } else if (missingIndex >= 0) x[i] = missingIndex;
+        if (imputedText !== undefined) storeIndex(s, i, imputedIndex, imputedText, outside, fail);
+        else if (missingIndex >= 0) x[i] = missingIndex;
         else fail(i, missingProblem);
         continue;
       }
@@ -279,16 +275,16 @@ function codeIndexer(
         else map!.set(key, entry);
       }
       const k = entry - 2;
-      if (k < 0)
-        fail(
-          i,
-          'is not in the vocabulary, and the vocabulary has no OOV buckets',
-          textOf(columns, start + i),
-        );
-      else if (k >= outside) oov[i] = 1;
-      x[i] = k;
+      storeIndex(s, i, k, k < 0 ? textOf(columns, start + i) : '', outside, fail);
     }
   };
+}
+
+/** Writes category index k at chunk position i, flagging an OOV bucket and reporting a value no index holds. */
+function storeIndex(s: Scratch, i: number, k: number, text: string, outside: number, fail: Fail): void {
+  if (k < 0) fail(i, 'is not in the vocabulary, and the vocabulary has no OOV buckets', text);
+  else if (k >= outside) s.oov[i] = 1;
+  s.x[i] = k;
 }
 
 function textOf(columns: readonly DictionaryColumn[], row: number): string {
@@ -377,13 +373,13 @@ export function compileFeature(feature: FittedFeature): CompiledFeature {
     const missingIndex = sp.masked ? 0 : rule === 'bucket' ? sp.size - 1 : -1;
     if (!imputed && missingIndex >= 0) handlesMissing = sp.masked ? 'mask' : 'bucket';
     if (kind === 'category') {
-      const inputs = feature.inputs;
+      const missingProblem = `is missing; add impute() or ${feature.inputs.length > 1 ? "missing: 'bucket'" : 'a mask or missing bucket'}`;
       byCodes = codeIndexer(
         index,
         outside,
         missingIndex,
         imputed ? String((steps[0] as { fitted: { value: string | number } }).fitted.value) : undefined,
-        `is missing; add impute() or ${inputs.length > 1 ? "missing: 'bucket'" : 'a mask or missing bucket'}`,
+        missingProblem,
       );
       preps.push((s, n, fail) => {
         const { x, text, miss, oov } = s;
@@ -393,18 +389,11 @@ export function compileFeature(feature: FittedFeature): CompiledFeature {
           if (t === undefined) {
             miss[i] = 1;
             if (missingIndex >= 0) x[i] = missingIndex;
-            else
-              fail(
-                i,
-                `is missing; add impute() or ${inputs.length > 1 ? "missing: 'bucket'" : 'a mask or missing bucket'}`,
-              );
+            else fail(i, missingProblem);
             continue;
           }
           if (!imputed) miss[i] = 0;
-          const k = index(t);
-          if (k < 0) fail(i, 'is not in the vocabulary, and the vocabulary has no OOV buckets', t);
-          else if (k >= outside) oov[i] = 1;
-          x[i] = k;
+          storeIndex(s, i, index(t), t, outside, fail);
         }
       });
     } else {

@@ -24,7 +24,9 @@
 //   side only counts 0 on the other, whose unlisted values all sit in its "other values").
 // - Empty bins: psi and klDivergence replace a share of 0 with a floor (EMPTY_BIN_FLOOR below); the other
 //   distances are finite without one and use none.
+
 import { describe, invalidArgument } from '../core/errors.js';
+import { countAtMost } from '../core/search.js';
 import type { FeatureProfile, ProfileArtifact } from '../stats/artifact.js';
 import { profileFeature, type SortedSketch, sortedSketch } from '../stats/read.js';
 import { sortFloat64 } from './sort.js';
@@ -456,18 +458,6 @@ function quantileEdges(reference: NumericInput, bins: number): number[] {
   return qs.filter((x, i) => i === 0 || x > qs[i - 1]!);
 }
 
-/** Number of edges at most x: the bin of x under (−∞, e₁), [e₁, e₂), …, [e_k, +∞). */
-function binOf(edges: ArrayLike<number>, x: number): number {
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (edges[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Whether a profile's KLL sketch still holds every value (never compacted). */
 export function sketchExact(f: FeatureProfile): boolean {
   const q = f.numeric?.quantiles;
@@ -483,14 +473,14 @@ function numericCounts(input: NumericInput, edges: readonly number[]): Float64Ar
   const counts = new Float64Array(edges.length + 1);
   if (input.from === 'values') {
     const v = input.values;
-    for (let i = 0; i < v.length; i++) counts[binOf(edges, v[i]!)]!++;
+    for (let i = 0; i < v.length; i++) counts[countAtMost(edges, v[i]!)]!++;
     return counts;
   }
   const n = input.feature.numeric;
   if (!n) return counts;
   if (n.count > 0) {
     const s = decodeSketch(input.feature);
-    for (let i = 0; i < s.items.length; i++) counts[binOf(edges, s.items[i]!)]! += s.weights[i]!;
+    for (let i = 0; i < s.items.length; i++) counts[countAtMost(edges, s.items[i]!)]! += s.weights[i]!;
     if (s.total !== n.count)
       for (let j = 0; j < counts.length; j++) counts[j] = (counts[j]! / s.total) * n.count;
   }

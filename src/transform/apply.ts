@@ -295,8 +295,8 @@ export function applyBatch(
 
 /** Reads rows [start, start + n) of a feature's inputs into the scratch. */
 export function readChunk(
-  plan: Plan,
-  c: CompiledFeature,
+  plan: Pick<Plan, 'scratch' | 'crossText'>,
+  c: { readonly kind: CompiledFeature['kind']; readonly feature: { readonly inputs: readonly string[] } },
   columns: ReadonlyMap<string, Column>,
   start: number,
   n: number,

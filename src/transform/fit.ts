@@ -19,7 +19,7 @@ import {
   type QuantileAccumulator,
   sortedValues,
 } from './accumulate.js';
-import { type Plan, readChunk } from './apply.js';
+import { readChunk } from './apply.js';
 import { compileFeature, compilePrefix, type Prep } from './kernel.js';
 import { type NormalizedFeature, normalizeSpec } from './normalize.js';
 import { CHUNK, createScratch, type Fail, toText } from './read.js';
@@ -232,7 +232,7 @@ function makeFitter(fn: string, run: FitRun, stage: number, firstRows: number | 
     });
   });
   const reads = new Set(slots.flatMap((s) => s.compiled.feature.inputs));
-  const plan = { scratch: createScratch(), crossText: new Array(CHUNK).fill(undefined) } as unknown as Plan;
+  const plan = { scratch: createScratch(), crossText: new Array<string | undefined>(CHUNK).fill(undefined) };
   const keep = new Uint8Array(CHUNK);
   const failed = new Uint8Array(CHUNK);
   let rows = 0;
@@ -254,7 +254,7 @@ function makeFitter(fn: string, run: FitRun, stage: number, firstRows: number | 
           bad++;
           if (issues.length < 20) issues.push({ row: rows + start + i, feature: f.name, problem, value });
         };
-        readChunk(plan, slot.compiled as Parameters<typeof readChunk>[1], frame.columns, start, n, fail);
+        readChunk(plan, slot.compiled, frame.columns, start, n, fail);
         const s = plan.scratch;
         for (const prep of slot.preps) prep(s, n, fail);
         const step = f.steps[slot.step]!;

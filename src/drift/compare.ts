@@ -7,8 +7,9 @@ import type { SchemaArtifact } from '../schema/artifact.js';
 import type { Anomaly } from '../schema/rules.js';
 import { isProfile, type ProfileArtifact } from '../stats/artifact.js';
 import type { Sample } from './bins.js';
+import { chiSquareTest } from './chi-square-test.js';
 import { jensenShannon, lInfinity, psi, wasserstein } from './distances.js';
-import { chiSquareTest, ksTest } from './tests.js';
+import { ksTest } from './ks-test.js';
 
 /** Methods the comparator can apply to a feature. */
 export type DriftMethod = 'ks' | 'chiSquare' | 'wasserstein' | 'jensenShannon' | 'psi' | 'lInfinity';

@@ -1,3 +1,4 @@
+export { type AndersonDarlingResult, andersonDarling } from './anderson-darling.js';
 export type {
   Bin,
   BinningOptions,
@@ -8,6 +9,7 @@ export type {
   ProfileFeature,
   Sample,
 } from './bins.js';
+export { type ChiSquareTestResult, chiSquareTest } from './chi-square-test.js';
 export {
   type CompareOptions,
   compare,
@@ -41,6 +43,8 @@ export {
   type FeatureSkew,
   type Tolerance,
 } from './example-skew.js';
+export { type KsTestOptions, type KsTestResult, ksTest } from './ks-test.js';
+export { type MannWhitneyUResult, mannWhitneyU } from './mann-whitney-test.js';
 export {
   accuracy,
   type LabelledExample,
@@ -52,21 +56,6 @@ export {
   type ProgressiveValidationResult,
   progressiveValidation,
 } from './progressive.js';
-export {
-  type Alternative,
-  type AndersonDarlingResult,
-  andersonDarling,
-  type CategoricalSample,
-  type ChiSquareTestResult,
-  chiSquareTest,
-  type KsTestOptions,
-  type KsTestResult,
-  ksTest,
-  type MannWhitneyUResult,
-  mannWhitneyU,
-  type NumericSample,
-  type WelchTTestResult,
-  welchTTest,
-  type ZTestProportionsResult,
-  zTestProportions,
-} from './tests.js';
+export type { Alternative, CategoricalSample, NumericSample } from './samples.js';
+export { type WelchTTestResult, welchTTest } from './t-test.js';
+export { type ZTestProportionsResult, zTestProportions } from './z-test-proportions.js';

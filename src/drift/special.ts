@@ -1,6 +1,6 @@
 // Special functions behind the two-sample tests' p-values, in float64, accurate to about 1e-12 relative
 // (most to a few ulps) over the ranges the tests use. Out-of-domain arguments give NaN, as scipy.special
-// does; the tests in tests.ts check their arguments before calling these.
+// does; the two-sample tests (ks-test.ts, …) check their arguments before calling these.
 //
 // Sources of the methods (the code is written from the maths, not translated):
 //  - log-gamma: Stirling's series with the Bernoulli-number correction for x ≥ 10, the recurrence below;

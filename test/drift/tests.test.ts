@@ -3,18 +3,16 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LockstepError } from '../../src/core/errors.js';
+import { andersonDarling } from '../../src/drift/anderson-darling.js';
+import { chiSquareTest } from '../../src/drift/chi-square-test.js';
+import * as tests from '../../src/drift/index.js';
+import { ksTest } from '../../src/drift/ks-test.js';
+import { mannWhitneyU } from '../../src/drift/mann-whitney-test.js';
+import type { NumericSample } from '../../src/drift/samples.js';
 import * as special from '../../src/drift/special.js';
 import { ksTwoSampleExactSf, mannWhitneyUSf } from '../../src/drift/special.js';
-import * as tests from '../../src/drift/tests.js';
-import {
-  andersonDarling,
-  chiSquareTest,
-  ksTest,
-  mannWhitneyU,
-  type NumericSample,
-  welchTTest,
-  zTestProportions,
-} from '../../src/drift/tests.js';
+import { type WelchTTestOptions, welchTTest } from '../../src/drift/t-test.js';
+import { zTestProportions } from '../../src/drift/z-test-proportions.js';
 import fixture from '../fixtures/drift-tests.json' with { type: 'json' };
 
 // Oracle values: test/fixtures/make-drift-tests.py (scipy 1.17). Tolerance: a statistic or p-value agrees
@@ -529,7 +527,7 @@ describe('argument errors name the function and the argument', () => {
       "'options.continuity' must be a boolean",
     );
     expectInvalid(
-      () => welchTTest([1, 2], [2, 3], null as unknown as tests.WelchTTestOptions),
+      () => welchTTest([1, 2], [2, 3], null as unknown as WelchTTestOptions),
       "welchTTest: argument 'options' must be an object",
     );
     expectInvalid(
@@ -602,12 +600,22 @@ describe('argument errors name the function and the argument', () => {
 
 // ------------------------------------------------------------------------------------ TSDoc examples
 
-// The examples in src/drift/{tests,special}.ts show object and array results, which the repository-wide
+// The examples in the two-sample tests' files and src/drift/special.ts show object and array results, which the repository-wide
 // TSDoc test (test/docs/tsdoc-examples.test.ts, literal results only) does not evaluate; they are checked
 // here, against this module's exports, for exact (Object.is) equality.
-describe('TSDoc examples in tests.ts and special.ts', () => {
+const TEST_FILES = [
+  'ks-test.ts',
+  'chi-square-test.ts',
+  'z-test-proportions.ts',
+  'mann-whitney-test.ts',
+  't-test.ts',
+  'anderson-darling.ts',
+  'special.ts',
+];
+
+describe('TSDoc examples in the two-sample tests and special.ts', () => {
   const scope: Record<string, unknown> = { ...special, ...tests };
-  const examples = ['tests.ts', 'special.ts'].flatMap((file) =>
+  const examples = TEST_FILES.flatMap((file) =>
     [
       ...readFileSync(join(import.meta.dirname, '../../src/drift', file), 'utf8').matchAll(
         /@example (.+?) \/\/ => (.+)$/gm,

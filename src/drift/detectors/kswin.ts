@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { invalidArgument } from '../../core/errors.js';
 import { createRng, type Rng, type RngState } from '../../core/rng.js';
 // The two-sample KS test of lockstep/drift (exact p-values for the equal sizes KSWIN compares, as scipy).
-import { ksTest } from '../tests.js';
+import { ksTest } from '../ks-test.js';
 import {
   badState,
   badValue,

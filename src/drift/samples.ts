@@ -1,0 +1,97 @@
+// Shared by the two-sample tests of lockstep/drift (ks-test.ts, chi-square-test.ts, z-test-proportions.ts,
+// mann-whitney-test.ts, t-test.ts, anderson-darling.ts): the sample types they take and their argument
+// checks. Each test returns plain data and agrees with its scipy (or statsmodels) counterpart to about
+// 1e-12 relative; test/fixtures/make-drift-tests.py generates the oracle values.
+//
+// Missing values: numeric samples must not contain NaN. A test cannot say what a missing value means, so
+// each rejects NaN with an error that tells the caller to drop missing values first (scipy's
+// nan_policy='raise'); ±Infinity is an ordinary (extreme) value for the rank-based tests (KS, Mann–Whitney,
+// Anderson–Darling) and is rejected by Welch's t-test, whose mean it would make infinite.
+
+import { invalidArgument } from '../core/errors.js';
+import { sortFloat64 } from './sort.js';
+import type { Alternative } from './special.js';
+
+export type { Alternative } from './special.js';
+
+/** A numeric sample: plain numbers or a Float64Array (not modified; the tests sort copies). */
+export type NumericSample = readonly number[] | Float64Array;
+
+/** A categorical sample: counts per category (a Map or a plain object), or the raw values. */
+export type CategoricalSample =
+  | ReadonlyMap<string, number>
+  | Readonly<Record<string, number>>
+  | readonly string[];
+
+const ALTERNATIVES: readonly Alternative[] = ['two-sided', 'less', 'greater'];
+
+// ------------------------------------------------------------------------------------ argument checks
+
+export function checkOptions(fn: string, options: unknown): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw invalidArgument(fn, 'options', 'must be an object', options);
+  return options as Record<string, unknown>;
+}
+
+export function checkAlternative(fn: string, value: unknown): Alternative {
+  if (value === undefined) return 'two-sided';
+  if (!ALTERNATIVES.includes(value as Alternative))
+    throw invalidArgument(fn, 'options.alternative', "must be 'two-sided', 'less' or 'greater'", value);
+  return value as Alternative;
+}
+
+export function checkChoice<T extends string>(
+  fn: string,
+  arg: string,
+  value: unknown,
+  choices: readonly T[],
+): T {
+  if (value === undefined) return choices[0]!;
+  if (!choices.includes(value as T))
+    throw invalidArgument(fn, arg, `must be one of ${choices.map((c) => `'${c}'`).join(', ')}`, value);
+  return value as T;
+}
+
+export function checkBoolean(fn: string, arg: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw invalidArgument(fn, arg, 'must be a boolean', value);
+  return value;
+}
+
+/**
+ * A Float64Array copy of a numeric sample, after checking it: an array of numbers or a Float64Array, not
+ * empty, without NaN (and, for Welch's t-test, without ±Infinity).
+ */
+export function checkedSample(fn: string, arg: string, values: unknown, infinite = true): Float64Array {
+  if (!(Array.isArray(values) || values instanceof Float64Array))
+    throw invalidArgument(fn, arg, 'must be an array of numbers or a Float64Array', values);
+  const n = values.length;
+  if (n === 0) throw invalidArgument(fn, arg, 'must not be empty');
+  const copy = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as unknown;
+    if (typeof v !== 'number')
+      throw invalidArgument(fn, arg, `must hold only numbers (index ${i} is not one)`, v);
+    if (Number.isNaN(v))
+      throw invalidArgument(
+        fn,
+        arg,
+        `must not contain NaN: drop missing values before testing (index ${i} is NaN)`,
+      );
+    if (!infinite && (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY))
+      throw invalidArgument(fn, arg, `must hold only finite numbers (index ${i} is not)`, v);
+    copy[i] = v;
+  }
+  return copy;
+}
+
+/** A sorted copy of a checked numeric sample (see checkedSample). */
+export function sortedSample(fn: string, arg: string, values: unknown): Float64Array {
+  return sortFloat64(checkedSample(fn, arg, values));
+}
+
+/** p clamped to [0, 1]: a p-value computed in floating point can stray just outside. */
+export function clamp01(p: number): number {
+  return p < 0 ? 0 : p > 1 ? 1 : p;
+}

@@ -1,13 +1,13 @@
 // Proves that lockstep's deterministic functions give bit-identical results in Node and in a real browser
-// (Debian's headless Chromium, driven by playwright-core). The sources are bundled for the browser with
-// esbuild, and each check below is one self-contained task function that runs twice: here in Node on the
-// original inputs, and in the page, where Playwright ships the function's source text and the inputs
-// travel through `encode`/`decode`. Running the same task source on both sides means any difference comes
-// from the library, never from two hand-written copies of the driver code.
-import { existsSync, readFileSync } from 'node:fs';
+// (headless Chromium, found by ./find-chromium.ts and driven by playwright-core). The sources are bundled
+// for the browser with esbuild, and each check below is one self-contained task function that runs twice:
+// here in Node on the original inputs, and in the page, where Playwright ships the function's source text
+// and the inputs travel through `encode`/`decode`. Running the same task source on both sides means any
+// difference comes from the library, never from two hand-written copies of the driver code.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/core/fingerprint.js';
 import * as split from '../../src/split/index.js';
@@ -15,8 +15,8 @@ import * as stats from '../../src/stats/index.js';
 import * as transform from '../../src/transform/index.js';
 import goldenTransform from '../fixtures/golden-transform-input.json' with { type: 'json' };
 import golden from '../fixtures/split-golden.json' with { type: 'json' };
+import { launchChromium } from './find-chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SPLITS = { train: 0.8, eval: 0.1, test: 0.1 };
 
 type Api = typeof split &
@@ -51,7 +51,8 @@ function decode(text: string): unknown {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Browser setup. A missing Chromium fails every test with a clear message (CI installs it; never a skip).
+// Browser setup. A missing Chromium fails every test with a message saying where it was looked for (never a
+// skip).
 
 let browser: Browser | undefined;
 let page: Page | undefined;
@@ -59,11 +60,6 @@ let setupError: Error | undefined;
 
 beforeAll(async () => {
   try {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y --no-install-recommends chromium); .ci/run does this in CI`,
-      );
-    }
     const root = fileURLToPath(new URL('../../', import.meta.url));
     const splitEntry = fileURLToPath(new URL('../../src/split/index.ts', import.meta.url));
     const fingerprintEntry = fileURLToPath(new URL('../../src/core/fingerprint.ts', import.meta.url));
@@ -91,19 +87,7 @@ beforeAll(async () => {
     });
     const content = bundle.outputFiles[0]!.text;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchChromium();
     const p = await browser.newPage();
     await p.setContent('<!doctype html><meta charset="utf-8"><title>lockstep determinism</title>');
     await p.addScriptTag({ content });

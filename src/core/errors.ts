@@ -1,21 +1,61 @@
-/** Stable error codes carried by every {@link LockstepError}. */
+import type { Finding } from './finding.js';
+
+/**
+ * Stable error codes carried by every {@link LockstepError}. `INVALID_ARGUMENT`: misuse (a wrong type, an
+ * unknown option, a value out of range); `INVALID_DATA`: data that breaks a rule the call enforces;
+ * `INVALID_ARTIFACT`: a malformed, edited or corrupted artifact; `MISSING_KEY`: rows without the key or
+ * time a split needs.
+ */
 export type LockstepErrorCode = 'INVALID_ARGUMENT' | 'INVALID_DATA' | 'INVALID_ARTIFACT' | 'MISSING_KEY';
+
+/** Where an error happened and what was found, as structured fields (the message says the same in words). */
+export interface LockstepErrorDetails {
+  /** The public function (or method, `profiler.merge`) that was misused. */
+  readonly fn?: string;
+  /** The argument at fault, with the option path where there is one: `options.bins`, `json`. */
+  readonly arg?: string;
+  /** Inside that argument, the JSON path of the first problem: `$.features[3].numeric.min`. */
+  readonly path?: string;
+  /** The findings behind the error where there are several (every bad row, every artifact problem). */
+  readonly issues?: readonly Finding[];
+}
 
 /**
  * The one error type lockstep throws. `code` is stable and machine-readable; the message names the
- * function and the argument at fault, e.g. `assignSplit: argument 'splits' must sum to 1, got 0.9`.
- * `issues` carries the findings behind the error where there are several (rows with a missing key, …).
+ * function and the argument at fault, e.g. `assignSplit: argument 'splits' must sum to 1, got 0.9`, and
+ * `fn`, `arg` and `path` say the same as fields, so no caller has to read the message. `issues` carries
+ * the findings behind the error, in core's one finding shape.
  */
 export class LockstepError extends Error {
   override readonly name = 'LockstepError';
   readonly code: LockstepErrorCode;
-  readonly issues: readonly unknown[];
+  readonly fn: string | undefined;
+  readonly arg: string | undefined;
+  readonly path: string | undefined;
+  readonly issues: readonly Finding[];
 
-  constructor(code: LockstepErrorCode, message: string, issues: readonly unknown[] = []) {
+  constructor(
+    code: LockstepErrorCode,
+    message: string,
+    // TRANSITION (issue 10): a bare array is the old `issues` argument, kept until every module passes
+    // findings in `details.issues`; then this overload goes.
+    details: LockstepErrorDetails | readonly object[] = {},
+  ) {
     super(message);
     this.code = code;
-    this.issues = issues;
+    const d: LockstepErrorDetails = Array.isArray(details)
+      ? { issues: details as readonly Finding[] }
+      : (details as LockstepErrorDetails);
+    this.fn = d.fn;
+    this.arg = d.arg;
+    this.path = d.path;
+    this.issues = d.issues ?? [];
   }
+}
+
+/** True for a LockstepError (also one from another copy of lockstep loaded in the same process). */
+export function isLockstepError(error: unknown): error is LockstepError {
+  return error instanceof LockstepError || (error instanceof Error && error.name === 'LockstepError');
 }
 
 /** Throws `INVALID_ARGUMENT` for `fn`'s argument `arg`: "fn: argument 'arg' must …". */
@@ -26,11 +66,39 @@ export function invalidArgument(
   ...got: [] | [unknown]
 ): LockstepError {
   const shown = got.length > 0 ? `, got ${describe(got[0])}` : '';
-  return new LockstepError('INVALID_ARGUMENT', `${fn}: argument '${arg}' ${must}${shown}`);
+  return new LockstepError('INVALID_ARGUMENT', `${fn}: argument '${arg}' ${must}${shown}`, { fn, arg });
+}
+
+/**
+ * The same error reported by another function or argument: a helper checked a value for `from`, and the
+ * public function is `fn` (its argument `arg`). Fields and message are rebuilt, never patched by regex.
+ */
+export function rethrownAs(error: LockstepError, fn: string, arg?: string): LockstepError {
+  const oldHead = error.arg === undefined ? `${error.fn}:` : `${error.fn}: argument '${error.arg}'`;
+  const newArg = arg ?? error.arg;
+  const newHead = newArg === undefined ? `${fn}:` : `${fn}: argument '${newArg}'`;
+  const message =
+    error.fn !== undefined && error.message.startsWith(oldHead)
+      ? newHead + error.message.slice(oldHead.length)
+      : error.message;
+  return new LockstepError(error.code, message, {
+    fn,
+    arg: newArg,
+    path: error.path,
+    issues: error.issues,
+  });
 }
 
 /** A short, safe rendering of any value for an error message (never throws, never huge). */
 export function describe(value: unknown): string {
+  try {
+    return describeValue(value, 0);
+  } catch {
+    return 'an unreadable value';
+  }
+}
+
+function describeValue(value: unknown, depth: number): string {
   if (typeof value === 'string')
     return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (typeof value === 'bigint') return `${value}n`;
@@ -38,9 +106,14 @@ export function describe(value: unknown): string {
   if (typeof value === 'symbol') return 'a symbol';
   if (value === null || typeof value !== 'object') return String(value);
   if (Array.isArray(value)) {
-    const shown = value.slice(0, 8).map(describe).join(', ');
-    return `[${shown}${value.length > 8 ? ', ...' : ''}]`;
+    if (depth > 1) return `an array of ${value.length}`;
+    const shown: string[] = [];
+    for (let i = 0; i < Math.min(value.length, 8); i++) shown.push(describeValue(value[i], depth + 1));
+    return `[${shown.join(', ')}${value.length > 8 ? ', ...' : ''}]`;
   }
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as Uint8Array).length ?? ''})`;
+  if (ArrayBuffer.isView(value)) {
+    const length = (value as unknown as { length?: number }).length;
+    return `${Object.prototype.toString.call(value).slice(8, -1)}(${length ?? value.byteLength})`;
+  }
   return 'an object';
 }

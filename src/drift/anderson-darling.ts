@@ -2,8 +2,8 @@
 // the shared argument rules.
 
 import { invalidArgument } from '../core/errors.js';
+import { sortFloat64 } from '../core/sort.js';
 import { type NumericSample, sortedSample } from './samples.js';
-import { sortFloat64 } from './sort.js';
 
 export interface AndersonDarlingResult {
   /** The normalized statistic (A²_kN − (k − 1)) / σ_N, as scipy's. */

@@ -27,9 +27,9 @@
 
 import { describe, invalidArgument } from '../core/errors.js';
 import { countAtMost } from '../core/search.js';
+import { sortFloat64 } from '../core/sort.js';
 import type { FeatureProfile, ProfileArtifact } from '../stats/artifact.js';
 import { profileFeature, type SortedSketch, sortedSketch } from '../stats/read.js';
-import { sortFloat64 } from './sort.js';
 
 /** Raw numeric values. null, undefined and NaN are missing: counted, reported, never binned as values. */
 export type NumericValues = readonly (number | null | undefined)[] | Float64Array;
@@ -363,7 +363,7 @@ export function checkNotEmpty(fn: string, arg: string, input: SampleInput, missi
 // ---------------------------------------------------------------------------------------------------------
 // Sorting
 
-/** A sorted copy of `values` (ascending; −0 before 0), by sort.ts's radix sort. */
+/** A sorted copy of `values` (ascending; −0 before 0), by core/sort.ts's radix sort. */
 export function sorted(values: Float64Array): Float64Array {
   return sortFloat64(values.slice());
 }

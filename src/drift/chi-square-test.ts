@@ -2,8 +2,9 @@
 // scipy.stats.chi2_contingency; see samples.ts for the shared argument rules.
 
 import { describe, invalidArgument } from '../core/errors.js';
-import { type CategoricalSample, checkBoolean, checkOptions, clamp01 } from './samples.js';
-import { chiSquareSf } from './special.js';
+import { clamp01 } from '../core/math/common.js';
+import { chiSquareSf } from '../core/math/gamma.js';
+import { type CategoricalSample, checkBoolean, checkOptions } from './samples.js';
 
 export interface ChiSquareTestOptions {
   /**

@@ -1,16 +1,16 @@
 // The two-sample Kolmogorov–Smirnov test (ksTest), as scipy.stats.ks_2samp; see samples.ts for the
 // shared argument rules.
 
+import { clamp01 } from '../core/math/common.js';
+import { gcd, ksTwoSampleExactSf, kstwoSf } from '../core/math/kolmogorov.js';
 import {
   type Alternative,
   checkAlternative,
   checkChoice,
   checkOptions,
-  clamp01,
   type NumericSample,
   sortedSample,
 } from './samples.js';
-import { gcd, ksTwoSampleExactSf, kstwoSf } from './special.js';
 
 export interface KsTestOptions {
   /**

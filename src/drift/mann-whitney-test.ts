@@ -1,17 +1,18 @@
 // The Mann–Whitney U test (mannWhitneyU), as scipy.stats.mannwhitneyu; see samples.ts for the shared
 // argument rules.
 
+import { clamp01 } from '../core/math/common.js';
+import { mannWhitneyUSf } from '../core/math/mann-whitney.js';
+import { normalCdf } from '../core/math/normal.js';
 import {
   type Alternative,
   checkAlternative,
   checkBoolean,
   checkChoice,
   checkOptions,
-  clamp01,
   type NumericSample,
   sortedSample,
 } from './samples.js';
-import { mannWhitneyUSf, normalCdf } from './special.js';
 
 export interface MannWhitneyUOptions {
   /** 'two-sided' (default); 'greater': `a` stochastically greater than `b`; 'less': smaller. */

@@ -9,10 +9,10 @@
 // Anderson–Darling) and is rejected by Welch's t-test, whose mean it would make infinite.
 
 import { invalidArgument } from '../core/errors.js';
-import { sortFloat64 } from './sort.js';
-import type { Alternative } from './special.js';
+import type { Alternative } from '../core/math/kolmogorov.js';
+import { sortFloat64 } from '../core/sort.js';
 
-export type { Alternative } from './special.js';
+export type { Alternative } from '../core/math/kolmogorov.js';
 
 /** A numeric sample: plain numbers or a Float64Array (not modified; the tests sort copies). */
 export type NumericSample = readonly number[] | Float64Array;
@@ -89,9 +89,4 @@ export function checkedSample(fn: string, arg: string, values: unknown, infinite
 /** A sorted copy of a checked numeric sample (see checkedSample). */
 export function sortedSample(fn: string, arg: string, values: unknown): Float64Array {
   return sortFloat64(checkedSample(fn, arg, values));
-}
-
-/** p clamped to [0, 1]: a p-value computed in floating point can stray just outside. */
-export function clamp01(p: number): number {
-  return p < 0 ? 0 : p > 1 ? 1 : p;
 }

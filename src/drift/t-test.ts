@@ -2,15 +2,15 @@
 // samples.ts for the shared argument rules.
 
 import { invalidArgument } from '../core/errors.js';
+import { studentTCdf, studentTSf } from '../core/math/beta.js';
+import { clamp01 } from '../core/math/common.js';
 import {
   type Alternative,
   checkAlternative,
   checkedSample,
   checkOptions,
-  clamp01,
   type NumericSample,
 } from './samples.js';
-import { studentTCdf, studentTSf } from './special.js';
 
 export interface WelchTTestOptions {
   /** 'two-sided' (default); 'greater': mean of `a` > mean of `b`; 'less': smaller. */

@@ -2,8 +2,9 @@
 // the shared argument rules.
 
 import { invalidArgument } from '../core/errors.js';
-import { type Alternative, checkAlternative, checkOptions, clamp01 } from './samples.js';
-import { normalCdf, normalSf } from './special.js';
+import { clamp01 } from '../core/math/common.js';
+import { normalCdf, normalSf } from '../core/math/normal.js';
+import { type Alternative, checkAlternative, checkOptions } from './samples.js';
 
 export interface ZTestProportionsOptions {
   /** 'two-sided' (default); 'greater': p_A > p_B; 'less': p_A < p_B. */

@@ -1,4 +1,5 @@
-// Least-significant-digit radix sort of IEEE-754 doubles, for the two-sample tests that sort whole samples.
+// Least-significant-digit radix sort of IEEE-754 doubles, for code that sorts whole samples (the two-sample
+// tests and the bins of lockstep/drift).
 //
 // A double's 64 bits, read as an unsigned integer after a flip, order the same way as the numbers: flip only
 // the sign bit of a positive value (so positives land above every negative) and every bit of a negative one

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sortFloat64 } from '../../src/drift/sort.js';
+import { sortFloat64 } from '../../src/core/sort.js';
 
 /** The reference: the built-in numeric sort (NaN last, −0 before +0). */
 const builtIn = (values: ArrayLike<number>) => Float64Array.from(values).sort();
@@ -130,7 +130,7 @@ describe('sortFloat64 equals the built-in Float64Array sort', () => {
   });
 
   it('gives what its TSDoc example says', () => {
-    const source = readFileSync(join(import.meta.dirname, '../../src/drift/sort.ts'), 'utf8');
+    const source = readFileSync(join(import.meta.dirname, '../../src/core/sort.ts'), 'utf8');
     const [, expression, result] = /@example (.+?) \/\/ => (.+)$/m.exec(source)!;
     const got = new Function('sortFloat64', `return (${expression});`)(sortFloat64);
     expect(got).toEqual(new Function(`return (${result});`)());

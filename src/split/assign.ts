@@ -1,6 +1,7 @@
 import { invalidArgument } from '../core/errors.js';
-import { type HashKey, keyText, type SaltOptions, saltSeed, unitOf } from './hash.js';
-import { compileWeights, pickIndex, type SplitWeights } from './weights.js';
+import { type HashKey, keyText, saltSeed, unitOf } from '../core/hash-key.js';
+import { compileWeights, pickIndex, type SplitWeights } from '../core/weights.js';
+import type { SaltOptions } from './hash.js';
 
 /**
  * The split a key belongs to. The key's unit value `hashUnit(key, { salt })` is compared with the

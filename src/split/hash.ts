@@ -1,39 +1,10 @@
+// lockstep/split's public hash functions. The key, salt and unit rules they apply live in core/hash-key.ts,
+// shared with every other hash assignment.
+
 import { invalidArgument } from '../core/errors.js';
-import { murmur3Bytes, murmur3String } from '../core/murmur3.js';
+import { type HashKey, keyText, murmur3, saltSeed, TWO_POW_32, unitOf } from '../core/hash-key.js';
 
-/** What can be hashed: strings (as UTF-8), finite numbers and bigints (as their decimal string), bytes. */
-export type HashKey = string | number | bigint | Uint8Array;
-
-const TWO_POW_32 = 4294967296;
-
-/** The key as a string, or bytes as given; throws for anything else. */
-export function keyText(key: unknown, fn: string, arg = 'key'): string | Uint8Array {
-  if (typeof key === 'string' || key instanceof Uint8Array) return key;
-  if (typeof key === 'number') {
-    if (Number.isFinite(key)) return String(key);
-    throw invalidArgument(fn, arg, 'must be a finite number when a number', key);
-  }
-  if (typeof key === 'bigint') return String(key);
-  throw invalidArgument(fn, arg, 'must be a string, a finite number, a bigint or a Uint8Array', key);
-}
-
-function murmur3(text: string | Uint8Array, seed: number): number {
-  return typeof text === 'string' ? murmur3String(text, seed) : murmur3Bytes(text, seed);
-}
-
-// One-entry cache of the last salt's seed: hot loops use one salt, and this halves their cost.
-let lastSalt = '';
-let lastSeed = 0;
-
-/** The hash seed a salt stands for: `murmur3(salt, 0)`. The empty salt is seed 0. */
-export function saltSeed(salt: unknown, fn: string): number {
-  if (salt === lastSalt) return lastSeed;
-  if (typeof salt !== 'string') throw invalidArgument(fn, 'options.salt', 'must be a string', salt);
-  const seed = murmur3String(salt, 0);
-  lastSalt = salt;
-  lastSeed = seed;
-  return seed;
-}
+export type { HashKey } from '../core/hash-key.js';
 
 /**
  * MurmurHash3 x86 32-bit of the UTF-8 bytes of `key` with a uint32 `seed`, as an unsigned integer. Numbers
@@ -65,10 +36,5 @@ export interface SaltOptions {
  */
 export function hashUnit(key: HashKey, options: SaltOptions = {}): number {
   const seed = saltSeed(options.salt ?? '', 'hashUnit');
-  return murmur3(keyText(key, 'hashUnit'), seed) / TWO_POW_32;
-}
-
-/** hashUnit for keys already known to be valid text (internal hot path). */
-export function unitOf(text: string | Uint8Array, seed: number): number {
-  return murmur3(text, seed) / TWO_POW_32;
+  return unitOf(keyText(key, 'hashUnit'), seed);
 }

@@ -12,6 +12,7 @@ export type {
 } from '../core/frame.js';
 export { toFrame, toRows } from '../core/frame.js';
 export { createRng, type Rng, type RngState } from '../core/rng.js';
+export type { SplitWeights } from '../core/weights.js';
 export { assignSplit, sampleByKey } from './assign.js';
 export { fingerprintData } from './fingerprint-data.js';
 export { type HashKey, hash32, hashUnit, type SaltOptions } from './hash.js';
@@ -26,4 +27,3 @@ export {
   splitIndices,
   type TimePoint,
 } from './split-frame.js';
-export type { SplitWeights } from './weights.js';

@@ -9,9 +9,9 @@ import {
   toFrame,
   valueAt,
 } from '../core/frame.js';
+import { keyText, saltSeed, unitOf } from '../core/hash-key.js';
 import { parseTimestamp } from '../core/timestamp.js';
-import { keyText, saltSeed, unitOf } from './hash.js';
-import { compileWeights, pickIndex, type SplitWeights } from './weights.js';
+import { compileWeights, pickIndex, type SplitWeights } from '../core/weights.js';
 
 /** What to do with rows whose key (or timestamp) is missing: throw (default), or put them in a named split. */
 export type MissingPolicy<M extends string = string> = 'error' | { readonly split: M };

@@ -1,4 +1,11 @@
-import { invalidArgument, LockstepError } from '../core/errors.js';
+// Cumulative-weight assignment, the one rule every weighted choice goes through (lockstep/split's splits,
+// and the router's canary and A/B arms): names keep their declared order, each gets the interval
+// [sum of the weights before it, that sum plus its own weight) of [0, 1), and a unit value (core/hash-key.ts)
+// goes to the first name whose upper bound exceeds it. So raising one weight (a canary from 5 % to 10 %)
+// moves units only out of the names declared after it, never back, and the first 5 % stay where they were.
+// A unit lost to rounding above the last upper bound goes to the last name with a positive weight.
+
+import { invalidArgument, LockstepError } from './errors.js';
 
 /** Split names with their weights, in declared order; the weights sum to 1. */
 export type SplitWeights<S extends string = string> = Readonly<Record<S, number>>;

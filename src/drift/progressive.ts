@@ -94,7 +94,7 @@ export function mae(): Metric<number, number> {
 /**
  * Binary log loss: the mean of −(y ln p + (1 − y) ln(1 − p)), with p, the predicted probability of the
  * positive class, clipped to [1e−15, 1 − 1e−15] as River's metrics.LogLoss does. Mergeable. O(1) per pair.
- * @example const m = logLoss(); m.update(true, 0.9); m.update(false, 0.2); m.value() // => about 0.164
+ * @example const m = logLoss(); m.update(true, 0.9); m.update(false, 0.2); m.value() // => 0.164252033486018 (the mean of −ln 0.9 and −ln 0.8)
  * @throws LockstepError `INVALID_ARGUMENT` from `update` for a label other than true, false, 0 or 1, or
  *   a probability outside [0, 1].
  */

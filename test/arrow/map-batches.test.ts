@@ -17,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { fromArrowTable, type MatrixLike, mapBatches } from '../../src/arrow/index.js';
 import { LockstepError } from '../../src/core/errors.js';
 import { type ArrowTableLike, toFrame } from '../../src/core/frame.js';
+import { catchLockstep, rejectsLockstep } from '../helpers/errors.js';
 
 /**
  * A realistic stand-in for `applyBatch(fitted, batch)`: reads the batch with core's toFrame, standardizes
@@ -235,40 +236,26 @@ describe('mapBatches', () => {
 });
 
 describe('mapBatches errors', () => {
-  const error = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      return e as LockstepError;
-    }
-    throw new Error('no error');
-  };
-
   it('refuses a source that is not iterable and a fn that is not a function, at the call', () => {
     for (const source of [42, null, { numRows: 3 }, 'abc'.length]) {
-      const e = error(() => mapBatches(source as never, features));
+      const e = catchLockstep(() => mapBatches(source as never, features));
       expect(e).toBeInstanceOf(LockstepError);
       expect(e.code).toBe('INVALID_ARGUMENT');
       expect(e.message).toMatch(
         /^mapBatches: argument 'source' must be a RecordBatchReader, a Table, a RecordBatch, or an iterable or async iterable of record batches or tables, got /,
       );
     }
-    expect(error(() => mapBatches([], 'features' as never)).message).toBe(
+    expect(catchLockstep(() => mapBatches([], 'features' as never)).message).toBe(
       `mapBatches: argument 'fn' must be a function, got "features"`,
     );
-    expect(error(() => mapBatches([], features, { weightColumn: 1 as never })).message).toBe(
+    expect(catchLockstep(() => mapBatches([], features, { weightColumn: 1 as never })).message).toBe(
       `mapBatches: argument 'options.weightColumn' must be a string, got 1`,
     );
   });
 
   const reject = async (source: unknown, fn: (b: ArrowTableLike, i: number) => unknown) => {
-    const e = await collect(mapBatches(source as never, fn as never)).then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    expect(e).toBeInstanceOf(LockstepError);
-    expect((e as LockstepError).code).toBe('INVALID_ARGUMENT');
-    return (e as LockstepError).message;
+    const batches = mapBatches(source as never, fn as never); // the call itself must not throw
+    return (await rejectsLockstep(() => collect(batches), { code: 'INVALID_ARGUMENT' })).message;
   };
 
   it('refuses items that are not record batches or tables', async () => {

@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { fromArrowTable, type MatrixLike, toArrowTable, toRecordBatch } from '../../src/arrow/index.js';
 import { LockstepError } from '../../src/core/errors.js';
 import type { TransformedBatch } from '../../src/transform/types.js';
+import { catchLockstep } from '../helpers/errors.js';
 
 // lockstep/arrow knows the transform's output by shape only; this line stops type-checking (tsc -p .) if
 // TransformedBatch ever stops fitting MatrixLike.
@@ -292,16 +293,8 @@ describe('bad matrices', () => {
       [toArrowTable, 'toArrowTable'],
       [toRecordBatch, 'toRecordBatch'],
     ] as const) {
-      let error: unknown;
-      try {
-        fn(matrix as MatrixLike);
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(LockstepError);
-      expect((error as LockstepError).code).toBe('INVALID_ARGUMENT');
-      expect((error as LockstepError).message.startsWith(`${name}: argument '`)).toBe(true);
-      expect((error as LockstepError).message).toMatch(message);
+      const error = catchLockstep(() => fn(matrix as MatrixLike), { code: 'INVALID_ARGUMENT', message });
+      expect(error.message.startsWith(`${name}: argument '`)).toBe(true);
     }
   });
 

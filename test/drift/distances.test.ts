@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LockstepError } from '../../src/core/errors.js';
 import type { MissingRule, Sample } from '../../src/drift/bins.js';
 import {
   type BinnedDistance,
@@ -15,6 +14,7 @@ import {
   wasserstein,
 } from '../../src/drift/distances.js';
 import { profile } from '../../src/stats/profile.js';
+import { catchLockstep } from '../helpers/errors.js';
 
 interface Shares {
   referenceShares: number[];
@@ -64,16 +64,6 @@ function expectClose(actual: number, expected: number, relative = 1e-9): void {
 /** Bin shares of a result listing every bin, keyed by label. */
 function sharesByLabel(r: BinnedDistance): Map<string, [number, number]> {
   return new Map(r.bins.map((b) => [b.label, [b.reference, b.current]]));
-}
-
-function thrown(f: () => unknown): LockstepError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(LockstepError);
-    return e as LockstepError;
-  }
-  return expect.fail('expected a LockstepError');
 }
 
 describe('binned distances against scipy and numpy (test/fixtures/make-drift-distances.py)', () => {
@@ -307,7 +297,7 @@ describe('bins, missing values and unseen categories', () => {
     const r = totalVariation([1, 2, 3], [null, null], { missing: 'bin' });
     expect(r.value).toBe(1);
     expect(r.missing).toEqual({ reference: 0, current: 1, referenceCount: 0, currentCount: 2 });
-    expect(thrown(() => totalVariation([1, 2, 3], [null, null])).message).toMatch(
+    expect(catchLockstep(() => totalVariation([1, 2, 3], [null, null])).message).toMatch(
       /^totalVariation: argument 'current' must hold at least one value that is not missing .*all 2 are missing/,
     );
   });
@@ -319,7 +309,9 @@ describe('bins, missing values and unseen categories', () => {
     expect(asNumbers.missing).toMatchObject({ reference: 0.5, referenceCount: 2 });
     expect(asNumbers.value).toBe(0);
     expect(psi(mixed, ['a', 'b', 'b']).method.type).toBe('categorical');
-    expect(thrown(() => psi(mixed, mixed)).message).toMatch(/^psi: argument 'reference' must settle whether/);
+    expect(catchLockstep(() => psi(mixed, mixed)).message).toMatch(
+      /^psi: argument 'reference' must settle whether/,
+    );
   });
 
   it('open outer bins hold values beyond the reference, ±Infinity included', () => {
@@ -464,60 +456,70 @@ describe('errors name the function and the argument', () => {
   const p = profile({ x: [1, 2, 3], c: ['a', 'b', 'a'] });
 
   it('empty samples', () => {
-    expect(thrown(() => psi([], [1])).message).toMatch(
+    expect(catchLockstep(() => psi([], [1])).message).toMatch(
       /^psi: argument 'reference' must hold at least one value/,
     );
-    expect(thrown(() => hellinger([1], [null, Number.NaN])).message).toMatch(
+    expect(catchLockstep(() => hellinger([1], [null, Number.NaN])).message).toMatch(
       /^hellinger: argument 'current' must hold at least one value that is not missing/,
     );
-    expect(thrown(() => wasserstein([null], [1])).message).toMatch(/^wasserstein: argument 'reference'/);
-    expect(thrown(() => psi([null], [undefined])).code).toBe('INVALID_ARGUMENT');
+    expect(catchLockstep(() => wasserstein([null], [1])).message).toMatch(
+      /^wasserstein: argument 'reference'/,
+    );
+    expect(catchLockstep(() => psi([null], [undefined])).code).toBe('INVALID_ARGUMENT');
   });
 
   it('mixing numeric and categorical', () => {
-    expect(thrown(() => psi([1, 2], ['a'])).message).toMatch(
+    expect(catchLockstep(() => psi([1, 2], ['a'])).message).toMatch(
       /^psi: argument 'current' must be numeric like the reference/,
     );
-    expect(thrown(() => psi([1, 'a'] as never, [1])).message).toMatch(
+    expect(catchLockstep(() => psi([1, 'a'] as never, [1])).message).toMatch(
       /^psi: argument 'reference\[1\]' must be a number/,
     );
-    expect(thrown(() => wasserstein(['a'], ['b'])).message).toMatch(
+    expect(catchLockstep(() => wasserstein(['a'], ['b'])).message).toMatch(
       /^wasserstein: argument 'reference' must be numeric/,
     );
-    expect(thrown(() => psi({ profile: p, feature: 'c' }, [1, 2])).message).toMatch(
+    expect(catchLockstep(() => psi({ profile: p, feature: 'c' }, [1, 2])).message).toMatch(
       /must be categorical like/,
     );
-    expect(thrown(() => psi([{}] as never, [1])).message).toMatch(
+    expect(catchLockstep(() => psi([{}] as never, [1])).message).toMatch(
       /^psi: argument 'reference\[0\]' must be a number or a string/,
     );
   });
 
   it('bad options', () => {
-    expect(thrown(() => psi([1], [1], { bins: 0 })).message).toMatch(/^psi: argument 'options.bins'/);
-    expect(thrown(() => psi([1], [1], { edges: [2, 1] })).message).toMatch(/^psi: argument 'options.edges'/);
-    expect(thrown(() => psi(['a'], ['a'], { edges: [1] })).message).toMatch(
+    expect(catchLockstep(() => psi([1], [1], { bins: 0 })).message).toMatch(/^psi: argument 'options.bins'/);
+    expect(catchLockstep(() => psi([1], [1], { edges: [2, 1] })).message).toMatch(
+      /^psi: argument 'options.edges'/,
+    );
+    expect(catchLockstep(() => psi(['a'], ['a'], { edges: [1] })).message).toMatch(
       /applies to numeric samples only/,
     );
-    expect(thrown(() => psi([1], [1], { epsilon: 0 })).message).toMatch(/^psi: argument 'options.epsilon'/);
-    expect(thrown(() => psi([1], [1], { top: -1 })).message).toMatch(/^psi: argument 'options.top'/);
-    expect(thrown(() => psi([1], [1], { missing: 'drop' as never })).message).toMatch(/'options.missing'/);
-    expect(thrown(() => jensenShannon([1], [1], { base: 10 as never })).message).toMatch(/'options.base'/);
-    expect(thrown(() => wasserstein([1], [1], { normalize: 'mean' as never })).message).toMatch(
+    expect(catchLockstep(() => psi([1], [1], { epsilon: 0 })).message).toMatch(
+      /^psi: argument 'options.epsilon'/,
+    );
+    expect(catchLockstep(() => psi([1], [1], { top: -1 })).message).toMatch(/^psi: argument 'options.top'/);
+    expect(catchLockstep(() => psi([1], [1], { missing: 'drop' as never })).message).toMatch(
+      /'options.missing'/,
+    );
+    expect(catchLockstep(() => jensenShannon([1], [1], { base: 10 as never })).message).toMatch(
+      /'options.base'/,
+    );
+    expect(catchLockstep(() => wasserstein([1], [1], { normalize: 'mean' as never })).message).toMatch(
       /^wasserstein: argument 'options.normalize'/,
     );
   });
 
   it('profile feature not found, energy distance from a profile, infinite values', () => {
-    expect(thrown(() => psi({ profile: p, feature: 'nope' }, [1])).message).toMatch(
+    expect(catchLockstep(() => psi({ profile: p, feature: 'nope' }, [1])).message).toMatch(
       /^psi: argument 'reference.feature' must name a feature of the profile \("x", "c"\), got "nope"/,
     );
-    expect(thrown(() => energyDistance({ profile: p, feature: 'x' }, [1])).message).toMatch(
+    expect(catchLockstep(() => energyDistance({ profile: p, feature: 'x' }, [1])).message).toMatch(
       /^energyDistance: argument 'reference' must be raw values/,
     );
-    expect(thrown(() => wasserstein([1, Number.POSITIVE_INFINITY], [1])).message).toMatch(
+    expect(catchLockstep(() => wasserstein([1, Number.POSITIVE_INFINITY], [1])).message).toMatch(
       /^wasserstein: argument 'reference' must hold finite numbers .*1 are ±Infinity/,
     );
-    expect(thrown(() => psi('abc' as never, [1])).message).toMatch(
+    expect(catchLockstep(() => psi('abc' as never, [1])).message).toMatch(
       /^psi: argument 'reference' must be an array/,
     );
   });

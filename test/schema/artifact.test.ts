@@ -10,6 +10,7 @@ import {
 import golden from '../fixtures/golden-schema.json' with { type: 'json' };
 import batch from '../fixtures/golden-schema-batch.json' with { type: 'json' };
 import report from '../fixtures/golden-schema-report.json' with { type: 'json' };
+import { catchLockstep } from '../helpers/errors.js';
 
 const base = inferSchema(
   [
@@ -28,13 +29,7 @@ function edited(edit: (s: Record<string, any>) => void, seal = true): unknown {
 }
 
 function artifactError(json: unknown): LockstepError {
-  try {
-    parseSchema(json);
-  } catch (error) {
-    expect((error as LockstepError).code).toBe('INVALID_ARTIFACT');
-    return error as LockstepError;
-  }
-  throw new Error('parseSchema accepted a malformed schema');
+  return catchLockstep(() => parseSchema(json), { code: 'INVALID_ARTIFACT' });
 }
 
 describe('parseSchema', () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { LockstepError } from '../../src/core/errors.js';
 import {
   type AnomalyCode,
   assertValid,
@@ -8,6 +7,7 @@ import {
   sealSchema,
   validate,
 } from '../../src/schema/index.js';
+import { catchLockstep } from '../helpers/errors.js';
 
 const required = { nullable: false, presence: { minFraction: 1, minCount: 1 } } as const;
 const optional = { nullable: true, presence: { minFraction: 0, minCount: 0 } } as const;
@@ -223,19 +223,11 @@ describe('environments', () => {
 describe('assertValid', () => {
   it('throws a LockstepError carrying the anomalies, and returns the report when data are valid', () => {
     expect(assertValid([good, good], schema, { environment: 'training' }).ok).toBe(true);
-    try {
-      assertValid([good, { ...good, delay: 5000 }], schema, { environment: 'training' });
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toBeInstanceOf(LockstepError);
-      expect((error as LockstepError).code).toBe('INVALID_DATA');
-      expect((error as LockstepError).message).toMatch(
-        /assertValid: argument 'data' breaks the schema: OUT_OF_RANGE in "delay" \(1 rows\)/,
-      );
-      expect((error as LockstepError).issues).toEqual(
-        validate([good, { ...good, delay: 5000 }], schema, { environment: 'training' }).anomalies,
-      );
-    }
+    catchLockstep(() => assertValid([good, { ...good, delay: 5000 }], schema, { environment: 'training' }), {
+      code: 'INVALID_DATA',
+      message: /assertValid: argument 'data' breaks the schema: OUT_OF_RANGE in "delay" \(1 rows\)/,
+      issues: validate([good, { ...good, delay: 5000 }], schema, { environment: 'training' }).anomalies,
+    });
   });
 });
 

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rowAt } from '../../src/core/frame.js';
 import { assignSplit, type Frame, LockstepError, splitFrame, splitIndices } from '../../src/split/index.js';
+import { catchLockstep } from '../helpers/errors.js';
 
 const splits = { train: 0.8, eval: 0.1, test: 0.1 };
 const rowsOf = (frame: Frame) => Array.from({ length: frame.length }, (_, i) => ({ ...rowAt(frame, i) }));
@@ -112,18 +113,11 @@ describe('splitFrame', () => {
     const rows = [{ user: 'a' }, { user: null }, {}, { user: Number.NaN }, { user: 'b' }];
 
     it('throw MISSING_KEY by default, listing the rows', () => {
-      try {
-        splitFrame(rows, { key: 'user', splits });
-        expect.unreachable();
-      } catch (error) {
-        expect(error).toBeInstanceOf(LockstepError);
-        const e = error as LockstepError;
-        expect(e.code).toBe('MISSING_KEY');
-        expect(e.message).toMatch(
-          /splitFrame: 3 of 5 rows of 'data' have no key in column "user", first at rows 1, 2, 3/,
-        );
-        expect(e.issues).toEqual([{ code: 'MISSING_KEY', count: 3, rows: [1, 2, 3] }]);
-      }
+      catchLockstep(() => splitFrame(rows, { key: 'user', splits }), {
+        code: 'MISSING_KEY',
+        message: /splitFrame: 3 of 5 rows of 'data' have no key in column "user", first at rows 1, 2, 3/,
+        issues: [{ code: 'MISSING_KEY', count: 3, rows: [1, 2, 3] }],
+      });
     });
 
     it('go to a named split when asked', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LockstepError } from '../../src/core/errors.js';
+import type { LockstepError } from '../../src/core/errors.js';
 import {
   histogram,
   type ProfileArtifact,
@@ -10,6 +10,7 @@ import {
 } from '../../src/stats/index.js';
 import golden from '../fixtures/golden-profile.json' with { type: 'json' };
 import reads from '../fixtures/golden-profile-reads.json' with { type: 'json' };
+import { catchLockstep } from '../helpers/errors.js';
 
 const sample = () =>
   profile([
@@ -26,14 +27,7 @@ function edited(edit: (p: Record<string, any>) => void): string {
 }
 
 function artifactError(json: unknown): LockstepError {
-  try {
-    parseProfile(json);
-  } catch (error) {
-    expect(error).toBeInstanceOf(LockstepError);
-    expect((error as LockstepError).code).toBe('INVALID_ARTIFACT');
-    return error as LockstepError;
-  }
-  throw new Error('parseProfile accepted a malformed profile');
+  return catchLockstep(() => parseProfile(json), { code: 'INVALID_ARTIFACT' });
 }
 
 describe('parseProfile', () => {

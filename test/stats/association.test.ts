@@ -3,6 +3,7 @@ import { LockstepError } from '../../src/core/errors.js';
 import { type Column, makeFrame } from '../../src/core/frame.js';
 import { featureLabelAssociation } from '../../src/stats/association.js';
 import fixture from '../fixtures/stats-association.json' with { type: 'json' };
+import { catchLockstep } from '../helpers/errors.js';
 import { columnsOf, expectClose, rowsOf } from './association-fixture.js';
 
 type Case = (typeof fixture.association)[number];
@@ -187,10 +188,6 @@ describe('featureLabelAssociation: arguments', () => {
   it.each(cases)('%s throws LockstepError naming the function and argument', (_, call, message) => {
     expect(call).toThrow(LockstepError);
     expect(call).toThrow(message);
-    try {
-      call();
-    } catch (error) {
-      expect((error as LockstepError).code).toBe('INVALID_ARGUMENT');
-    }
+    catchLockstep(call, { code: 'INVALID_ARGUMENT' });
   });
 });

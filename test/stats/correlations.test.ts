@@ -4,6 +4,7 @@ import { LockstepError } from '../../src/core/errors.js';
 import { type Column, makeFrame } from '../../src/core/frame.js';
 import { type CorrelationMethod, correlations } from '../../src/stats/correlations.js';
 import fixture from '../fixtures/stats-association.json' with { type: 'json' };
+import { catchLockstep } from '../helpers/errors.js';
 import { columnsOf, expectClose, rowsOf } from './association-fixture.js';
 
 const reasons: Record<string, RegExp> = {
@@ -207,10 +208,6 @@ describe('correlations: arguments', () => {
   it.each(cases)('%s throws LockstepError naming the function and argument', (_, call, message) => {
     expect(call).toThrow(LockstepError);
     expect(call).toThrow(message);
-    try {
-      call();
-    } catch (error) {
-      expect((error as LockstepError).code).toBe('INVALID_ARGUMENT');
-    }
+    catchLockstep(call, { code: 'INVALID_ARGUMENT' });
   });
 });

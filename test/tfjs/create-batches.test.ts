@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LockstepError } from '../../src/core/errors.js';
 import { type Batch, createBatches, epochOrder, useBackend } from '../../src/tfjs/index.js';
+import { catchLockstep } from '../helpers/errors.js';
 
 const ROWS = 10;
 // Row i of xs is [i, 100 + i]; ys is 1000 + i; weights is i / 10: every batch says which rows it holds.
@@ -124,16 +124,8 @@ describe('createBatches', () => {
   });
 
   function rejects(call: () => unknown, arg: string, message: RegExp): void {
-    let error: unknown;
-    try {
-      call();
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(LockstepError);
-    expect((error as LockstepError).code).toBe('INVALID_ARGUMENT');
-    expect((error as LockstepError).message).toMatch(new RegExp(`^createBatches: argument '${arg}' `));
-    expect((error as LockstepError).message).toMatch(message);
+    const error = catchLockstep(call, { code: 'INVALID_ARGUMENT', message });
+    expect(error.message).toMatch(new RegExp(`^createBatches: argument '${arg}' `));
   }
 
   it('refuses bad arguments with a LockstepError naming the function and the argument', () => {

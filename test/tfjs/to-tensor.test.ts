@@ -11,6 +11,7 @@ import {
   standardize,
   vocabulary,
 } from '../../src/transform/index.js';
+import { catchLockstep } from '../helpers/errors.js';
 
 const DAY = 86_400_000;
 const rows = Array.from({ length: 500 }, (_, i) => ({
@@ -69,15 +70,7 @@ describe.each(['cpu', 'wasm'] as const)('toTensor and toTensors on the %s backen
     await useBackend(backend);
     const before = tf.memory().numTensors;
     const bad = [...rows.slice(0, 3), { x: 1, y: -5, origin: 'SEA' }];
-    let error: unknown;
-    try {
-      toTensor(fitted, bad);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(LockstepError);
-    expect((error as LockstepError).code).toBe('INVALID_DATA');
-    expect((error as LockstepError).message).toMatch(/^applyBatch: /);
+    catchLockstep(() => toTensor(fitted, bad), { code: 'INVALID_DATA', message: /^applyBatch: / });
     expect(() => toTensors(fitted, bad)).toThrow(LockstepError);
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -31,6 +31,7 @@ import {
 import golden from '../fixtures/golden-transform.json' with { type: 'json' };
 import input from '../fixtures/golden-transform-input.json' with { type: 'json' };
 import output from '../fixtures/golden-transform-output.json' with { type: 'json' };
+import { catchLockstep } from '../helpers/errors.js';
 
 /** A golden float32: a JSON number, or the name of a non-finite one ("Infinity"). */
 const golden32 = (values: readonly (number | string)[]) => values.map(Number);
@@ -40,13 +41,7 @@ const bits = (values: Float32Array | readonly number[]) =>
   Array.from(new Uint32Array(Float32Array.from(values).buffer));
 
 function artifactError(json: unknown): LockstepError {
-  try {
-    parseTransform(json);
-  } catch (error) {
-    expect((error as LockstepError).code).toBe('INVALID_ARTIFACT');
-    return error as LockstepError;
-  }
-  throw new Error('parseTransform accepted a malformed artifact');
+  return catchLockstep(() => parseTransform(json), { code: 'INVALID_ARTIFACT' });
 }
 
 describe('the golden transform of formatVersion 1', () => {

@@ -2,7 +2,6 @@
 // once; misuse of the stages and of merge is refused; the sketches take over past their limits within
 // their stated error; options and the schema are checked.
 import { describe, expect, it } from 'vitest';
-import type { LockstepError } from '../../src/core/errors.js';
 import type { FrameInput } from '../../src/core/frame.js';
 import { createRng } from '../../src/core/rng.js';
 import { inferSchema } from '../../src/schema/index.js';
@@ -27,26 +26,7 @@ import {
   type TransformSpec,
   vocabulary,
 } from '../../src/transform/index.js';
-
-function error(run: () => unknown): LockstepError {
-  try {
-    run();
-  } catch (e) {
-    expect((e as Error).name).toBe('LockstepError');
-    return e as LockstepError;
-  }
-  throw new Error('expected a LockstepError');
-}
-
-async function rejection(run: () => Promise<unknown>): Promise<LockstepError> {
-  try {
-    await run();
-  } catch (e) {
-    expect((e as Error).name).toBe('LockstepError');
-    return e as LockstepError;
-  }
-  throw new Error('expected a LockstepError');
-}
+import { catchLockstep, rejectsLockstep } from '../helpers/errors.js';
 
 /** Seeded rows with missing values, small integers (exact sums), categories, lists and times. */
 function makeRows(n: number, seed: string) {
@@ -205,7 +185,7 @@ describe('stages and merge refuse misuse', () => {
 
   it('stages that read different numbers of rows are INVALID_DATA', async () => {
     let calls = 0;
-    const e = await rejection(() =>
+    const e = await rejectsLockstep(() =>
       fitStream(chain, function* open() {
         calls++;
         yield { x: calls === 1 ? [1, 2, 3] : [1, 2] };
@@ -219,12 +199,12 @@ describe('stages and merge refuse misuse', () => {
       .update({ x: [1, 2] })
       .nextStage()
       .update({ x: [1, 2, 3] });
-    expect(error(() => f.nextStage()).code).toBe('INVALID_DATA');
+    expect(catchLockstep(() => f.nextStage()).code).toBe('INVALID_DATA');
   });
 
   it('result() with stages left, nextStage() on the last stage, and reuse of a finished stage are INVALID_ARGUMENT', () => {
     const f = createFitter(chain).update({ x: [1, 2] });
-    const early = error(() => f.result());
+    const early = catchLockstep(() => f.result());
     expect(early.code).toBe('INVALID_ARGUMENT');
     expect(early.message).toBe(
       "fit: argument 'fitter' has 2 stage(s) left; call nextStage() and read the data again",
@@ -234,13 +214,15 @@ describe('stages and merge refuse misuse', () => {
       .update({ x: [1, 2] })
       .nextStage()
       .update({ x: [1, 2] });
-    const beyond = error(() => last.nextStage());
+    const beyond = catchLockstep(() => last.nextStage());
     expect(beyond.code).toBe('INVALID_ARGUMENT');
     expect(beyond.message).toBe("fit: argument 'fitter' is at its last stage (3); call result()");
-    expect(error(() => f.update({ x: [3] })).code).toBe('INVALID_ARGUMENT');
-    expect(error(() => f.nextStage()).code).toBe('INVALID_ARGUMENT');
+    expect(catchLockstep(() => f.update({ x: [3] })).code).toBe('INVALID_ARGUMENT');
+    expect(catchLockstep(() => f.nextStage()).code).toBe('INVALID_ARGUMENT');
     last.result();
-    expect(error(() => last.result()).message).toBe("fit: argument 'fitter' has already finished this stage");
+    expect(catchLockstep(() => last.result()).message).toBe(
+      "fit: argument 'fitter' has already finished this stage",
+    );
   });
 
   it('merging fitters at different stages is INVALID_ARGUMENT', () => {
@@ -252,11 +234,11 @@ describe('stages and merge refuse misuse', () => {
       [first, second],
       [second, first],
     ] as const) {
-      const e = error(() => a.merge(b));
+      const e = catchLockstep(() => a.merge(b));
       expect(e.code).toBe('INVALID_ARGUMENT');
       expect(e.message).toMatch(/^fit: argument 'other' must be a fitter of the same spec at the same stage/);
     }
-    expect(error(() => first.merge({ stage: 0, rows: 2 } as unknown as Fitter)).code).toBe(
+    expect(catchLockstep(() => first.merge({ stage: 0, rows: 2 } as unknown as Fitter)).code).toBe(
       'INVALID_ARGUMENT',
     );
   });
@@ -264,9 +246,9 @@ describe('stages and merge refuse misuse', () => {
   it('merging fitters of different specs is INVALID_ARGUMENT, never a silently wrong fit', () => {
     const x = createFitter({ f: { input: 'x', steps: [standardize()] } }).update({ x: [1, 2] });
     const y = createFitter({ f: { input: 'y', steps: [standardize()] } }).update({ y: [50] });
-    expect(error(() => x.merge(y)).code).toBe('INVALID_ARGUMENT');
+    expect(catchLockstep(() => x.merge(y)).code).toBe('INVALID_ARGUMENT');
     const z = createFitter({ f: { input: 'x', steps: [minMax()] } }).update({ x: [5] });
-    expect(error(() => x.merge(z)).code).toBe('INVALID_ARGUMENT');
+    expect(catchLockstep(() => x.merge(z)).code).toBe('INVALID_ARGUMENT');
   });
 
   it('merging pieces of a one-stage spec gives the artifact of the whole', () => {
@@ -288,7 +270,7 @@ describe('stages and merge refuse misuse', () => {
     // so merging them would fit stage 2 on data no single stage 1 produced.
     const a = createFitter(chain).update({ x: [1, 2, 3] });
     const b = createFitter(chain).update({ x: [100, 200, null] });
-    const e = error(() =>
+    const e = catchLockstep(() =>
       a
         .nextStage()
         .update({ x: [1, 2, 3] })
@@ -407,22 +389,22 @@ describe('options', () => {
       "fit: argument 'options.schema' must be a lockstep.schema artifact",
     ],
   ])('%s is INVALID_ARGUMENT', (_name, options, message) => {
-    const e = error(() => createFitter({ x: standardize() }, options as never));
+    const e = catchLockstep(() => createFitter({ x: standardize() }, options as never));
     expect(e.code).toBe('INVALID_ARGUMENT');
     expect(e.message).toContain(message);
-    expect(error(() => fitTransform({ x: standardize() }, { x: [1] }, options as never)).message).toBe(
-      e.message,
-    );
+    expect(
+      catchLockstep(() => fitTransform({ x: standardize() }, { x: [1] }, options as never)).message,
+    ).toBe(e.message);
   });
 
   it('fitStream needs a function that opens the data', async () => {
-    const e = await rejection(() => fitStream({ x: standardize() }, [{ x: [1] }] as never));
+    const e = await rejectsLockstep(() => fitStream({ x: standardize() }, [{ x: [1] }] as never));
     expect(e.code).toBe('INVALID_ARGUMENT');
     expect(e.message).toMatch(/^fitStream: argument 'open' must be a function/);
   });
 
   it('a spec with two recencyWeight features is INVALID_ARGUMENT naming the second', () => {
-    const e = error(() =>
+    const e = catchLockstep(() =>
       createFitter({
         w1: recencyWeight({ column: 't', halfLife: 1 }),
         w2: recencyWeight({ column: 't', halfLife: 2 }),
@@ -432,7 +414,7 @@ describe('options', () => {
   });
 
   it('values that cannot be fitted are INVALID_DATA, listed by row and feature', () => {
-    const e = error(() =>
+    const e = catchLockstep(() =>
       fitTransform({ x: standardize() }, { x: [1, Number.POSITIVE_INFINITY, 2, Number.NEGATIVE_INFINITY] }),
     );
     expect(e.code).toBe('INVALID_DATA');
@@ -440,7 +422,7 @@ describe('options', () => {
       "fit: argument 'data' has 2 values that cannot be fitted; first: row 1, feature 'x' is Infinity and cannot be fitted; clip() it first",
     );
     expect(e.issues).toHaveLength(2);
-    const none = error(() => fitTransform({ x: standardize() }, { x: [null, Number.NaN] }));
+    const none = catchLockstep(() => fitTransform({ x: standardize() }, { x: [null, Number.NaN] }));
     expect(none.message).toBe(
       "fit: feature 'x' has no values to fit standardize on (every value is missing)",
     );
@@ -506,7 +488,7 @@ describe('the schema option', () => {
       "fit: argument 'spec.c' reads 'when' as a category, but the schema says it is timestamp",
     ],
   ])('%s is INVALID_ARGUMENT naming spec.<feature>', (_name, s, message) => {
-    const e = error(() => createFitter(s, { schema }));
+    const e = catchLockstep(() => createFitter(s, { schema }));
     expect(e.code).toBe('INVALID_ARGUMENT');
     expect(e.message).toBe(message);
   });

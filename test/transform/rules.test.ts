@@ -1,6 +1,5 @@
 // Every edge-case rule of docs/transform.md, one example each, with exact expected values.
 import { describe, expect, it } from 'vitest';
-import { LockstepError } from '../../src/core/errors.js';
 import { hash32 } from '../../src/split/hash.js';
 import {
   apply,
@@ -22,19 +21,10 @@ import {
   standardize,
   vocabulary,
 } from '../../src/transform/index.js';
+import { catchLockstep } from '../helpers/errors.js';
 
 const f32 = (xs: number[]) => Array.from(Float32Array.from(xs));
 const row = (t: ReturnType<typeof fitTransform>, r: Record<string, unknown>) => Array.from(apply(t, r));
-
-function error(run: () => unknown): LockstepError {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(LockstepError);
-    return e as LockstepError;
-  }
-  throw new Error('expected a LockstepError');
-}
 
 describe('numeric rules', () => {
   it('standardize uses the population std (ddof 0)', () => {
@@ -71,23 +61,25 @@ describe('numeric rules', () => {
   it('log1p of a value at or below −1 is an error naming the feature, never NaN', () => {
     const t = fitTransform({ x: log1p() }, { x: [0, 1] });
     expect(row(t, { x: Math.E - 1 })).toEqual(f32([1]));
-    const e = error(() => apply(t, { x: -1 }));
+    const e = catchLockstep(() => apply(t, { x: -1 }));
     expect(e.code).toBe('INVALID_DATA');
     expect(e.message).toBe("apply: feature 'x' of argument 'row' must be greater than -1 for log1p, got -1");
   });
 
   it('log1p checks imputed values too: a fill at or below −1 is an error, in fitting and applying', () => {
     const fill = impute({ strategy: 'constant', value: -5 });
-    const fitting = error(() => fitTransform({ x: [fill, log1p(), standardize()] }, { x: [1, null] }));
+    const fitting = catchLockstep(() =>
+      fitTransform({ x: [fill, log1p(), standardize()] }, { x: [1, null] }),
+    );
     expect(fitting.message).toContain('must be greater than -1 for log1p');
     const t = fitTransform({ x: [fill, log1p()] }, { x: [1, 2] });
-    expect(error(() => apply(t, { x: null })).message).toBe(
+    expect(catchLockstep(() => apply(t, { x: null })).message).toBe(
       "apply: feature 'x' of argument 'row' must be greater than -1 for log1p, got -5",
     );
   });
 
   it('a mean or variance that overflows float64 cannot be fitted', () => {
-    const e = error(() => fitTransform({ x: standardize() }, { x: [1e308, 1e308, -1e308] }));
+    const e = catchLockstep(() => fitTransform({ x: standardize() }, { x: [1e308, 1e308, -1e308] }));
     expect(e.code).toBe('INVALID_DATA');
     expect(e.message).toBe(
       "fit: feature 'x' overflows float64 while fitting standardize; scale or clip it first",
@@ -139,7 +131,7 @@ describe('missing values', () => {
 
   it('a missing number with no impute is an error, not a NaN', () => {
     const t = fitTransform({ x: standardize() }, { x: [1, 2, null] });
-    const e = error(() => apply(t, { x: null }));
+    const e = catchLockstep(() => apply(t, { x: null }));
     expect(e.message).toBe("apply: feature 'x' of argument 'row' is missing; add impute() to fill it");
   });
 
@@ -203,10 +195,12 @@ describe('categories', () => {
 
   it('with no OOV buckets an unseen category is an error; an empty such vocabulary cannot be fitted', () => {
     const t = fitTransform({ c: vocabulary({ oovBuckets: 0 }) }, { c: ['a'] });
-    expect(error(() => apply(t, { c: 'b' })).message).toBe(
+    expect(catchLockstep(() => apply(t, { c: 'b' })).message).toBe(
       "apply: feature 'c' of argument 'row' is not in the vocabulary, and the vocabulary has no OOV buckets, got \"b\"",
     );
-    const e = error(() => fitTransform({ c: vocabulary({ oovBuckets: 0, minFrequency: 5 }) }, { c: ['a'] }));
+    const e = catchLockstep(() =>
+      fitTransform({ c: vocabulary({ oovBuckets: 0, minFrequency: 5 }) }, { c: ['a'] }),
+    );
     expect(e.code).toBe('INVALID_DATA');
     expect(e.message).toContain("the vocabulary of feature 'c' is empty");
   });
@@ -228,7 +222,9 @@ describe('categories', () => {
     expect(row(h, { c: 'SFO' })).toEqual([hash32('SFO', hash32('v1')) % 10]);
     const x = fitTransform({ r: cross(['o', 'd'], { buckets: 1000 }) }, { o: ['a'], d: ['b'] });
     expect(row(x, { o: 'SFO', d: 'LAX' })).toEqual([hash32('SFO\u001fLAX') % 1000]);
-    expect(error(() => apply(x, { o: 'SFO' })).message).toContain("feature 'r' of argument 'row' is missing");
+    expect(catchLockstep(() => apply(x, { o: 'SFO' })).message).toContain(
+      "feature 'r' of argument 'row' is missing",
+    );
   });
 
   it('multiHot marks every listed category; a missing list is all zeros', () => {
@@ -236,7 +232,7 @@ describe('categories', () => {
     expect(t.columns.map((c) => c.name)).toEqual(['tags=b', 'tags=a', 'tags=#oov0']);
     expect(row(t, { tags: ['a', 'z'] })).toEqual([0, 1, 1]);
     expect(row(t, { tags: null })).toEqual([0, 0, 0]);
-    expect(error(() => apply(t, { tags: 'a' })).message).toContain('must be an array of categories');
+    expect(catchLockstep(() => apply(t, { tags: 'a' })).message).toContain('must be an array of categories');
   });
 });
 
@@ -278,8 +274,8 @@ describe('date-times and weights', () => {
 
   it('a missing or unreadable date-time is an error', () => {
     const t = fitTransform({ d: datetime({ parts: ['hour'] }) }, { d: [0] });
-    expect(error(() => apply(t, {})).message).toContain('is missing; a date-time is required');
-    expect(error(() => apply(t, { d: '2001-02-30' })).message).toContain('must be a date-time');
+    expect(catchLockstep(() => apply(t, {})).message).toContain('is missing; a date-time is required');
+    expect(catchLockstep(() => apply(t, { d: '2001-02-30' })).message).toContain('must be a date-time');
   });
 });
 
@@ -289,7 +285,7 @@ describe('batches', () => {
       { x: standardize(), c: vocabulary({ oovBuckets: 0 }) },
       { x: [1, 2], c: ['a', 'b'] },
     );
-    const e = error(() =>
+    const e = catchLockstep(() =>
       applyBatch(t, [
         { x: 1, c: 'a' },
         { x: null, c: 'a' },
@@ -338,6 +334,8 @@ describe('batches', () => {
     expect(apply(t, { c: 'a' }, { into })).toBe(into);
     apply(t, { c: 'b' }, { into });
     expect(Array.from(into)).toEqual([0, 1, 0]);
-    expect(error(() => apply(t, { c: 'a' }, { into: new Float32Array(2) })).code).toBe('INVALID_ARGUMENT');
+    expect(catchLockstep(() => apply(t, { c: 'a' }, { into: new Float32Array(2) })).code).toBe(
+      'INVALID_ARGUMENT',
+    );
   });
 });

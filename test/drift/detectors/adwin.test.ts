@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LockstepError } from '../../../src/core/errors.js';
 import { type AdwinState, createAdwin } from '../../../src/drift/detectors/index.js';
+import { catchLockstep } from '../../helpers/errors.js';
 import { contract } from './contract.js';
 import { pythonRandom } from './python-random.js';
 import { delayAfter, normalStream, riverMeanShiftStream, run, SEEDS } from './streams.js';
@@ -146,12 +147,9 @@ describe('createAdwin', () => {
       expect(() => createAdwin({ state: { ...state, width: 8 } })).toThrow(
         /\$.width: must equal the values the buckets hold \(7\)/,
       );
-      try {
-        createAdwin({ state: { ...state, total: Number.POSITIVE_INFINITY } });
-        expect.unreachable();
-      } catch (error) {
-        expect((error as LockstepError).code).toBe('INVALID_ARTIFACT');
-      }
+      catchLockstep(() => createAdwin({ state: { ...state, total: Number.POSITIVE_INFINITY } }), {
+        code: 'INVALID_ARTIFACT',
+      });
     });
   });
 });

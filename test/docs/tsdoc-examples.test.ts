@@ -307,7 +307,7 @@ async function run(example: Example): Promise<unknown> {
   const body = bodyOf(code);
   if ('error' in body) throw new Error(`the example's code ${body.error}`);
   const scope = await scopeOf(example.file);
-  const names = Object.keys(scope).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
+  const names = Object.keys(scope).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
   const f = new AsyncFunction(...names, body.body);
   return f(...names.map((n) => scope[n]));
 }

@@ -6,20 +6,10 @@ import {
   readEnvelope,
   withFingerprint,
 } from '../../src/core/artifact.js';
-import { LockstepError } from '../../src/core/errors.js';
 import { isFinding } from '../../src/core/finding.js';
 import { deepFreeze, sealedKind } from '../../src/core/freeze.js';
+import { catchLockstep } from '../helpers/errors.js';
 import { deepArray, deepObject } from '../helpers/hostile.js';
-
-function caught(call: () => unknown): LockstepError {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof LockstepError) return error;
-    throw error;
-  }
-  throw new Error('expected a LockstepError');
-}
 
 // A made-up kind in its second format version: version 1 called `count` what version 2 calls `total`.
 interface Tally extends ArtifactEnvelope {
@@ -76,17 +66,17 @@ describe('defineArtifact', () => {
     const t = Tally.parse(v1, 'parseTally');
     expect(t).toEqual(Tally.seal(body));
     const tampered = { ...v1, count: 4 };
-    const error = caught(() => Tally.parse(tampered, 'parseTally'));
+    const error = catchLockstep(() => Tally.parse(tampered, 'parseTally'));
     expect(error.path).toBe('$.fingerprint');
   });
 
   it('refuses a newer format version, a broken check and a wrong fingerprint, with fn, arg and path', () => {
     const t = Tally.seal(body);
-    const newer = caught(() => Tally.parse({ ...t, formatVersion: 3 }, 'parseTally'));
+    const newer = catchLockstep(() => Tally.parse({ ...t, formatVersion: 3 }, 'parseTally'));
     expect(newer.message).toBe(
       "parseTally: argument 'json' is not a valid lockstep.tally: $.formatVersion: is 3, newer than this version of lockstep reads (2); upgrade lockstep",
     );
-    const sum = caught(() => Tally.parse({ ...t, total: 4 }, 'parseTally', 'options.state'));
+    const sum = catchLockstep(() => Tally.parse({ ...t, total: 4 }, 'parseTally', 'options.state'));
     expect(sum).toMatchObject({
       code: 'INVALID_ARTIFACT',
       fn: 'parseTally',
@@ -94,16 +84,16 @@ describe('defineArtifact', () => {
       path: '$.total',
     });
     expect(sum.issues.every(isFinding)).toBe(true);
-    const edited = caught(() => Tally.parse({ ...t, parts: [3, 0] }, 'parseTally'));
+    const edited = catchLockstep(() => Tally.parse({ ...t, parts: [3, 0] }, 'parseTally'));
     expect(edited.path).toBe('$.fingerprint');
-    const shape = caught(() => Tally.parse({ ...t, parts: 'x' }, 'parseTally'));
+    const shape = catchLockstep(() => Tally.parse({ ...t, parts: 'x' }, 'parseTally'));
     expect(shape.message).toBe(
       "parseTally: argument 'json' is not a valid lockstep.tally: $.parts: must be an array",
     );
   });
 
   it('refuses text that is not JSON', () => {
-    expect(caught(() => Tally.parse('{', 'parseTally')).message).toMatch(
+    expect(catchLockstep(() => Tally.parse('{', 'parseTally')).message).toMatch(
       /^parseTally: argument 'json' is not valid JSON \(/,
     );
   });
@@ -117,10 +107,10 @@ describe('readEnvelope', () => {
       formatVersion: 4,
       fingerprint: a.fingerprint,
     });
-    expect(caught(() => readEnvelope({ ...a, x: [] }, 'put')).path).toBe('$.fingerprint');
-    expect(caught(() => readEnvelope({ ...a, kind: 'evil' }, 'put')).path).toBe('$.kind');
-    expect(caught(() => readEnvelope({ ...a, formatVersion: 0 }, 'put')).path).toBe('$.formatVersion');
-    expect(caught(() => readEnvelope([], 'put')).path).toBe('$');
+    expect(catchLockstep(() => readEnvelope({ ...a, x: [] }, 'put')).path).toBe('$.fingerprint');
+    expect(catchLockstep(() => readEnvelope({ ...a, kind: 'evil' }, 'put')).path).toBe('$.kind');
+    expect(catchLockstep(() => readEnvelope({ ...a, formatVersion: 0 }, 'put')).path).toBe('$.formatVersion');
+    expect(catchLockstep(() => readEnvelope([], 'put')).path).toBe('$');
   });
 });
 

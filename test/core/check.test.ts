@@ -12,17 +12,8 @@ import {
   readOptions,
 } from '../../src/core/check.js';
 import { LockstepError } from '../../src/core/errors.js';
+import { catchLockstep } from '../helpers/errors.js';
 import { hostile, throwingGetters, throwingProxy } from '../helpers/hostile.js';
-
-function caught(call: () => unknown): LockstepError {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof LockstepError) return error;
-    throw error;
-  }
-  throw new Error('expected a LockstepError');
-}
 
 describe('readOptions', () => {
   const known = ['thresholds', 'method', 'features', 'smallSample'] as const;
@@ -34,7 +25,7 @@ describe('readOptions', () => {
   });
 
   it('refuses an unknown key, naming it, the closest known key and the function', () => {
-    const error = caught(() => readOptions('compare', { threshold: 0.1 }, known));
+    const error = catchLockstep(() => readOptions('compare', { threshold: 0.1 }, known));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.fn).toBe('compare');
     expect(error.arg).toBe('options.threshold');
@@ -48,12 +39,12 @@ describe('readOptions', () => {
     expect(closest('METHOD', known)).toBe('method');
     expect(closest('smallsampel', known)).toBe('smallSample');
     expect(closest('zzz', known)).toBeUndefined();
-    expect(caught(() => readOptions('f', { zzz: 1 }, known)).message).not.toContain('did you mean');
+    expect(catchLockstep(() => readOptions('f', { zzz: 1 }, known)).message).not.toContain('did you mean');
   });
 
   it('refuses options that are not an object, naming the argument', () => {
     for (const bad of [null, 'salt', 3, [], new Float64Array(1), true]) {
-      const error = caught(() => readOptions('assignSplit', bad, ['salt']));
+      const error = catchLockstep(() => readOptions('assignSplit', bad, ['salt']));
       expect(error.message).toMatch(/^assignSplit: argument 'options' must be an object, got /);
       expect(error.arg).toBe('options');
     }
@@ -74,13 +65,15 @@ describe('readOptions', () => {
     expect(o.method).toBe('ks');
     expect(o.method).toBe('ks');
     expect(reads).toBe(1);
-    expect(caught(() => readOptions('f', throwingGetters(), ['a', 'b'])).code).toBe('INVALID_ARGUMENT');
-    expect(caught(() => readOptions('f', throwingProxy(), ['a'])).code).toBe('INVALID_ARGUMENT');
+    expect(catchLockstep(() => readOptions('f', throwingGetters(), ['a', 'b'])).code).toBe(
+      'INVALID_ARGUMENT',
+    );
+    expect(catchLockstep(() => readOptions('f', throwingProxy(), ['a'])).code).toBe('INVALID_ARGUMENT');
   });
 
   it('treats __proto__ as a key like any other: unknown unless declared', () => {
     const withProto = JSON.parse('{"__proto__": {"x": 1}}');
-    expect(caught(() => readOptions('f', withProto, known)).arg).toBe('options.__proto__');
+    expect(catchLockstep(() => readOptions('f', withProto, known)).arg).toBe('options.__proto__');
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 
@@ -100,45 +93,47 @@ describe('readOptions', () => {
 describe('value checkers', () => {
   it('checkInteger names the range it wants', () => {
     expect(checkInteger('psi', 'options.bins', 10, 2, 10_000)).toBe(10);
-    expect(caught(() => checkInteger('psi', 'options.bins', 2 ** 32, 2, 10_000)).message).toBe(
+    expect(catchLockstep(() => checkInteger('psi', 'options.bins', 2 ** 32, 2, 10_000)).message).toBe(
       "psi: argument 'options.bins' must be an integer in [2, 10000], got 4294967296",
     );
-    expect(caught(() => checkInteger('f', 'n', 1.5, 0)).message).toBe(
+    expect(catchLockstep(() => checkInteger('f', 'n', 1.5, 0)).message).toBe(
       "f: argument 'n' must be an integer of at least 0, got 1.5",
     );
-    expect(caught(() => checkInteger('f', 'n', Number.NaN)).message).toBe(
+    expect(catchLockstep(() => checkInteger('f', 'n', Number.NaN)).message).toBe(
       "f: argument 'n' must be an integer, got NaN",
     );
   });
 
   it('checkNumber takes open and closed bounds and refuses NaN and infinities', () => {
     expect(checkNumber('f', 'p', 0.5, { min: 0, max: 1, minOpen: true, maxOpen: true })).toBe(0.5);
-    expect(caught(() => checkNumber('f', 'p', 0, { min: 0, max: 1, minOpen: true })).message).toBe(
+    expect(catchLockstep(() => checkNumber('f', 'p', 0, { min: 0, max: 1, minOpen: true })).message).toBe(
       "f: argument 'p' must be a finite number in (0, 1], got 0",
     );
-    expect(caught(() => checkNumber('f', 'p', Number.POSITIVE_INFINITY)).message).toBe(
+    expect(catchLockstep(() => checkNumber('f', 'p', Number.POSITIVE_INFINITY)).message).toBe(
       "f: argument 'p' must be a finite number, got Infinity",
     );
-    expect(caught(() => checkNumber('f', 'p', -1, { min: 0 })).message).toBe(
+    expect(catchLockstep(() => checkNumber('f', 'p', -1, { min: 0 })).message).toBe(
       "f: argument 'p' must be a finite number of at least 0, got -1",
     );
   });
 
   it('checkChoice, checkString, checkObject, checkArray and checkStrings', () => {
     expect(checkChoice('f', 'mode', 'skew', ['skew', 'drift'])).toBe('skew');
-    expect(caught(() => checkChoice('f', 'mode', null, ['skew', 'drift'])).message).toBe(
+    expect(catchLockstep(() => checkChoice('f', 'mode', null, ['skew', 'drift'])).message).toBe(
       `f: argument 'mode' must be one of "skew", "drift", got null`,
     );
-    expect(caught(() => checkString('f', 's', 'x'.repeat(11), 10)).message).toBe(
+    expect(catchLockstep(() => checkString('f', 's', 'x'.repeat(11), 10)).message).toBe(
       "f: argument 's' must be at most 10 characters long, got 11",
     );
-    expect(caught(() => checkString('f', 's', '', 10, true)).message).toBe(
+    expect(catchLockstep(() => checkString('f', 's', '', 10, true)).message).toBe(
       `f: argument 's' must not be empty, got ""`,
     );
-    expect(caught(() => checkObject('f', 'o', [])).message).toBe("f: argument 'o' must be an object, got []");
-    expect(caught(() => checkArray('f', 'a', [1, 2, 3], 2)).message).toBe(
+    expect(catchLockstep(() => checkObject('f', 'o', [])).message).toBe(
+      "f: argument 'o' must be an object, got []",
+    );
+    expect(catchLockstep(() => checkArray('f', 'a', [1, 2, 3], 2)).message).toBe(
       "f: argument 'a' must have at most 2 items, got 3",
     );
-    expect(caught(() => checkStrings('f', 'names', ['a', 'a'])).arg).toBe('names[1]');
+    expect(catchLockstep(() => checkStrings('f', 'names', ['a', 'a'])).arg).toBe('names[1]');
   });
 });

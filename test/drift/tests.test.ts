@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LockstepError } from '../../src/core/errors.js';
 import { kstwoSf } from '../../src/core/math/kolmogorov.js';
 import { andersonDarling } from '../../src/drift/anderson-darling.js';
 import { chiSquareTest } from '../../src/drift/chi-square-test.js';
@@ -13,6 +12,7 @@ import type { NumericSample } from '../../src/drift/samples.js';
 import { type WelchTTestOptions, welchTTest } from '../../src/drift/t-test.js';
 import { zTestProportions } from '../../src/drift/z-test-proportions.js';
 import fixture from '../fixtures/drift-tests.json' with { type: 'json' };
+import { catchLockstep } from '../helpers/errors.js';
 
 // Oracle values: test/fixtures/make-drift-tests.py (scipy 1.17). Tolerance: a statistic or p-value agrees
 // when |got − expected| ≤ 1e-9 · |expected| (plus 1e-12 absolute for statistics, whose expected value can
@@ -352,15 +352,8 @@ describe('properties', () => {
 // ------------------------------------------------------------------------------------------ errors
 
 function expectInvalid(run: () => unknown, ...fragments: string[]): void {
-  let error: unknown;
-  try {
-    run();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(LockstepError);
-  expect((error as LockstepError).code).toBe('INVALID_ARGUMENT');
-  for (const f of fragments) expect((error as LockstepError).message).toContain(f);
+  const error = catchLockstep(run, { code: 'INVALID_ARGUMENT' });
+  for (const f of fragments) expect(error.message).toContain(f);
 }
 
 describe('argument errors name the function and the argument', () => {

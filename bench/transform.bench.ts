@@ -36,7 +36,7 @@ import {
   type TransformSpec,
   vocabulary,
 } from 'lockstep/transform';
-import { toFrame } from '../src/core/frame.js';
+import { frameOf, toFrame } from '../src/core/frame.js';
 import { type Candidate, formatRate, measure, report } from './harness.js';
 import {
   arqueroEscaped,
@@ -184,7 +184,7 @@ const fromArrow: Candidate[] = [
   },
   {
     name: '(part) lockstep toFrame(table)',
-    run: () => toFrame(serve, 'bench', new Set(['date', 'delay', 'distance', 'origin', 'destination'])),
+    run: () => frameOf(serve, 'bench', new Set(['date', 'delay', 'distance', 'origin', 'destination'])),
   },
   { name: '(part) hand-written extract columns', run: () => extractColumns(serve) },
 ];

@@ -2,7 +2,7 @@
 // (and saying why), the missing-value share as a signal of its own, a data-set verdict, and, in skew and
 // drift modes, anomalies in lockstep/schema's shape read against the schema's per-feature thresholds.
 import { describe, invalidArgument } from '../core/errors.js';
-import { type Column, type FrameInput, toFrame, valueAt } from '../core/frame.js';
+import { type Column, type FrameInput, frameOf, valueAt } from '../core/frame.js';
 import type { SchemaArtifact } from '../schema/artifact.js';
 import type { Anomaly } from '../schema/rules.js';
 import { isProfile, type ProfileArtifact } from '../stats/artifact.js';
@@ -123,9 +123,9 @@ function sidesOf(
       },
     };
   }
-  let frame: ReturnType<typeof toFrame>;
+  let frame: ReturnType<typeof frameOf>;
   try {
-    frame = toFrame(input, fn);
+    frame = frameOf(input, fn);
   } catch (error) {
     throw invalidArgument(fn, arg, `must be data or a lockstep.profile (${(error as Error).message})`);
   }

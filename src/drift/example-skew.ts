@@ -2,7 +2,7 @@
 // value. This is how a serving path proves it computes the same features as training (TFDV's feature skew
 // detector compares the same way, joined on an identifier).
 import { describe, invalidArgument } from '../core/errors.js';
-import { type Column, type Frame, type FrameInput, toFrame, valueAt } from '../core/frame.js';
+import { type Column, type Frame, type FrameInput, frameOf, valueAt } from '../core/frame.js';
 
 export interface Tolerance {
   /** Numbers a and b match when |a − b| ≤ absolute + relative · |a|. Default 0 (bit-identical). */
@@ -119,8 +119,8 @@ export function exampleSkew(
   if (typeof key !== 'string') throw invalidArgument(fn, 'options.key', 'must be a column name', key);
   if (!Number.isInteger(maxExamples) || maxExamples < 0)
     throw invalidArgument(fn, 'options.maxExamples', 'must be a non-negative integer', maxExamples);
-  const a = toFrame(training, fn);
-  const b = toFrame(serving, fn);
+  const a = frameOf(training, fn);
+  const b = frameOf(serving, fn);
   for (const [side, frame] of [
     ['training', a],
     ['serving', b],

@@ -1,5 +1,5 @@
 import { LockstepError } from '../core/errors.js';
-import { type Column, type Frame, type FrameInput, takeRows, toFrame, valueAt } from '../core/frame.js';
+import { type Column, type Frame, type FrameInput, frameOf, takeRows, valueAt } from '../core/frame.js';
 import type { SchemaArtifact } from './artifact.js';
 import {
   type AnomalyCode,
@@ -46,10 +46,10 @@ export function readData(fn: string, data: FrameInput): ReadData {
           keep.push(row);
         }
       });
-      return { frame: toFrame(keep, fn), rowIndex, badRows: bad, rows: data.length };
+      return { frame: frameOf(keep, fn), rowIndex, badRows: bad, rows: data.length };
     }
   }
-  const frame = toFrame(data, fn);
+  const frame = frameOf(data, fn);
   return { frame, rowIndex: undefined, badRows: [], rows: frame.length };
 }
 

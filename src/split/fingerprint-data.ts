@@ -1,6 +1,6 @@
 import { describe, LockstepError } from '../core/errors.js';
 import { canonicalJson, fingerprint } from '../core/fingerprint.js';
-import { type FrameInput, isDate, toFrame, valueAt } from '../core/frame.js';
+import { type FrameInput, frameOf, isDate, valueAt } from '../core/frame.js';
 import { createSha256, wordsToHex } from '../core/sha256.js';
 import { encodeUtf8Into } from '../core/utf8.js';
 
@@ -24,7 +24,7 @@ const TAG_JSON = 5;
  * @throws LockstepError `INVALID_DATA` for a cell that is neither a number, string, boolean nor plain JSON.
  */
 export function fingerprintData(data: FrameInput): string {
-  const frame = toFrame(data, 'fingerprintData');
+  const frame = frameOf(data, 'fingerprintData');
   const names = [...frame.names].sort();
   const columns = names.map((name) => frame.columns.get(name)!);
   const sha = createSha256();

@@ -3,10 +3,10 @@ import {
   type Column,
   type Frame,
   type FrameInput,
+  frameOf,
   isDate,
   rowAt,
   takeRows,
-  toFrame,
   valueAt,
 } from '../core/frame.js';
 import { keyText, saltSeed, unitOf } from '../core/hash-key.js';
@@ -81,7 +81,7 @@ function assignByKey(
   const weights = compileWeights(options.splits, fn, 'options.splits');
   const seed = saltSeed(options.salt ?? '', fn);
   const missing = checkMissingPolicy(options.missingKey, fn, 'options.missingKey');
-  const frame = toFrame(data, fn);
+  const frame = frameOf(data, fn);
   const n = frame.length;
   const assignment = new Int32Array(n);
   const { key } = options;
@@ -321,7 +321,7 @@ export function splitByTime<S extends string = 'train' | 'eval' | 'test', M exte
     );
   }
   const missing = checkMissingPolicy(options.missingTime, fn, 'options.missingTime');
-  const frame = toFrame(data, fn);
+  const frame = frameOf(data, fn);
   const column = frame.columns.get(options.column);
   if (!column && frame.length > 0) {
     throw invalidArgument(

@@ -1,6 +1,6 @@
 import { invalidArgument } from '../core/errors.js';
 import type { Column, FrameInput } from '../core/frame.js';
-import { toFrame } from '../core/frame.js';
+import { frameOf } from '../core/frame.js';
 import { averageRanks, categoryCodes, columnOf, compareText, selectColumns } from './correlations.js';
 
 export interface FeatureLabelAssociationOptions {
@@ -86,7 +86,7 @@ export function featureLabelAssociation(
   const leakageThreshold = options.leakageThreshold ?? 0.95;
   if (typeof leakageThreshold !== 'number' || !(leakageThreshold >= 0 && leakageThreshold <= 1))
     throw invalidArgument(fn, 'options.leakageThreshold', 'must be a number in [0, 1]', leakageThreshold);
-  const frame = toFrame(data, fn);
+  const frame = frameOf(data, fn);
   if (!frame.columns.has(label) && frame.length > 0) {
     const shown = frame.names.slice(0, 10).map((x) => JSON.stringify(x));
     throw invalidArgument(

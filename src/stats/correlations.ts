@@ -1,6 +1,6 @@
 import { invalidArgument } from '../core/errors.js';
 import type { Column, Frame, FrameInput } from '../core/frame.js';
-import { toFrame } from '../core/frame.js';
+import { frameOf } from '../core/frame.js';
 
 /** A measure of association between two columns. */
 export type CorrelationMethod = 'pearson' | 'spearman' | 'cramersV';
@@ -89,7 +89,7 @@ export function correlations(data: FrameInput, options: CorrelationsOptions = {}
   if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1))
     throw invalidArgument(fn, 'options.threshold', 'must be a number in [0, 1]', threshold);
   const methods = checkMethods(options.methods, fn);
-  const frame = toFrame(data, fn);
+  const frame = frameOf(data, fn);
   const names = selectColumns(frame, options.features, fn, 'options.features');
   const n = frame.length;
   const prepared = names.map((name) => prepare(name, columnOf(frame, name), n));

@@ -1,5 +1,5 @@
 import { describe, invalidArgument, LockstepError } from '../core/errors.js';
-import { type FrameInput, isArrowTable, isFrame, toFrame } from '../core/frame.js';
+import { type FrameInput, frameOf, isArrowTable, isFrame } from '../core/frame.js';
 import { fromFeatureProfile, isTrusted, type ProfileArtifact, parseProfile, toArtifact } from './artifact.js';
 import {
   addColumn,
@@ -139,7 +139,7 @@ export function createProfiler(options: ProfileOptions = {}): Profiler {
       return internals.rows;
     },
     update(batch) {
-      const frame = toFrame(batch, 'profiler.update', only);
+      const frame = frameOf(batch, 'profiler.update', only);
       const n = frame.length;
       const columns = [...frame.columns].filter(([name]) => !only || only.has(name));
       const seen = new Set<FeatureState>();
@@ -226,7 +226,7 @@ function internalsOf(other: unknown, fn: string): ProfilerInternals {
  * @throws LockstepError `INVALID_ARGUMENT` for bad options; `INVALID_DATA` for unreadable data.
  */
 export function profile(data: FrameInput, options: ProfileOptions = {}): ProfileArtifact {
-  const frame = toFrame(data, 'profile', options.features ? new Set(options.features) : undefined);
+  const frame = frameOf(data, 'profile', options.features ? new Set(options.features) : undefined);
   const onProgress = options.onProgress;
   const profiler = createProfiler({
     ...options,

@@ -1,6 +1,6 @@
 // Applying a fitted transform: one request row, or a batch of rows, through the same compiled kernel.
 import { describe, invalidArgument, LockstepError } from '../core/errors.js';
-import { type Column, type DictionaryColumn, type FrameInput, toFrame } from '../core/frame.js';
+import { type Column, type DictionaryColumn, type FrameInput, frameOf } from '../core/frame.js';
 import { type CompiledFeature, compileFeature } from './kernel.js';
 import {
   CHUNK,
@@ -227,7 +227,7 @@ export function applyBatch(
 ): TransformedBatch {
   const fn = 'applyBatch';
   const plan = planOf(fn, fitted);
-  const frame = toFrame(data, fn, plan.reads);
+  const frame = frameOf(data, fn, plan.reads);
   const rows = frame.length;
   const maxIssues = options.maxIssues ?? 20;
   const stride = plan.columns;

@@ -3,7 +3,7 @@
 // fit in one pass; a chain such as [impute, clip by quantiles, standardize] needs three.
 import { invalidArgument, LockstepError } from '../core/errors.js';
 import { fingerprint } from '../core/fingerprint.js';
-import { type FrameInput, toFrame } from '../core/frame.js';
+import { type FrameInput, frameOf } from '../core/frame.js';
 import type { SchemaArtifact } from '../schema/artifact.js';
 import { frequenciesSorted } from '../stats/frequent.js';
 import {
@@ -240,7 +240,7 @@ function makeFitter(fn: string, run: FitRun, stage: number, firstRows: number | 
 
   const update = (batch: FrameInput) => {
     if (done) throw invalidArgument(fn, 'batch', 'cannot be added: this fitter has finished its stage');
-    const frame = toFrame(batch, fn, reads);
+    const frame = frameOf(batch, fn, reads);
     const issues: { row: number; feature: string; problem: string; value?: unknown }[] = [];
     let bad = 0;
     for (let start = 0; start < frame.length; start += CHUNK) {
@@ -543,7 +543,7 @@ export function buildArtifact(
  */
 export function fit(spec: TransformSpec, data: FrameInput, options: FitOptions = {}): TransformArtifact {
   let fitter = createFitter(spec, options);
-  const frame = toFrame(data, 'fit');
+  const frame = frameOf(data, 'fit');
   for (;;) {
     fitter.update(frame);
     if (fitter.stage + 1 === fitter.stages) return fitter.result();

@@ -17,7 +17,7 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { type Column, toFrame, valueAt } from '../../src/core/frame.js';
+import { type Column, frameOf, toFrame, valueAt } from '../../src/core/frame.js';
 
 const values = (c: Column | undefined, n: number) => Array.from({ length: n }, (_, i) => valueAt(c!, i));
 const viaIpc = (t: Table) => tableFromIPC(tableToIPC(t));
@@ -112,8 +112,8 @@ describe('toFrame on Arrow columns', () => {
 
   it('converts only the columns selected', () => {
     const table = new Table({ a: vectorFromArray([1, 2]), b: vectorFromArray(['x', 'y'], new Utf8()) });
-    expect(toFrame(table, 'toFrame', new Set(['b'])).names).toEqual(['b']);
-    expect(toFrame([{ a: 1, b: 2 }], 'toFrame', new Set(['a'])).names).toEqual(['a']);
-    expect(toFrame({ a: [1], b: [2] }, 'toFrame', new Set(['a'])).names).toEqual(['a']);
+    expect(frameOf(table, 'toFrame', new Set(['b'])).names).toEqual(['b']);
+    expect(frameOf([{ a: 1, b: 2 }], 'toFrame', new Set(['a'])).names).toEqual(['a']);
+    expect(frameOf({ a: [1], b: [2] }, 'toFrame', new Set(['a'])).names).toEqual(['a']);
   });
 });

@@ -3,17 +3,9 @@
 // then transferred) and the worker runs toFrame on them, so the calling thread does not spend its time
 // decoding strings, which costs more than profiling them. Read by shape, as toFrame reads Arrow: no import
 // of apache-arrow.
-import {
-  type ArrowDataLike,
-  type ArrowTableLike,
-  isArrowTable,
-  readsArrowBuffers,
-} from '../../core/frame.js';
+import { ARROW_LARGE_UTF8, ARROW_UTF8, isArrowTable, readsArrowBuffers } from '../../core/arrow-buffers.js';
+import type { ArrowDataLike, ArrowTableLike } from '../../core/frame-types.js';
 import type { RawArrowChunk } from './protocol.js';
-
-// apache-arrow's Type ids of the string columns, whose offsets are rebased when a chunk is cut.
-const UTF8 = 5;
-const LARGE_UTF8 = 20;
 
 type ChunkLike = ArrowDataLike;
 
@@ -52,7 +44,8 @@ function rawChunk(c: ChunkLike, a: number, b: number, transfer: ArrayBuffer[]): 
   const { typeId, precision, bitWidth, unit } = c.type;
   let values: ArrayLike<number | bigint>;
   let valueOffsets: ArrayLike<number | bigint> | undefined;
-  if (typeId === UTF8 || typeId === LARGE_UTF8) {
+  // The string columns' offsets are rebased when a chunk is cut.
+  if (typeId === ARROW_UTF8 || typeId === ARROW_LARGE_UTF8) {
     // Offsets index the value bytes from 0: keep the bytes of rows [a, b) and shift the offsets down.
     const offsets = c.valueOffsets!;
     const lo = Number(offsets[a]);

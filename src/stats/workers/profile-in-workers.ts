@@ -10,10 +10,10 @@ import {
   type Column,
   type Frame,
   type FrameInput,
+  frameOf,
   isFrame,
   makeFrame,
   takeRows,
-  toFrame,
 } from '../../core/frame.js';
 import { type ProfileArtifact, parseProfile } from '../artifact.js';
 import { createProfiler, type ProfileOptions, type ProfileProgress } from '../profile.js';
@@ -170,7 +170,7 @@ function rowCount(batch: object): number {
 /** toFrame, with the batch named in its errors. */
 function convert(batch: FrameInput, where: string, select: ReadonlySet<string> | undefined): Frame {
   try {
-    return toFrame(batch, FN, select);
+    return frameOf(batch, FN, select);
   } catch (error) {
     if (error instanceof LockstepError)
       throw new LockstepError(error.code, `${error.message} (in ${where})`, error.issues);
@@ -328,7 +328,7 @@ function createPacker(plan: Plan, select: ReadonlySet<string> | undefined) {
   const frames = new Map<number, Frame>();
 
   /** Batch b read by toFrame, only the columns `only` (when given). */
-  const frameOf = (b: number, only: ReadonlySet<string> | undefined): Frame => {
+  const readBatch = (b: number, only: ReadonlySet<string> | undefined): Frame => {
     let frame = frames.get(b);
     if (!frame) {
       frame = convert(plan.batches[b] as FrameInput, plan.where(b), only);
@@ -349,7 +349,7 @@ function createPacker(plan: Plan, select: ReadonlySet<string> | undefined) {
       transfer.push(...split.transfer);
       let columns: [string, Column][] = [];
       if (split.rest.size > 0) {
-        const frame = frameOf(b, split.rest);
+        const frame = readBatch(b, split.rest);
         const part = whole ? frame : takeRows(frame, range());
         columns = packColumns(part, callerBuffers(batch), undefined, transfer);
       }
@@ -358,8 +358,8 @@ function createPacker(plan: Plan, select: ReadonlySet<string> | undefined) {
       const frame = Array.isArray(batch)
         ? convert(whole ? batch : batch.slice(start, end), plan.where(b), select)
         : whole
-          ? frameOf(b, select)
-          : takeRows(frameOf(b, select), range());
+          ? readBatch(b, select)
+          : takeRows(readBatch(b, select), range());
       const columns = packColumns(frame, callerBuffers(batch), select, transfer);
       message = { type: 'batch', length: end - start, order: columns.map(([n]) => n), columns, arrow: [] };
     }

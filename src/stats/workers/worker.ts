@@ -2,7 +2,7 @@
 // dist, worker.ts from sources), never imported: the call at the bottom is the program, not an import-time
 // side effect of the library.
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { type Column, type Frame, makeFrame, toFrame } from '../../core/frame.js';
+import { type Column, type Frame, frameOf, makeFrame } from '../../core/frame.js';
 import { createProfiler, type Profiler } from '../profile.js';
 import { rawArrowTable } from './arrow-raw.js';
 import type { FromWorker, ToWorker, WorkerData } from './protocol.js';
@@ -17,10 +17,10 @@ function errorMessage(error: unknown): FromWorker {
 }
 
 /** The batch's Frame: raw Arrow columns converted here, with the columns converted in the calling thread. */
-function frameOf(message: Extract<ToWorker, { type: 'batch' }>): Frame {
+function batchFrame(message: Extract<ToWorker, { type: 'batch' }>): Frame {
   const given = new Map<string, Column>(message.columns);
   if (message.arrow.length > 0) {
-    const raw = toFrame(rawArrowTable(message.length, message.arrow), 'profileInWorkers');
+    const raw = frameOf(rawArrowTable(message.length, message.arrow), 'profileInWorkers');
     for (const [name, column] of raw.columns) given.set(name, column);
   }
   return makeFrame(message.length, new Map(message.order.map((name) => [name, given.get(name)!])));
@@ -46,7 +46,7 @@ function serve(port: MessagePort, data: WorkerData): void {
   port.on('message', (message: ToWorker) => {
     try {
       if (message.type === 'batch') {
-        profiler.update(frameOf(message));
+        profiler.update(batchFrame(message));
         send({ type: 'done' });
       } else {
         send({ type: 'result', profile: profiler.result() });

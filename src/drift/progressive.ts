@@ -1,9 +1,9 @@
 // Progressive validation (predict, then learn) for models trained online, with labels that arrive late:
 // River's evaluate.progressive_val_score over stream.simulate_qa, for plain functions and async streams.
 import { describe, invalidArgument } from '../core/errors.js';
+import type { Promisable } from '../core/types.js';
 
-/** A value or a promise of it. */
-export type Promisable<T> = T | PromiseLike<T>;
+export type { Promisable } from '../core/types.js';
 
 /** One item of the stream: features `x`, label `y`, and optionally its arrival time `t`. */
 export interface LabelledExample<X, Y> {

@@ -125,11 +125,11 @@ export function checkFingerprint(
 ): void {
   const { fingerprint: stored, ...body } = artifact;
   if (fingerprint(body) !== stored) {
-    throw invalidArtifact(
-      fn,
-      what,
-      [artifactIssue('$.fingerprint', 'does not match the content (edited or corrupted)')],
-      arg,
+    const problem = 'does not match the content (edited or corrupted)';
+    throw new LockstepError(
+      'INVALID_ARTIFACT',
+      `${fn}: argument '${arg}' is not a valid ${what}: $.fingerprint ${problem}`,
+      { fn, arg, path: '$.fingerprint', issues: [artifactIssue('$.fingerprint', problem)] },
     );
   }
 }

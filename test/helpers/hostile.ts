@@ -40,14 +40,23 @@ export function throwingGetters(): object {
   );
 }
 
-/** A Proxy whose every trap throws. */
+/**
+ * A Proxy whose every trap throws for string keys. Symbol reads and `in` tests answer undefined and false:
+ * fast-check looks for its clone method on every value it generates.
+ */
 export function throwingProxy(): object {
-  const boom = () => {
+  const boom = (): never => {
     throw new Error('hostile proxy');
   };
   return new Proxy(
     {},
-    { get: boom, has: boom, ownKeys: boom, getOwnPropertyDescriptor: boom, getPrototypeOf: boom },
+    {
+      get: (_target, key) => (typeof key === 'symbol' ? undefined : boom()),
+      has: (_target, key) => (typeof key === 'symbol' ? false : boom()),
+      ownKeys: boom,
+      getOwnPropertyDescriptor: boom,
+      getPrototypeOf: boom,
+    },
   );
 }
 

@@ -1,3 +1,6 @@
+import { artifactIssue, invalidArtifact } from '../core/artifact.js';
+import { invalidArgument } from '../core/errors.js';
+import { sealedKind } from '../core/freeze.js';
 import type { SchemaArtifact } from './artifact.js';
 import {
   checkerFor,
@@ -5,8 +8,6 @@ import {
   Findings,
   MISSING,
   OK,
-  OUTSIDE_DOMAIN,
-  presenceAndMass,
   type ValidateOptions,
   type ValidationReport,
 } from './rules.js';
@@ -19,26 +20,55 @@ export type RowValidator = (row: unknown) => ValidationReport;
 /**
  * Compiles a schema into a validator for one row at a time, the request path of a serving process: no
  * Frame, and no allocation at all for a valid row (it gets one shared, frozen report). It applies the same
- * rules as `validate` and gives the same verdicts as `validate` on a one-row batch (property-tested),
- * except the row-count checks (minRows, maxRows), which only make sense for batches. Rows are plain
- * objects (parsed JSON); a class instance's inherited getters would count as values here, as in zod.
+ * per-row rules as `validate` and gives the same verdicts as `validate` on a one-row batch
+ * (property-tested), except for the rules that judge batches, not requests, which it never applies: row
+ * counts (minRows, maxRows), presence (`minCount`, `minFraction`) of a nullable feature, a nullable
+ * feature's column missing from the batch, and domain mass (`minDomainMass`; an outside category is then
+ * an UNEXPECTED_CATEGORY warning). So every row of a batch that validates clean validates alone
+ * (property-tested). Rows are plain objects (parsed JSON); a class instance's inherited getters would count
+ * as values here, as in zod.
+ *
+ * The schema must be one lockstep sealed or parsed (inferSchema, sealSchema, updateSchema, parseSchema):
+ * checking a schema takes zod, and the request path carries none; pass JSON through parseSchema first.
  * @example compileValidator(inferSchema([{ n: 1 }]))({ n: 2 }).ok // => true
- * @throws LockstepError `INVALID_ARGUMENT` for a schema that is not one, or an unknown environment.
+ * @throws LockstepError `INVALID_ARGUMENT` for a value that is not a schema, an unknown option key, or an
+ *   unknown environment; `INVALID_ARTIFACT` for a schema lockstep did not seal or parse.
  */
-export function compileValidator(schema: SchemaArtifact, options: ValidateOptions = {}): RowValidator {
-  const compiled = compileSchema('compileValidator', schema, options);
+export function compileValidator(schema: SchemaArtifact, options?: ValidateOptions): RowValidator {
+  const fn = 'compileValidator';
+  if (sealedKind(schema) !== 'lockstep.schema') {
+    let claimed: unknown;
+    try {
+      claimed = typeof schema === 'object' && schema !== null ? (schema as { kind?: unknown }).kind : undefined;
+    } catch {
+      claimed = undefined;
+    }
+    if (claimed !== 'lockstep.schema')
+      throw invalidArgument(fn, 'schema', 'must be a lockstep.schema artifact (see parseSchema)', schema);
+    throw invalidArtifact(
+      fn,
+      'lockstep.schema',
+      [
+        artifactIssue(
+          '$',
+          'was not sealed or parsed by lockstep: pass JSON through parseSchema (or a body through sealSchema) first',
+        ),
+      ],
+      'schema',
+    );
+  }
+  const compiled = compileSchema(fn, schema, options);
   const { rules, byName } = compiled;
   const checks = rules.map(checkerFor);
   // Names that Object.prototype also has ('constructor', 'toString', '__proto__'): a plain read of a row
   // without them finds the prototype's, so only these need an own-property test before the read.
   const inherited = rules.map((rule) => rule.name in Object.prototype);
-  return (row) => {
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-      const findings = new Findings(compiled);
-      findings.badRow(0, row);
-      return findings.report(1);
-    }
-    const record = row as Record<string, unknown>;
+  const badRow = (row: unknown, unreadable: boolean) => {
+    const findings = new Findings(compiled);
+    findings.badRow(0, row, unreadable);
+    return findings.report(1);
+  };
+  const check = (record: Record<string, unknown>): ValidationReport => {
     let findings: Findings | undefined;
     for (let r = 0; r < rules.length; r++) {
       const rule = rules[r]!;
@@ -56,40 +86,32 @@ export function compileValidator(schema: SchemaArtifact, options: ValidateOption
         if (present) (findings ??= new Findings(compiled)).column(rule, 'UNEXPECTED_COLUMN', 1);
         continue;
       }
-      if (!has) {
-        if (rule.columnRequired) (findings ??= new Findings(compiled)).column(rule, 'MISSING_COLUMN', 1);
+      // A nullable feature may lack its value, key and all: presence and a column missing from the batch
+      // are batch-level rules, and a request is not a batch.
+      if (!present) {
+        if (!rule.nullable) {
+          findings ??= new Findings(compiled);
+          if (has) findings.value(rule, MISSING, 0, value);
+          else findings.column(rule, 'MISSING_COLUMN', 1);
+        }
         continue;
       }
-      let problem = OK;
-      if (!present) {
-        if (!rule.nullable) (findings ??= new Findings(compiled)).value(rule, MISSING, 0, value);
-      } else {
-        problem = checks[r]!(value);
-        if (problem !== OK) (findings ??= new Findings(compiled)).value(rule, problem, 0, value);
-      }
-      // Batch-level rules on a batch of one: presence, and the domain mass of one value.
-      const categorized =
-        present && rule.domain !== undefined && (problem === OK || problem === OUTSIDE_DOMAIN) ? 1 : 0;
-      const outside = problem === OUTSIDE_DOMAIN ? 1 : 0;
-      const short =
-        rule.nullable &&
-        !present &&
-        (rule.feature.presence.minCount > 0 || rule.feature.presence.minFraction > 0);
-      if (short || (outside && rule.minDomainMass < 1)) {
-        presenceAndMass(
-          (findings ??= new Findings(compiled)),
-          rule,
-          1,
-          present ? 1 : 0,
-          categorized,
-          outside,
-        );
-      }
+      const problem = checks[r]!(value);
+      if (problem !== OK) (findings ??= new Findings(compiled)).value(rule, problem, 0, value);
     }
     for (const key in record) {
       if (Object.hasOwn(record, key) && !byName.has(key))
         (findings ??= new Findings(compiled)).newColumn(key, 1);
     }
     return findings ? findings.report(1) : VALID;
+  };
+  return (row) => {
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) return badRow(row, false);
+    try {
+      return check(row as Record<string, unknown>);
+    } catch {
+      // A getter or Proxy that throws: no JSON request does this, and the request path never throws.
+      return badRow(row, true);
+    }
   };
 }

@@ -1,7 +1,14 @@
 // Schema diffs: what changed between two versions of the contract, as plain data a reviewer can read like a
 // code diff, with a `breaking` flag on each change saying whether data valid before may now be invalid.
-import { invalidArgument } from '../core/errors.js';
-import type { Comparator, FeatureKind, FeatureSchema, Presence, SchemaArtifact } from './artifact.js';
+import type { Finding } from '../core/finding.js';
+import {
+  type Comparator,
+  type FeatureKind,
+  type FeatureSchema,
+  type Presence,
+  type SchemaArtifact,
+  schemaArgument,
+} from './artifact.js';
 
 /**
  * Stable codes of {@link SchemaChange}. Data-set level: `ENVIRONMENTS_CHANGED` (the schema's environment
@@ -32,11 +39,15 @@ export type SchemaChangeCode =
   | 'VERSION_CHANGED'
   | 'DESCRIPTION_CHANGED';
 
-interface ChangeBase {
+/** What every change carries: core's finding shape (code, severity, message, feature), and its direction. */
+interface ChangeBase extends Finding<SchemaChangeCode> {
   /** The feature concerned; absent for data-set-level changes. */
   readonly feature?: string;
-  /** `info` changes neither what validates nor what alarms (descriptions, the version label). */
-  readonly severity: 'contract' | 'info';
+  /**
+   * On core's one scale: `warning` for a change of the contract (what validates or what alarms), worth a
+   * reviewer's look; `info` for one that changes neither (descriptions, the version label).
+   */
+  readonly severity: 'warning' | 'info';
   /** Whether data valid under the old schema may be invalid under the new one. */
   readonly breaking: boolean;
   /** Whether the change makes the contract accept (or tolerate) more, or less; absent when neither fits. */
@@ -172,24 +183,6 @@ export interface RowBounds {
 
 const NUMERIC_TYPES: readonly FeatureKind[] = ['numeric', 'integer', 'timestamp'];
 
-function checkSchema(arg: 'a' | 'b', s: unknown): asserts s is SchemaArtifact {
-  const must = 'must be a lockstep.schema artifact (see parseSchema)';
-  if (typeof s !== 'object' || s === null || (s as SchemaArtifact).kind !== 'lockstep.schema')
-    throw invalidArgument('diffSchemas', arg, must, s);
-  const { features, environments, dataset } = s as SchemaArtifact;
-  if (!Array.isArray(features) || !Array.isArray(environments) || typeof dataset !== 'object' || !dataset)
-    throw invalidArgument('diffSchemas', arg, `${must}: features, environments or dataset is malformed`);
-  const seen = new Set<string>();
-  features.forEach((f: unknown, i) => {
-    const name = (f as FeatureSchema | null)?.name;
-    if (typeof name !== 'string' || typeof (f as FeatureSchema).presence !== 'object')
-      throw invalidArgument('diffSchemas', `${arg}.features[${i}]`, 'must be a feature schema', f);
-    if (seen.has(name))
-      throw invalidArgument('diffSchemas', `${arg}.features[${i}]`, 'must not repeat a feature name', name);
-    seen.add(name);
-  });
-}
-
 const q = (s: string) => JSON.stringify(s);
 const list = (values: readonly string[], max = 10) =>
   values.length <= max
@@ -271,7 +264,7 @@ function flagChange(
   out.push({
     code,
     feature,
-    severity: 'contract',
+    severity: 'warning',
     breaking: !after,
     direction: after ? 'widened' : 'narrowed',
     before,
@@ -304,7 +297,7 @@ function comparatorChange(
   out.push({
     code,
     feature,
-    severity: 'contract',
+    severity: 'warning',
     breaking: false,
     ...(direction ? { direction } : {}),
     before: nullable(before),
@@ -346,7 +339,7 @@ function featureChanges(
     out.push({
       code: 'TYPE_CHANGED',
       feature: name,
-      severity: 'contract',
+      severity: 'warning',
       breaking: !widens,
       ...(widens ? { direction: 'widened' as const } : narrows ? { direction: 'narrowed' as const } : {}),
       before: a.type,
@@ -378,7 +371,7 @@ function featureChanges(
     out.push({
       code: 'ENVIRONMENTS_CHANGED',
       feature: name,
-      severity: 'contract',
+      severity: 'warning',
       // Newly excluded: a batch carrying the column breaks; newly checked: one lacking a required column.
       breaking: excluded.length > 0 || (included.length > 0 && required(b)),
       before: envA,
@@ -405,7 +398,7 @@ function featureChanges(
     out.push({
       code: 'PRESENCE_CHANGED',
       feature: name,
-      severity: 'contract',
+      severity: 'warning',
       breaking: dir === 'narrowed',
       direction: dir,
       before: pa,
@@ -431,7 +424,7 @@ function featureChanges(
       out.push({
         code,
         feature: name,
-        severity: 'contract',
+        severity: 'warning',
         breaking: !widened,
         direction: widened ? 'widened' : 'narrowed',
         before: ra,
@@ -465,7 +458,7 @@ function featureChanges(
       out.push({
         code,
         feature: name,
-        severity: 'contract',
+        severity: 'warning',
         breaking: code === 'DOMAIN_NARROWED',
         direction: code === 'DOMAIN_WIDENED' ? 'widened' : 'narrowed',
         before: da,
@@ -484,7 +477,7 @@ function featureChanges(
         out.push({
           code: 'DOMAIN_MASS_CHANGED',
           feature: name,
-          severity: 'contract',
+          severity: 'warning',
           breaking: mb > ma,
           direction: mb < ma ? 'widened' : 'narrowed',
           before: ma,
@@ -516,11 +509,15 @@ function featureChanges(
  * alarm, they do not validate). Adding an optional feature does not break (data without the column stay
  * valid); removing one does not either (its column becomes a NEW_COLUMN warning). O(features + values).
  * @example diffSchemas(schema, sealSchema({ ...schema, dataset: { minRows: 100 } })) // => [{ code: 'DATASET_CHANGED', breaking: true, fields: ['minRows'], … }]
- * @throws LockstepError `INVALID_ARGUMENT` naming `a` or `b` when it is not a schema artifact.
+ * Each change is a finding on core's scale: `severity` `warning` for contract changes, `info` for the rest.
+ * @throws LockstepError `INVALID_ARGUMENT` naming `a` or `b` when it is not a schema artifact;
+ *   `INVALID_ARTIFACT` when one is malformed or was edited without being sealed again.
  */
 export function diffSchemas(a: SchemaArtifact, b: SchemaArtifact): SchemaChange[] {
-  checkSchema('a', a);
-  checkSchema('b', b);
+  return diffChecked(schemaArgument('diffSchemas', a, 'a'), schemaArgument('diffSchemas', b, 'b'));
+}
+
+function diffChecked(a: SchemaArtifact, b: SchemaArtifact): SchemaChange[] {
   const out: SchemaChange[] = [];
 
   // Data-set level: environments, row bounds, version, description.
@@ -529,7 +526,7 @@ export function diffSchemas(a: SchemaArtifact, b: SchemaArtifact): SchemaChange[
     const removed = minus(a.environments, b.environments);
     out.push({
       code: 'ENVIRONMENTS_CHANGED',
-      severity: 'contract',
+      severity: 'warning',
       // Validating in an environment the schema no longer has throws.
       breaking: removed.length > 0,
       ...(removed.length === 0
@@ -557,7 +554,7 @@ export function diffSchemas(a: SchemaArtifact, b: SchemaArtifact): SchemaChange[
     if (fields.length === 0) continue;
     out.push({
       code: 'DATASET_CHANGED',
-      severity: 'contract',
+      severity: 'warning',
       breaking: dir === 'narrowed',
       direction: dir,
       before: ra,
@@ -596,7 +593,7 @@ export function diffSchemas(a: SchemaArtifact, b: SchemaArtifact): SchemaChange[
       out.push({
         code: 'FEATURE_REMOVED',
         feature: f.name,
-        severity: 'contract',
+        severity: 'warning',
         breaking: false,
         direction: 'widened',
         before: f,
@@ -614,7 +611,7 @@ export function diffSchemas(a: SchemaArtifact, b: SchemaArtifact): SchemaChange[
       out.push({
         code: 'FEATURE_ADDED',
         feature: fb.name,
-        severity: 'contract',
+        severity: 'warning',
         breaking: req,
         ...(req ? { direction: 'narrowed' as const } : {}),
         before: null,

@@ -6,6 +6,7 @@ export {
   type NumericDomain,
   type Presence,
   parseSchema,
+  SCHEMA_LIMITS,
   type SchemaArtifact,
   type SchemaBody,
   sealSchema,
@@ -18,9 +19,15 @@ export {
   type SchemaChange,
   type SchemaChangeCode,
 } from './diff.js';
-export { type InferOptions, inferSchema } from './infer.js';
+export { DEFAULT_COMPARATORS, type InferOptions, inferSchema } from './infer.js';
 export { compileValidator, type RowValidator } from './row-validator.js';
-export type { Anomaly, AnomalyCode, ValidateOptions, ValidationReport } from './rules.js';
+export {
+  type Anomaly,
+  type AnomalyCode,
+  BATCH_CODES,
+  type ValidateOptions,
+  type ValidationReport,
+} from './rules.js';
 export { type ToZodOptions, type ToZodSchema, type ToZodShape, toZod } from './to-zod.js';
 export {
   type SchemaUpdate,

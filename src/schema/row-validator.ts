@@ -39,7 +39,8 @@ export function compileValidator(schema: SchemaArtifact, options?: ValidateOptio
   if (sealedKind(schema) !== 'lockstep.schema') {
     let claimed: unknown;
     try {
-      claimed = typeof schema === 'object' && schema !== null ? (schema as { kind?: unknown }).kind : undefined;
+      claimed =
+        typeof schema === 'object' && schema !== null ? (schema as { kind?: unknown }).kind : undefined;
     } catch {
       claimed = undefined;
     }

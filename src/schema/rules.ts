@@ -1,7 +1,9 @@
 // The schema compiled for one environment into per-feature rules, the one classification of a value that
 // both the batch path (validate) and the single-row path (compileValidator) apply, and the accumulator
 // that turns problems into anomaly reports. Keeping one rule set is how the two paths agree.
+import { checkInteger, checkString, readOptions } from '../core/check.js';
 import { describe, invalidArgument } from '../core/errors.js';
+import type { Finding } from '../core/finding.js';
 import { isDate } from '../core/frame.js';
 import { parseTimestamp } from '../core/timestamp.js';
 import type { FeatureKind, FeatureSchema, SchemaArtifact } from './artifact.js';
@@ -23,12 +25,16 @@ export type AnomalyCode =
   | 'UNEXPECTED_CATEGORY'
   | 'DOMAIN_MASS_LOW';
 
-/** One finding: what was expected, what arrived, how often, and where. */
-export interface Anomaly {
-  readonly code: AnomalyCode;
+/**
+ * One finding, in core's finding shape: a stable `code`, the `severity`, a one-line `message` naming the
+ * feature, what was expected and what was received, and the values: how often, where, and what arrived.
+ */
+export interface Anomaly extends Finding<AnomalyCode> {
   /** The feature (column) concerned; absent for data-set-level findings. */
   readonly feature?: string;
   readonly severity: 'error' | 'warning';
+  /** One line for people: `"origin": expected 1 of 3 values, received values outside the domain in 2 of 4 rows, e.g. "XYZ"`. */
+  readonly message: string;
   readonly expected: string;
   readonly received: string;
   /** Rows affected (for column- and data-set-level findings, the rows of the batch). */
@@ -56,9 +62,27 @@ export interface ValidationReport {
 export interface ValidateOptions {
   /** The environment to check against (`training`, `serving`, …); features outside it must be absent. */
   readonly environment?: string;
-  /** Examples kept per anomaly. Default 5. */
+  /** Examples kept per anomaly, at most 1,000. Default 5. */
   readonly maxExamples?: number;
 }
+
+/** The options validate, assertValid, partitionValid and compileValidator know. */
+export const VALIDATE_KEYS: readonly (keyof ValidateOptions)[] = ['environment', 'maxExamples'];
+
+/** Examples an anomaly may keep at most (`maxExamples`): they are held in memory per anomaly. */
+export const MAX_EXAMPLES = 1000;
+
+/**
+ * Codes that judge a batch, not a row: a single request is never held to them (compileValidator and toZod
+ * leave them out), and partitionValid never quarantines a row for them. MISSING_COLUMN is batch-level
+ * only for a nullable feature (a batch lacking the column entirely; a request may simply lack the value).
+ */
+export const BATCH_CODES: readonly AnomalyCode[] = [
+  'TOO_FEW_ROWS',
+  'TOO_MANY_ROWS',
+  'LOW_PRESENCE',
+  'DOMAIN_MASS_LOW',
+];
 
 /** A value's problem, in the order checks run; OK means none. */
 export const OK = 0;
@@ -103,16 +127,21 @@ function includedIn(f: FeatureSchema, environment: string | undefined): boolean 
   return f.inEnvironments === undefined || f.inEnvironments.includes(environment);
 }
 
-/** Compiles a (parsed) schema for an environment. */
+/**
+ * Compiles a checked schema (sealed or parsed: the caller makes sure) for an environment, reading the
+ * options strictly (`known`: the keys the public function takes).
+ */
 export function compileSchema(
   fn: string,
   schema: SchemaArtifact,
-  options: ValidateOptions = {},
+  options: unknown,
+  known: readonly (keyof ValidateOptions)[] = VALIDATE_KEYS,
 ): CompiledSchema {
-  if (typeof schema !== 'object' || schema === null || schema.kind !== 'lockstep.schema') {
-    throw invalidArgument(fn, 'schema', 'must be a lockstep.schema artifact (see parseSchema)', schema);
-  }
-  const { environment, maxExamples = 5 } = options;
+  const o = readOptions(fn, options, known);
+  const environment =
+    o.environment === undefined ? undefined : checkString(fn, 'options.environment', o.environment, 1024);
+  const maxExamples =
+    o.maxExamples === undefined ? 5 : checkInteger(fn, 'options.maxExamples', o.maxExamples, 0, MAX_EXAMPLES);
   if (environment !== undefined && !schema.environments.includes(environment)) {
     throw invalidArgument(
       fn,
@@ -121,8 +150,6 @@ export function compileSchema(
       environment,
     );
   }
-  if (!Number.isInteger(maxExamples) || maxExamples < 0)
-    throw invalidArgument(fn, 'options.maxExamples', 'must be a non-negative integer', maxExamples);
   const rules = schema.features.map((f, index): Rule => {
     const numeric = f.numeric ?? {};
     const presence = f.presence;
@@ -303,6 +330,46 @@ function expectedOf(rule: Rule): string {
   }
 }
 
+/** A value shown in a message: short, quoted if text, a Date as ISO text. */
+function shown(value: unknown): string {
+  if (isDate(value)) {
+    const t = (value as Date).getTime();
+    return Number.isNaN(t) ? 'an invalid Date' : (value as Date).toISOString();
+  }
+  return describe(value);
+}
+
+/** Codes whose count is of rows with a bad value (the rest count the batch, or rows lacking a column). */
+const ROW_CODES: readonly AnomalyCode[] = [
+  'BAD_ROW',
+  'MISSING_VALUE',
+  'TYPE_MISMATCH',
+  'NAN_NOT_ALLOWED',
+  'INFINITY_NOT_ALLOWED',
+  'OUT_OF_RANGE',
+  'UNEXPECTED_CATEGORY',
+];
+
+/**
+ * The anomaly's one line: where (the feature, or the batch), what was expected and what was received,
+ * and for row-level problems how many rows and an example: `"delay": expected a number in [0, 100],
+ * received values outside the range in 2 of 40 rows, from -5 to 250`.
+ */
+function messageOf(a: Omit<Anomaly, 'message'>, rows: number): string {
+  const where = a.feature !== undefined ? describe(a.feature) : 'batch';
+  const head = `${where}: expected ${a.expected}, received ${a.received}`;
+  if (!ROW_CODES.includes(a.code)) return head;
+  const detail =
+    a.range !== undefined
+      ? `, from ${a.range.min} to ${a.range.max}`
+      : a.values !== undefined && a.values.length > 0
+        ? `, e.g. ${shown(a.values[0]!.value)}`
+        : a.examples.length > 0 && a.code !== 'MISSING_VALUE'
+          ? `, e.g. ${shown(a.examples[0]!.value)}`
+          : '';
+  return `${head} in ${a.count} of ${rows} rows${detail}`;
+}
+
 /** Collects problems into anomalies, in a fixed order, keeping counts, examples and value summaries. */
 export class Findings {
   private readonly buckets = new Map<string, Bucket>();
@@ -477,14 +544,14 @@ export class Findings {
     b.count = rows;
   }
 
-  /** A row that is not an object. */
-  badRow(row: number, value: unknown): void {
+  /** A row that is not an object (or, `unreadable`, an object whose properties throw when read). */
+  badRow(row: number, value: unknown, unreadable = false): void {
     const b = this.bucket(
       'BAD_ROW',
       undefined,
       undefined,
       'an object',
-      'values that are not objects',
+      unreadable ? 'an object whose properties could not be read' : 'values that are not objects',
       'error',
     );
     b.count++;
@@ -505,6 +572,7 @@ export class Findings {
           code: b.code,
           ...(b.feature !== undefined ? { feature: b.feature } : {}),
           severity: b.severity,
+          message: '',
           expected: b.expected,
           received: b.received,
           count: b.count,
@@ -520,6 +588,7 @@ export class Findings {
         if (b.code === 'MISSING_VALUE' || b.code === 'LOW_PRESENCE')
           out.observed = { present: checked - b.count, rows: checked };
         if (b.mass) out.observedMass = { ...b.mass };
+        out.message = messageOf(out, rows);
         return out;
       });
     return { ok: !anomalies.some((a) => a.severity === 'error'), rows, anomalies };

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { invalidArgument } from '../core/errors.js';
 import { parseTimestamp } from '../core/timestamp.js';
-import type { FeatureKind, SchemaArtifact, SchemaBody } from './artifact.js';
+import { type FeatureKind, type SchemaArtifact, type SchemaBody, schemaBodyArgument } from './artifact.js';
 import { compileSchema, type Rule } from './rules.js';
 
 /** Options of {@link toZod}. */
@@ -107,8 +107,6 @@ export type ToZodSchema<S extends SchemaBody, E extends string | undefined = und
 
 // ---- Run time ----
 
-const KINDS: readonly FeatureKind[] = ['numeric', 'integer', 'categorical', 'boolean', 'timestamp', 'text'];
-
 /** A finite number's rules (range, integer), plus NaN and ±Infinity where the rule allows them. */
 function numberSchema(rule: Rule): z.ZodType<number, number> {
   const safe = rule.min >= Number.MIN_SAFE_INTEGER && rule.max <= Number.MAX_SAFE_INTEGER;
@@ -186,32 +184,15 @@ function fieldSchema(rule: Rule, environment: string | undefined): z.ZodType {
   return z.preprocess((v) => (typeof v === 'function' ? undefined : v), field);
 }
 
-function checkSchema(schema: unknown): void {
-  const s = schema as Partial<SchemaArtifact> | null;
-  if (typeof s !== 'object' || s === null || s.kind !== 'lockstep.schema') return; // compileSchema says why
-  if (!Array.isArray(s.environments))
-    throw invalidArgument('toZod', 'schema.environments', 'must be an array of names', s.environments);
-  if (!Array.isArray(s.features))
-    throw invalidArgument('toZod', 'schema.features', 'must be an array of features', s.features);
-  s.features.forEach((f: unknown, i) => {
-    const feature = f as Partial<FeatureSchemaLike> | null;
-    if (typeof feature !== 'object' || feature === null || typeof feature.name !== 'string')
-      throw invalidArgument('toZod', `schema.features[${i}]`, 'must be a feature with a name', f);
+/** A zod object shape cannot hold a `__proto__` key (it would set the shape's prototype instead). */
+function checkNames(schema: SchemaBody): void {
+  schema.features.forEach((feature, i) => {
     if (feature.name === '__proto__') {
-      // A zod object shape cannot hold this key (it would set the shape's prototype instead).
       throw invalidArgument(
         'toZod',
         `schema.features[${i}].name`,
         'must not be "__proto__" (a zod object cannot hold that key)',
         feature.name,
-      );
-    }
-    if (!KINDS.includes(feature.type as FeatureKind)) {
-      throw invalidArgument(
-        'toZod',
-        `schema.features[${i}].type`,
-        `must be one of ${KINDS.map((k) => `'${k}'`).join(', ')}`,
-        feature.type,
       );
     }
   });
@@ -230,12 +211,12 @@ function checkSchema(schema: unknown): void {
  * may only be absent, undefined or null. Unknown keys are allowed and stripped from the output (a new
  * column is only a warning for `validate`).
  *
- * A row passes exactly when `compileValidator(schema, { environment })` finds it ok, except for rules
- * that belong to batches, not requests: presence (`minCount`, `minFraction`) of a nullable feature and
- * the domain mass of a categorical with `0 < minDomainMass < 1` (toZod accepts a missing value or an
- * outside category there; the row validator, judging a batch of one, does not). Also different: a
- * bigint is not a number here (JSON cannot carry one; the row validator accepts it), and Dates from
- * another realm are not Dates (`instanceof Date`).
+ * A row passes exactly when `compileValidator(schema, { environment })` finds it ok (property-tested).
+ * Neither applies the rules that belong to batches, not requests: presence (`minCount`, `minFraction`)
+ * of a nullable feature, and the domain mass of a categorical with `minDomainMass` below 1 (an outside
+ * category passes here, and is a warning there). The differences, by design: a bigint is not a number
+ * here (JSON cannot carry one; the row validator accepts it), and Dates from another realm are not Dates
+ * (`instanceof Date`).
  *
  * Types follow the schema when it is a literal (`as const`, or written inline in the call): numeric,
  * integer and timestamp are `number`, categorical the union of its values (or `string`), boolean
@@ -247,28 +228,19 @@ function checkSchema(schema: unknown): void {
  * Building costs O(features + categories); parsing a row is O(features) plus zod's own work.
  * @param schema a schema artifact, or a schema body (no fingerprint needed)
  * @param options `environment`: one of `schema.environments`; omitted, every feature is expected
- * @throws LockstepError `INVALID_ARGUMENT` when `schema` is not a lockstep schema (or its environments,
- *   features or a feature's type are malformed, or a feature is named `__proto__`, which a zod object
- *   cannot hold), when `options` is not an object, or when `options.environment` is not one of the
- *   schema's environments.
+ * @throws LockstepError `INVALID_ARGUMENT` when `schema` is not a lockstep schema, a feature is named
+ *   `__proto__` (which a zod object cannot hold), `options` is not an object or has an unknown key, or
+ *   `options.environment` is not one of the schema's environments; `INVALID_ARTIFACT` with the JSON path
+ *   when the schema (or body) is malformed.
  * @example toZod(schema, { environment: 'serving' }).parse({ delay: 12, origin: 1, at: '2024-01-02', x: 0 }) // => { delay: 12, origin: '1', at: 1704153600000 } for a numeric delay, a categorical origin and a timestamp at
  */
 export function toZod<const S extends SchemaBody, const E extends string | undefined = undefined>(
   schema: S,
   options?: ToZodOptions<E>,
 ): ToZodSchema<S, E>;
-export function toZod(schema: SchemaBody, options: ToZodOptions = {}): z.ZodObject {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalidArgument(
-      'toZod',
-      'options',
-      "must be an object such as { environment: 'serving' }",
-      options,
-    );
-  }
-  checkSchema(schema);
-  const { environment, rules } = compileSchema('toZod', schema as SchemaArtifact, {
-    environment: options.environment,
-  });
+export function toZod(schema: SchemaBody, options?: ToZodOptions): z.ZodObject {
+  const body = schemaBodyArgument('toZod', schema);
+  checkNames(body);
+  const { environment, rules } = compileSchema('toZod', body as SchemaArtifact, options, ['environment']);
   return z.object(Object.fromEntries(rules.map((rule) => [rule.name, fieldSchema(rule, environment)])));
 }

@@ -1,13 +1,26 @@
 // TFDV's "fix the schema" workflow: widen a schema so that it accepts anomalies a person has reviewed and
 // judged to be the data's truth rather than a bug (a new airport code, a longer delay, an optional field).
+import { checkArray, checkFunction, readOptions } from '../core/check.js';
 import { describe, invalidArgument } from '../core/errors.js';
-import { type FeatureSchema, type SchemaArtifact, sealSchema } from './artifact.js';
+import type { Finding } from '../core/finding.js';
+import {
+  type FeatureSchema,
+  SCHEMA_LIMITS,
+  type SchemaArtifact,
+  schemaArgument,
+  sealBody,
+} from './artifact.js';
 import { ANOMALY_CODES, type Anomaly, type AnomalyCode, type ValidationReport } from './rules.js';
 
 /** Which anomalies to accept: a list of codes, or a predicate. Default: every anomaly that can be fixed. */
 export interface UpdateSchemaOptions {
   readonly accept?: readonly AnomalyCode[] | ((anomaly: Anomaly) => boolean);
 }
+
+const UPDATE_KEYS: readonly (keyof UpdateSchemaOptions)[] = ['accept'];
+
+/** Anomalies one update takes at most (a report lists one per code and feature, so far fewer in practice). */
+const MAX_ANOMALIES = 1_000_000;
 
 /**
  * Why an anomaly was left alone. `NOT_FIXABLE`: no widening of the schema accepts it (or it needs a
@@ -17,9 +30,14 @@ export interface UpdateSchemaOptions {
  */
 export type SkipCode = 'NOT_FIXABLE' | 'NOT_ACCEPTED' | 'UNKNOWN_FEATURE' | 'NOT_APPLICABLE';
 
-export interface SkippedAnomaly {
+/**
+ * An anomaly the update left alone, as a finding: the skip's `code`, severity `info` when
+ * `options.accept` declined it and `warning` otherwise (the new schema still rejects what it reports), a
+ * `message` naming the anomaly and why, the anomaly's `feature`, the `reason` and the `anomaly` itself.
+ */
+export interface SkippedAnomaly extends Finding<SkipCode> {
+  readonly severity: 'warning' | 'info';
   readonly anomaly: Anomaly;
-  readonly code: SkipCode;
   readonly reason: string;
 }
 
@@ -36,17 +54,83 @@ export interface SchemaUpdate {
 type Observed = NonNullable<Anomaly['observed']>;
 type ObservedMass = NonNullable<Anomaly['observedMass']>;
 
+/**
+ * What the fixes read of an anomaly, each field read once and checked for its type: an anomaly may come
+ * from anywhere (JSON, a hand-made list), and a malformed field makes its fix not applicable, never a
+ * TypeError.
+ */
+interface Read {
+  readonly code: string;
+  readonly feature: unknown;
+  readonly count: number;
+  readonly values: readonly { readonly value: unknown; readonly count: number }[] | undefined;
+  readonly range: { readonly min: number; readonly max: number } | undefined;
+  readonly observed: Observed | undefined;
+  readonly observedMass: ObservedMass | undefined;
+}
+
+/** Most values an UNEXPECTED_CATEGORY anomaly lists that a fix reads (validate lists at most 100). */
+const MAX_LISTED = SCHEMA_LIMITS.values;
+
+function readPair<A extends string, B extends string>(
+  v: unknown,
+  a: A,
+  b: B,
+): { readonly [K in A | B]: number } | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const x = (v as Record<string, unknown>)[a];
+  const y = (v as Record<string, unknown>)[b];
+  return typeof x === 'number' && typeof y === 'number'
+    ? ({ [a]: x, [b]: y } as { readonly [K in A | B]: number })
+    : undefined;
+}
+
+function readAnomaly(i: number, a: unknown): Read {
+  const fn = 'updateSchema';
+  const must = 'must be an anomaly (an object with a code)';
+  if (typeof a !== 'object' || a === null || Array.isArray(a))
+    throw invalidArgument(fn, `anomalies[${i}]`, must, a);
+  try {
+    const r = a as Record<string, unknown>;
+    const code = r.code;
+    if (typeof code !== 'string') throw invalidArgument(fn, `anomalies[${i}]`, must, a);
+    const listed = r.values;
+    let values: { value: unknown; count: number }[] | undefined;
+    if (Array.isArray(listed) && listed.length <= MAX_LISTED) {
+      values = [];
+      for (let j = 0; j < listed.length; j++) {
+        const item = listed[j];
+        const value =
+          typeof item === 'object' && item !== null ? (item as { value?: unknown }).value : undefined;
+        const count =
+          typeof item === 'object' && item !== null ? (item as { count?: unknown }).count : undefined;
+        values.push({ value, count: typeof count === 'number' ? count : Number.NaN });
+      }
+    }
+    const presence = readPair(r.observed, 'present', 'rows');
+    const mass = readPair(r.observedMass, 'inDomain', 'checked');
+    return {
+      code,
+      feature: r.feature,
+      count: typeof r.count === 'number' ? r.count : Number.NaN,
+      values,
+      range: readPair(r.range, 'min', 'max'),
+      observed:
+        presence && isCount(presence.present) && isCount(presence.rows) && presence.present <= presence.rows
+          ? presence
+          : undefined,
+      observedMass:
+        mass && isCount(mass.inDomain) && isCount(mass.checked) && mass.inDomain <= mass.checked
+          ? mass
+          : undefined,
+    };
+  } catch (error) {
+    if (error instanceof Error && error.name === 'LockstepError') throw error;
+    throw invalidArgument(fn, `anomalies[${i}]`, 'must be readable (a getter or proxy threw)');
+  }
+}
+
 const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
-
-function observedPresence(anomaly: Anomaly): Observed | undefined {
-  const o = anomaly.observed;
-  return o && isCount(o.present) && isCount(o.rows) && o.present <= o.rows ? o : undefined;
-}
-
-function observedMass(anomaly: Anomaly): ObservedMass | undefined {
-  const o = anomaly.observedMass;
-  return o && isCount(o.inDomain) && isCount(o.checked) && o.inDomain <= o.checked ? o : undefined;
-}
 
 /**
  * k / n, lowered by an ulp or two where needed so that f * n <= k: validate's `present < f * rows` must be
@@ -59,7 +143,7 @@ function shareAtMost(k: number, n: number): number {
   return f;
 }
 
-type Fix = (f: FeatureSchema, anomaly: Anomaly) => FeatureSchema | string;
+type Fix = (f: FeatureSchema, anomaly: Read) => FeatureSchema | string;
 
 const NUMERIC_ONLY = 'applies to numeric, integer and timestamp features only';
 
@@ -81,8 +165,10 @@ const FIXES: Record<AnomalyCode, Fix | { readonly unfixable: string }> = {
     if (f.type !== 'categorical') return 'applies to categorical features only';
     if (f.categorical === undefined) return f; // no domain: any category is accepted already
     const listed = anomaly.values;
-    if (!Array.isArray(listed) || listed.length === 0) return 'the anomaly lists no values';
+    if (listed === undefined || listed.length === 0) return 'the anomaly lists no values';
     const total = listed.reduce((s, v) => s + v.count, 0);
+    if (!Number.isFinite(total) || !Number.isFinite(anomaly.count))
+      return 'the anomaly does not count its values (each value needs a count)';
     if (total < anomaly.count) {
       return `the anomaly lists ${listed.length} of the values outside the domain (${total} of ${anomaly.count} rows): adding only those would not accept the batch; review the feature (a domain this wide may not be one)`;
     }
@@ -92,14 +178,19 @@ const FIXES: Record<AnomalyCode, Fix | { readonly unfixable: string }> = {
     );
     if (cut !== undefined)
       return `the value ${describe(cut.value)} may have been shortened for the report; add the full value by hand`;
+    const long = listed.find((v) => (v.value as string).length > SCHEMA_LIMITS.value);
+    if (long !== undefined)
+      return `the value ${describe(long.value)} is longer than a domain value may be (${SCHEMA_LIMITS.value} characters)`;
     const values = [...f.categorical.values];
     const known = new Set(values);
     for (const { value } of listed) {
-      if (!known.has(value)) {
-        known.add(value);
-        values.push(value);
+      if (!known.has(value as string)) {
+        known.add(value as string);
+        values.push(value as string);
       }
     }
+    if (values.length > SCHEMA_LIMITS.values)
+      return `the domain would hold ${values.length} values, more than a domain may (${SCHEMA_LIMITS.values}); review the feature (a domain this wide may not be one)`;
     return { ...f, categorical: { ...f.categorical, values } };
   },
   OUT_OF_RANGE: (f, anomaly) => {
@@ -124,11 +215,11 @@ const FIXES: Record<AnomalyCode, Fix | { readonly unfixable: string }> = {
   // Nullable, and presence lowered too: presence is checked only for nullable features, so nullable alone
   // would trade MISSING_VALUE for LOW_PRESENCE on the very batch that was reviewed.
   MISSING_VALUE: (f, anomaly) => ({
-    ...lowerPresence(f, observedPresence(anomaly)),
+    ...lowerPresence(f, anomaly.observed),
     nullable: true,
   }),
   LOW_PRESENCE: (f, anomaly) => {
-    const observed = observedPresence(anomaly);
+    const observed = anomaly.observed;
     if (observed === undefined)
       return 'the anomaly does not say how many rows had a value (observed): use an anomaly from validate';
     return lowerPresence(f, observed);
@@ -136,7 +227,7 @@ const FIXES: Record<AnomalyCode, Fix | { readonly unfixable: string }> = {
   DOMAIN_MASS_LOW: (f, anomaly) => {
     if (f.type !== 'categorical' || f.categorical === undefined)
       return 'applies to categorical features with a domain only';
-    const mass = observedMass(anomaly);
+    const mass = anomaly.observedMass;
     if (mass === undefined)
       return 'the anomaly does not say the share inside the domain (observedMass): use an anomaly from validate';
     const m = f.categorical.minDomainMass ?? 1;
@@ -167,22 +258,36 @@ const FIXES: Record<AnomalyCode, Fix | { readonly unfixable: string }> = {
   },
 };
 
-function acceptFilter(accept: UpdateSchemaOptions['accept']): (anomaly: Anomaly) => boolean {
+function acceptFilter(accept: unknown): (anomaly: Anomaly) => boolean {
+  const fn = 'updateSchema';
   if (accept === undefined) return () => true;
-  if (typeof accept === 'function') return (anomaly) => accept(anomaly) === true;
+  if (typeof accept === 'function') {
+    const predicate = checkFunction<(anomaly: Anomaly) => unknown>(fn, 'options.accept', accept);
+    return (anomaly) => predicate(anomaly) === true;
+  }
   if (!Array.isArray(accept))
-    throw invalidArgument(
-      'updateSchema',
-      'options.accept',
-      'must be an array of anomaly codes or a function',
-      accept,
-    );
-  accept.forEach((code: unknown, i) => {
-    if (!ANOMALY_CODES.includes(code as AnomalyCode))
-      throw invalidArgument('updateSchema', `options.accept[${i}]`, 'must be an anomaly code', code);
-  });
-  const codes = new Set<string>(accept);
+    throw invalidArgument(fn, 'options.accept', 'must be an array of anomaly codes or a function', accept);
+  const list = checkArray(fn, 'options.accept', accept, ANOMALY_CODES.length * 4);
+  for (let i = 0; i < list.length; i++) {
+    if (!ANOMALY_CODES.includes(list[i] as AnomalyCode))
+      throw invalidArgument(fn, `options.accept[${i}]`, 'must be an anomaly code', list[i]);
+  }
+  const codes = new Set<unknown>(list);
   return (anomaly) => codes.has(anomaly.code);
+}
+
+/** A skipped anomaly as a finding. */
+function skip(anomaly: Anomaly, read: Read, code: SkipCode, reason: string): SkippedAnomaly {
+  const feature = typeof read.feature === 'string' ? read.feature : undefined;
+  const what = read.code.length <= 64 ? read.code : describe(read.code);
+  return {
+    code,
+    severity: code === 'NOT_ACCEPTED' ? 'info' : 'warning',
+    message: `${what}${feature !== undefined ? ` in ${describe(feature)}` : ''} not applied: ${reason}`,
+    ...(feature !== undefined ? { feature } : {}),
+    anomaly,
+    reason,
+  };
 }
 
 /**
@@ -198,96 +303,70 @@ function acceptFilter(accept: UpdateSchemaOptions['accept']): (anomaly: Anomaly)
  * anomaly whose value list was truncated by the report is skipped, not half-applied. Nothing is dropped in
  * silence: every anomaly ends in `applied` or in `skipped` with a code and a reason. Pass the report
  * itself rather than its anomalies where you can: its `rows` makes the presence fix exact in every case.
- * `diffSchemas(schema, result.schema)` lists exactly the widenings made. O(anomalies × domain size).
+ * `diffSchemas(schema, result.schema)` lists exactly the widenings made. Each skipped anomaly is a finding
+ * (code, severity, message, feature) carrying the anomaly and the reason. O(anomalies × domain size).
  * @example updateSchema(schema, validate(rows, schema), { accept: ['UNEXPECTED_CATEGORY'] }).applied // => [{ code: 'UNEXPECTED_CATEGORY', feature: 'origin', values: [{ value: 'XYZ', count: 14 }], … }]
- * @throws LockstepError `INVALID_ARGUMENT` naming `schema`, `anomalies` or `options.accept` when one is malformed.
+ * @throws LockstepError `INVALID_ARGUMENT` naming `schema`, `anomalies` or `options` (an unknown key, or
+ *   `options.accept` malformed) when one is malformed; `INVALID_ARTIFACT` for a malformed or edited schema.
  */
 export function updateSchema(
   schema: SchemaArtifact,
   anomalies: readonly Anomaly[] | ValidationReport,
-  options: UpdateSchemaOptions = {},
+  options?: UpdateSchemaOptions,
 ): SchemaUpdate {
-  if (
-    typeof schema !== 'object' ||
-    schema === null ||
-    schema.kind !== 'lockstep.schema' ||
-    !Array.isArray(schema.features)
-  ) {
-    throw invalidArgument(
-      'updateSchema',
-      'schema',
-      'must be a lockstep.schema artifact (see parseSchema)',
-      schema,
-    );
+  const fn = 'updateSchema';
+  const checked = schemaArgument(fn, schema);
+  let given: unknown;
+  if (Array.isArray(anomalies)) given = anomalies;
+  else if (typeof anomalies === 'object' && anomalies !== null) {
+    try {
+      given = (anomalies as ValidationReport).anomalies;
+    } catch {
+      throw invalidArgument(fn, 'anomalies', 'must be readable (a getter or proxy threw)');
+    }
   }
-  let list: readonly Anomaly[];
-  if (Array.isArray(anomalies)) list = anomalies;
-  else if (
-    typeof anomalies === 'object' &&
-    anomalies !== null &&
-    Array.isArray((anomalies as ValidationReport).anomalies)
-  ) {
-    list = (anomalies as ValidationReport).anomalies;
-  } else {
-    throw invalidArgument(
-      'updateSchema',
-      'anomalies',
-      'must be a validation report or its anomalies array',
-      anomalies,
-    );
-  }
-  list.forEach((a, i) => {
-    if (typeof a !== 'object' || a === null || typeof a.code !== 'string')
-      throw invalidArgument(
-        'updateSchema',
-        `anomalies[${i}]`,
-        'must be an anomaly (an object with a code)',
-        a,
-      );
-  });
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument('updateSchema', 'options', 'must be an object', options);
-  const accepts = acceptFilter(options.accept);
+  if (!Array.isArray(given))
+    throw invalidArgument(fn, 'anomalies', 'must be a validation report or its anomalies array', anomalies);
+  const list = checkArray(fn, 'anomalies', given, MAX_ANOMALIES) as readonly Anomaly[];
+  const reads = list.map((a, i) => readAnomaly(i, a));
+  const o = readOptions(fn, options, UPDATE_KEYS);
+  const accepts = acceptFilter(o.accept);
 
-  const features = [...schema.features];
+  const features = [...checked.features];
   const index = new Map(features.map((f, i) => [f.name, i]));
   const applied: Anomaly[] = [];
   const skipped: SkippedAnomaly[] = [];
-  for (const anomaly of list) {
-    const fix = Object.hasOwn(FIXES, anomaly.code) ? FIXES[anomaly.code] : undefined;
+  for (let k = 0; k < list.length; k++) {
+    const anomaly = list[k]!;
+    const read = reads[k]!;
+    const fix = Object.hasOwn(FIXES, read.code) ? FIXES[read.code as AnomalyCode] : undefined;
     if (fix === undefined) {
-      skipped.push({
-        anomaly,
-        code: 'NOT_FIXABLE',
-        reason: `unknown anomaly code ${describe(anomaly.code)}`,
-      });
+      skipped.push(skip(anomaly, read, 'NOT_FIXABLE', `unknown anomaly code ${describe(read.code)}`));
       continue;
     }
     if (typeof fix !== 'function') {
-      skipped.push({ anomaly, code: 'NOT_FIXABLE', reason: fix.unfixable });
+      skipped.push(skip(anomaly, read, 'NOT_FIXABLE', fix.unfixable));
       continue;
     }
     if (!accepts(anomaly)) {
-      skipped.push({ anomaly, code: 'NOT_ACCEPTED', reason: 'options.accept declined it' });
+      skipped.push(skip(anomaly, read, 'NOT_ACCEPTED', 'options.accept declined it'));
       continue;
     }
-    const i = typeof anomaly.feature === 'string' ? index.get(anomaly.feature) : undefined;
+    const i = typeof read.feature === 'string' ? index.get(read.feature) : undefined;
     if (i === undefined) {
-      skipped.push({
-        anomaly,
-        code: 'UNKNOWN_FEATURE',
-        reason: `the schema has no feature ${describe(anomaly.feature)}`,
-      });
+      skipped.push(
+        skip(anomaly, read, 'UNKNOWN_FEATURE', `the schema has no feature ${describe(read.feature)}`),
+      );
       continue;
     }
-    const result = fix(features[i]!, anomaly);
+    const result = fix(features[i]!, read);
     if (typeof result === 'string') {
-      skipped.push({ anomaly, code: 'NOT_APPLICABLE', reason: result });
+      skipped.push(skip(anomaly, read, 'NOT_APPLICABLE', result));
       continue;
     }
     features[i] = result;
     applied.push(anomaly);
   }
-  const { fingerprint: _drop, ...body } = schema;
-  return { schema: sealSchema({ ...body, features }), applied, skipped };
+  const { fingerprint: _drop, ...body } = checked;
+  return { schema: sealBody(fn, { ...body, features }), applied, skipped };
 }

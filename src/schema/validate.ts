@@ -1,6 +1,6 @@
-import { LockstepError } from '../core/errors.js';
+import { invalidArgument, isLockstepError, LockstepError } from '../core/errors.js';
 import { type Column, type Frame, type FrameInput, frameOf, takeRows, valueAt } from '../core/frame.js';
-import type { SchemaArtifact } from './artifact.js';
+import { type SchemaArtifact, schemaArgument } from './artifact.js';
 import {
   type AnomalyCode,
   type CompiledSchema,
@@ -29,6 +29,16 @@ export interface ReadData {
 }
 
 export function readData(fn: string, data: FrameInput): ReadData {
+  try {
+    return readRows(fn, data);
+  } catch (error) {
+    if (isLockstepError(error)) throw error;
+    // A getter or Proxy that throws, or a shape frameOf does not expect: misuse, said as such.
+    throw invalidArgument(fn, 'data', `could not be read (${(error as Error)?.name ?? 'an error'})`);
+  }
+}
+
+function readRows(fn: string, data: FrameInput): ReadData {
   if (Array.isArray(data)) {
     let bad: { row: number; value: unknown }[] | undefined;
     for (let i = 0; i < data.length; i++) {
@@ -177,20 +187,31 @@ export function validateFrame(compiled: CompiledSchema, read: ReadData, findings
  * Validates a batch of data against a schema, TFDV-style: missing and unexpected columns, values of the
  * wrong type, missing values in non-nullable features, presence below the schema's thresholds, NaN and
  * ±Infinity where not allowed, values out of range, categories outside the domain, domain mass, row counts,
- * rows that are not objects. Each anomaly has a stable code, the feature, a severity, what was expected and
- * received, the count and fraction of rows affected and a few examples; a batch of a million bad rows gives
+ * rows that are not objects. Each anomaly is a finding in core's shape: a stable code, the feature, a
+ * severity, a one-line message, what was expected and received, the count and fraction of rows affected
+ * and a few examples; a batch of a million bad rows gives
  * counts and examples, not a million objects. Columns are checked in tight loops (a dictionary column's
  * distinct values once each). O(rows × features).
  * @example validate([{ n: 5000 }], inferSchema([{ n: 1 }, { n: 9 }], { inferRanges: true })).anomalies[0].code // => 'OUT_OF_RANGE'
- * @throws LockstepError `INVALID_ARGUMENT` for a schema that is not one, or an unknown environment.
+ * @throws LockstepError `INVALID_ARGUMENT` for a schema that is not one, an unknown option key (`env`
+ *   names `environment`), or an unknown environment; `INVALID_ARTIFACT` for a malformed or edited schema.
  */
 export function validate(
   data: FrameInput,
   schema: SchemaArtifact,
-  options: ValidateOptions = {},
+  options?: ValidateOptions,
 ): ValidationReport {
-  const compiled = compileSchema('validate', schema, options);
-  const read = readData('validate', data);
+  return validateAs('validate', data, schema, options);
+}
+
+function validateAs(
+  fn: string,
+  data: FrameInput,
+  schema: SchemaArtifact,
+  options: ValidateOptions | undefined,
+): ValidationReport {
+  const compiled = compileSchema(fn, schemaArgument(fn, schema), options);
+  const read = readData(fn, data);
   const findings = new Findings(compiled);
   validateFrame(compiled, read, findings);
   return findings.report(read.rows);
@@ -198,14 +219,15 @@ export function validate(
 
 /**
  * validate, throwing when the data break the contract.
- * @throws LockstepError `INVALID_DATA` whose `issues` are the report's anomalies, when any has severity 'error'.
+ * @throws LockstepError `INVALID_DATA` (`fn: 'assertValid'`, `arg: 'data'`) whose `issues` are the report's
+ *   anomalies, when any has severity 'error'; otherwise as validate.
  */
 export function assertValid(
   data: FrameInput,
   schema: SchemaArtifact,
-  options: ValidateOptions = {},
+  options?: ValidateOptions,
 ): ValidationReport {
-  const report = validate(data, schema, options);
+  const report = validateAs('assertValid', data, schema, options);
   if (!report.ok) {
     const errors = report.anomalies.filter((a) => a.severity === 'error');
     const summary = errors
@@ -218,7 +240,7 @@ export function assertValid(
     throw new LockstepError(
       'INVALID_DATA',
       `assertValid: argument 'data' breaks the schema: ${summary}${errors.length > 3 ? `, and ${errors.length - 3} more` : ''}`,
-      report.anomalies,
+      { fn: 'assertValid', arg: 'data', issues: report.anomalies },
     );
   }
   return report;
@@ -251,14 +273,15 @@ export interface Partition {
  * NaN or ±Infinity where not allowed, out of range, outside a strict domain, a feature present where the
  * environment excludes it); batch-level findings are in `report`, not held against single rows.
  * @example partitionValid(rows, schema, { environment: 'training' }).quarantined.length // => 0 for clean data
- * @throws LockstepError `INVALID_ARGUMENT` for a schema that is not one, or an unknown environment.
+ * @throws LockstepError `INVALID_ARGUMENT` for a schema that is not one, an unknown option key (`env`
+ *   names `environment`), or an unknown environment; `INVALID_ARTIFACT` for a malformed or edited schema.
  */
 export function partitionValid(
   data: FrameInput,
   schema: SchemaArtifact,
-  options: ValidateOptions = {},
+  options?: ValidateOptions,
 ): Partition {
-  const compiled = compileSchema('partitionValid', schema, options);
+  const compiled = compileSchema('partitionValid', schemaArgument('partitionValid', schema), options);
   const read = readData('partitionValid', data);
   const problems = new Map<number, { code: AnomalyCode; feature: string }[]>();
   const findings = new Findings(compiled, (row, code, feature) => {

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { withFingerprint } from '../../src/core/artifact.js';
 import type { LockstepError } from '../../src/core/errors.js';
-import {
-  inferSchema,
-  parseSchema,
-  type SchemaArtifact,
-  sealSchema,
-  validate,
-} from '../../src/schema/index.js';
+import { inferSchema, parseSchema, sealSchema, validate } from '../../src/schema/index.js';
 import golden from '../fixtures/golden-schema.json' with { type: 'json' };
 import batch from '../fixtures/golden-schema-batch.json' with { type: 'json' };
 import report from '../fixtures/golden-schema-report.json' with { type: 'json' };
@@ -20,12 +15,17 @@ const base = inferSchema(
   { environments: ['training', 'serving'] },
 );
 
-/** The base schema as plain JSON, edited by `edit`, re-sealed unless `seal` is false. */
+/**
+ * The base schema as plain JSON, edited by `edit`, with a fingerprint that matches the edit unless `seal`
+ * is false (computed directly: sealSchema itself refuses a malformed body).
+ */
 // biome-ignore lint/suspicious/noExplicitAny: the test edits arbitrary JSON paths of the artifact.
 function edited(edit: (s: Record<string, any>) => void, seal = true): unknown {
   const json = JSON.parse(JSON.stringify(base));
   edit(json);
-  return seal ? sealSchema(json as SchemaArtifact) : json;
+  if (!seal) return json;
+  const { fingerprint: _stale, ...body } = json;
+  return withFingerprint(body);
 }
 
 function artifactError(json: unknown): LockstepError {

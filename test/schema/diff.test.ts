@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LockstepError } from '../../src/core/errors.js';
 import {
   type FeatureSchema,
   type SchemaArtifact,
@@ -10,6 +9,7 @@ import {
 import { diffSchemas, type SchemaChange, type SchemaChangeCode } from '../../src/schema/diff.js';
 import type { Anomaly } from '../../src/schema/rules.js';
 import { updateSchema } from '../../src/schema/update.js';
+import { catchLockstep } from '../helpers/errors.js';
 
 const full = { minFraction: 1, minCount: 1 };
 
@@ -109,7 +109,7 @@ describe('diffSchemas: each code', () => {
       {
         code: 'FEATURE_ADDED',
         feature: 'carrier',
-        severity: 'contract',
+        severity: 'warning',
         breaking: true,
         direction: 'narrowed',
         before: null,
@@ -138,7 +138,7 @@ describe('diffSchemas: each code', () => {
       {
         code: 'FEATURE_REMOVED',
         feature: 'delay',
-        severity: 'contract',
+        severity: 'warning',
         breaking: false,
         direction: 'widened',
         before: delay,
@@ -153,7 +153,7 @@ describe('diffSchemas: each code', () => {
       {
         code: 'TYPE_CHANGED',
         feature: 'distance',
-        severity: 'contract',
+        severity: 'warning',
         breaking: false,
         direction: 'widened',
         before: 'integer',
@@ -194,7 +194,7 @@ describe('diffSchemas: each code', () => {
       {
         code: 'NULLABLE_CHANGED',
         feature: 'delay',
-        severity: 'contract',
+        severity: 'warning',
         breaking: true,
         direction: 'narrowed',
         before: true,
@@ -213,7 +213,7 @@ describe('diffSchemas: each code', () => {
       {
         code: 'PRESENCE_CHANGED',
         feature: 'delay',
-        severity: 'contract',
+        severity: 'warning',
         breaking: false,
         direction: 'widened',
         before: { minFraction: 0.9, minCount: 5 },
@@ -246,7 +246,7 @@ describe('diffSchemas: each code', () => {
       {
         code: 'RANGE_WIDENED',
         feature: 'delay',
-        severity: 'contract',
+        severity: 'warning',
         breaking: false,
         direction: 'widened',
         before: { min: 0, max: 100 },
@@ -283,7 +283,7 @@ describe('diffSchemas: each code', () => {
       {
         code: 'NAN_ALLOWED_CHANGED',
         feature: 'delay',
-        severity: 'contract',
+        severity: 'warning',
         breaking: false,
         direction: 'widened',
         before: false,
@@ -293,7 +293,7 @@ describe('diffSchemas: each code', () => {
       {
         code: 'INFINITY_ALLOWED_CHANGED',
         feature: 'delay',
-        severity: 'contract',
+        severity: 'warning',
         breaking: false,
         direction: 'widened',
         before: false,
@@ -314,7 +314,7 @@ describe('diffSchemas: each code', () => {
       {
         code: 'DOMAIN_WIDENED',
         feature: 'origin',
-        severity: 'contract',
+        severity: 'warning',
         breaking: false,
         direction: 'widened',
         before: ['JFK', 'LAX', 'SFO'],
@@ -360,7 +360,7 @@ describe('diffSchemas: each code', () => {
       {
         code: 'DOMAIN_MASS_CHANGED',
         feature: 'origin',
-        severity: 'contract',
+        severity: 'warning',
         breaking: false,
         direction: 'widened',
         before: 0.95,
@@ -378,7 +378,7 @@ describe('diffSchemas: each code', () => {
     expect(diffSchemas(base, withSchema({ environments: ['training', 'serving', 'shadow'] }))).toEqual([
       {
         code: 'ENVIRONMENTS_CHANGED',
-        severity: 'contract',
+        severity: 'warning',
         breaking: false,
         direction: 'widened',
         before: ['training', 'serving'],
@@ -408,7 +408,7 @@ describe('diffSchemas: each code', () => {
       {
         code: 'ENVIRONMENTS_CHANGED',
         feature: 'delay',
-        severity: 'contract',
+        severity: 'warning',
         breaking: true,
         before: { inEnvironments: null, notInEnvironments: null },
         after: { inEnvironments: null, notInEnvironments: ['serving'] },
@@ -449,7 +449,7 @@ describe('diffSchemas: each code', () => {
       {
         code: 'SKEW_THRESHOLD_CHANGED',
         feature: 'origin',
-        severity: 'contract',
+        severity: 'warning',
         breaking: false,
         direction: 'widened',
         before: { method: 'linf', threshold: 0.1 },
@@ -472,7 +472,7 @@ describe('diffSchemas: each code', () => {
     expect(diffSchemas(base, withSchema({ dataset: { minRows: 10 } }))).toEqual([
       {
         code: 'DATASET_CHANGED',
-        severity: 'contract',
+        severity: 'warning',
         breaking: false,
         direction: 'widened',
         before: { minRows: 10, maxRows: 1000 },
@@ -570,24 +570,42 @@ describe('diffSchemas: order and arguments', () => {
   });
 
   it('rejects what is not a schema, naming diffSchemas and the argument', () => {
-    const bad = (f: () => unknown, message: string) => {
-      expect(f).toThrow(LockstepError);
-      expect(f).toThrow(message);
-    };
-    bad(
-      () => diffSchemas(null as never, base),
-      "diffSchemas: argument 'a' must be a lockstep.schema artifact",
-    );
-    bad(() => diffSchemas(base, { kind: 'lockstep.profile' } as never), "diffSchemas: argument 'b' must be");
-    bad(() => diffSchemas(base, { ...base, features: 'x' } as never), "diffSchemas: argument 'b' must be");
-    bad(
-      () => diffSchemas({ ...base, features: [origin, origin] }, base),
-      'diffSchemas: argument \'a.features[1]\' must not repeat a feature name, got "origin"',
-    );
-    bad(
-      () => diffSchemas(base, { ...base, features: [{}] } as never),
-      "argument 'b.features[0]' must be a feature",
-    );
+    catchLockstep(() => diffSchemas(null as never, base), {
+      code: 'INVALID_ARGUMENT',
+      fn: 'diffSchemas',
+      arg: 'a',
+      message: "diffSchemas: argument 'a' must be a lockstep.schema artifact (see parseSchema), got null",
+    });
+    catchLockstep(() => diffSchemas(base, { kind: 'lockstep.profile' } as never), {
+      code: 'INVALID_ARGUMENT',
+      arg: 'b',
+      message: /^diffSchemas: argument 'b' must be a lockstep.schema artifact/,
+    });
+    // Claiming to be a schema, but hand-made or edited: parsed, so the problem comes with its path.
+    catchLockstep(() => diffSchemas(base, { ...base, features: 'x' } as never), {
+      code: 'INVALID_ARTIFACT',
+      fn: 'diffSchemas',
+      arg: 'b',
+      path: '$.features',
+      message: "diffSchemas: argument 'b' is not a valid lockstep.schema: $.features: must be an array",
+    });
+    catchLockstep(() => diffSchemas({ ...base, features: [origin, origin] }, base), {
+      code: 'INVALID_ARTIFACT',
+      arg: 'a',
+      path: '$.features[1].name',
+      message: /duplicate feature "origin"/,
+    });
+    catchLockstep(() => diffSchemas(base, { ...base, features: [{}] } as never), {
+      code: 'INVALID_ARTIFACT',
+      arg: 'b',
+      path: '$.features[0].name',
+    });
+    // A well-formed edit that was not sealed again is corrupted: its fingerprint no longer matches.
+    catchLockstep(() => diffSchemas(base, { ...base, version: 'edited' }), {
+      code: 'INVALID_ARTIFACT',
+      arg: 'b',
+      path: '$.fingerprint',
+    });
   });
 });
 
@@ -597,6 +615,7 @@ describe('diffSchemas(schema, updateSchema(schema, anomalies).schema)', () => {
     code,
     feature,
     severity: 'error',
+    message: '',
     expected: '',
     received: '',
     count,
@@ -751,7 +770,7 @@ describe('diffSchemas(schema, updateSchema(schema, anomalies).schema)', () => {
         for (const c of changes) {
           expect(c.breaking).toBe(false);
           expect(c.direction).toBe('widened');
-          expect(c.severity).toBe('contract');
+          expect(c.severity).toBe('warning');
         }
         const want = expected.flatMap((f, i) =>
           expectedCodes(body.features[i]!, f).map((code) => [code, f.name]),

@@ -108,7 +108,7 @@ describe('inferSchema rules', () => {
       /inferSchema: argument 'options.maxDomainSize'/,
     );
     expect(() => inferSchema(rows, { types: { count: 'float' as never } })).toThrow(
-      /options.types.count' must be one of numeric/,
+      /options.types.count' must be one of "numeric", "integer"/,
     );
     expect(() => inferSchema(rows, { exclude: { serving: ['count'] } })).toThrow(
       /options.exclude.serving' must name one of options.environments/,

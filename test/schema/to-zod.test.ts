@@ -13,6 +13,8 @@ import {
 } from '../../src/schema/artifact.js';
 import { compileValidator } from '../../src/schema/row-validator.js';
 import { toZod } from '../../src/schema/to-zod.js';
+import { validate } from '../../src/schema/validate.js';
+import { catchLockstep } from '../helpers/errors.js';
 
 const none = { minFraction: 0, minCount: 0 } as const;
 const all = { minFraction: 1, minCount: 0 } as const;
@@ -229,10 +231,10 @@ describe('toZod: each type', () => {
   });
 });
 
-describe('toZod and compileValidator differ by design only on batch-level rules and bigint', () => {
+describe('toZod and compileValidator: batch-level rules judge neither; bigint differs by design', () => {
   const schema = (feature: FeatureSchema) => sealSchema({ ...flights, features: [feature] });
 
-  it('presence of a nullable feature is a batch rule: toZod accepts a missing value', () => {
+  it('presence of a nullable feature is a batch rule: both accept a missing value, validate judges the batch', () => {
     const s = schema({
       name: 'x',
       type: 'text',
@@ -240,10 +242,12 @@ describe('toZod and compileValidator differ by design only on batch-level rules 
       presence: { minFraction: 0.5, minCount: 1 },
     });
     expect(accepts(toZod(s), {})).toBe(true);
-    expect(compileValidator(s)({}).ok).toBe(false);
+    expect(compileValidator(s)({})).toEqual({ ok: true, rows: 1, anomalies: [] });
+    expect(compileValidator(s)({ x: null }).ok).toBe(true);
+    expect(validate([{ x: null }, { x: null }], s).anomalies.map((a) => a.code)).toEqual(['LOW_PRESENCE']);
   });
 
-  it('domain mass below 1 is a batch rule: toZod accepts an outside category', () => {
+  it('domain mass below 1 is a batch rule: both accept an outside category (a warning for the row validator)', () => {
     const s = schema({
       name: 'x',
       type: 'categorical',
@@ -252,7 +256,13 @@ describe('toZod and compileValidator differ by design only on batch-level rules 
       categorical: { values: ['a'], minDomainMass: 0.5 },
     });
     expect(accepts(toZod(s), { x: 'b' })).toBe(true);
-    expect(compileValidator(s)({ x: 'b' }).ok).toBe(false);
+    const one = compileValidator(s)({ x: 'b' });
+    expect(one.ok).toBe(true);
+    expect(one.anomalies.map((a) => [a.code, a.severity])).toEqual([['UNEXPECTED_CATEGORY', 'warning']]);
+    expect(validate([{ x: 'b' }, { x: 'b' }], s).anomalies.map((a) => a.code)).toEqual([
+      'UNEXPECTED_CATEGORY',
+      'DOMAIN_MASS_LOW',
+    ]);
   });
 
   it('a bigint is not a number for toZod (JSON cannot carry one)', () => {
@@ -530,31 +540,60 @@ describe('toZod: inferred types follow a literal schema', () => {
 describe('toZod: bad arguments', () => {
   it('names toZod and the argument', () => {
     const call = (schema: unknown, options?: unknown) => () => toZod(schema as SchemaBody, options as never);
-    expect(call(null)).toThrow(
-      "toZod: argument 'schema' must be a lockstep.schema artifact (see parseSchema), got null",
-    );
-    expect(call({ kind: 'lockstep.profile' })).toThrow("toZod: argument 'schema' must be a lockstep.schema");
-    expect(call(flights, { environment: 'prod' })).toThrow(
-      `toZod: argument 'options.environment' must be one of the schema's environments ("training", "serving"), got "prod"`,
-    );
-    expect(call(flights, 'serving')).toThrow("toZod: argument 'options' must be an object");
-    expect(call({ ...flights, features: 'delay' })).toThrow(
-      "toZod: argument 'schema.features' must be an array",
-    );
-    expect(call({ ...flights, environments: undefined })).toThrow(
-      "toZod: argument 'schema.environments' must be an array",
-    );
-    expect(
+    catchLockstep(call(null), {
+      code: 'INVALID_ARGUMENT',
+      fn: 'toZod',
+      arg: 'schema',
+      message: "toZod: argument 'schema' must be a lockstep.schema artifact (see parseSchema), got null",
+    });
+    catchLockstep(call({ kind: 'lockstep.profile' }), {
+      code: 'INVALID_ARGUMENT',
+      message: /^toZod: argument 'schema' must be a lockstep.schema/,
+    });
+    catchLockstep(call(flights, { environment: 'prod' }), {
+      code: 'INVALID_ARGUMENT',
+      arg: 'options.environment',
+      message: `toZod: argument 'options.environment' must be one of the schema's environments ("training", "serving"), got "prod"`,
+    });
+    catchLockstep(call(flights, 'serving'), {
+      arg: 'options',
+      message: /^toZod: argument 'options' must be an object/,
+    });
+    catchLockstep(call(flights, { env: 'serving' }), {
+      code: 'INVALID_ARGUMENT',
+      arg: 'options.env',
+      message: /unknown key "env" \(did you mean "environment"\?\)/,
+    });
+    // toZod knows only `environment`: validate's maxExamples is not an option here.
+    catchLockstep(call(flights, { maxExamples: 3 }), { arg: 'options.maxExamples' });
+    // A body that claims to be a schema is checked as sealSchema checks one, with the JSON path.
+    catchLockstep(call({ ...flights, features: 'delay' }), {
+      code: 'INVALID_ARTIFACT',
+      fn: 'toZod',
+      arg: 'schema',
+      path: '$.features',
+      message: "toZod: argument 'schema' is not a valid lockstep.schema: $.features: must be an array",
+    });
+    catchLockstep(call({ ...flights, environments: undefined }), {
+      code: 'INVALID_ARTIFACT',
+      path: '$.environments',
+    });
+    catchLockstep(
       call({ ...flights, features: [{ name: 'x', type: 'float', nullable: false, presence: none }] }),
-    ).toThrow(
-      "toZod: argument 'schema.features[0].type' must be one of 'numeric', 'integer', 'categorical', 'boolean', 'timestamp', 'text', got \"float\"",
+      { code: 'INVALID_ARTIFACT', path: '$.features[0].type', message: /must be "numeric" or "integer"/ },
     );
-    expect(call({ ...flights, features: [null] })).toThrow(
-      "toZod: argument 'schema.features[0]' must be a feature",
-    );
-    expect(
+    catchLockstep(call({ ...flights, features: [null] }), {
+      code: 'INVALID_ARTIFACT',
+      path: '$.features[0]',
+      message: /\$\.features\[0\]: must be an object/,
+    });
+    catchLockstep(
       call({ ...flights, features: [{ name: '__proto__', type: 'text', nullable: true, presence: none }] }),
-    ).toThrow('toZod: argument \'schema.features[0].name\' must not be "__proto__"');
-    expect(call(null)).toThrow(expect.objectContaining({ name: 'LockstepError', code: 'INVALID_ARGUMENT' }));
+      {
+        code: 'INVALID_ARGUMENT',
+        arg: 'schema.features[0].name',
+        message: /^toZod: argument 'schema.features\[0\].name' must not be "__proto__"/,
+      },
+    );
   });
 });

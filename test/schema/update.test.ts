@@ -260,6 +260,7 @@ describe('updateSchema: what it leaves alone', () => {
       code,
       ...(featureName !== undefined ? { feature: featureName } : {}),
       severity: 'error',
+      message: '',
       expected: '',
       received: '',
       count: 1,
@@ -302,6 +303,7 @@ describe('updateSchema: what it leaves alone', () => {
       code: 'DOMAIN_MASS_LOW',
       feature: 'carrier',
       severity: 'error',
+      message: '',
       expected: '',
       received: '',
       count: 2,
@@ -364,7 +366,14 @@ describe('updateSchema: accept', () => {
     });
     expect(codesOf(applied)).toEqual(['UNEXPECTED_CATEGORY:origin', 'OUT_OF_RANGE:delay']);
     expect(skipped).toEqual([
-      { anomaly: report.anomalies[1], code: 'NOT_ACCEPTED', reason: 'options.accept declined it' },
+      {
+        code: 'NOT_ACCEPTED',
+        severity: 'info',
+        message: 'MISSING_VALUE in "delay" not applied: options.accept declined it',
+        feature: 'delay',
+        anomaly: report.anomalies[1],
+        reason: 'options.accept declined it',
+      },
     ]);
     expect(codesOf(validate(data, schema).anomalies)).toEqual(['MISSING_VALUE:delay']);
   });

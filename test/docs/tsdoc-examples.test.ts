@@ -43,7 +43,7 @@ const SETUPS: Record<string, string> = {
     ].join('\n'),
   "schema/update.ts: updateSchema(schema, validate(rows, schema), { accept: ['UNEXPECTED_CATEGORY'] }).applied":
     [
-      'const schema = inferSchema([{ origin: "SEA" }, { origin: "PDX" }], { categorical: ["origin"] });',
+      'const schema = inferSchema([{ origin: "SEA" }, { origin: "PDX" }]);',
       'const rows = [...Array.from({ length: 14 }, () => ({ origin: "XYZ" })), { origin: "SEA" }];',
     ].join('\n'),
   "schema/validate.ts: partitionValid(rows, schema, { environment: 'training' }).quarantined.length":

@@ -1,11 +1,21 @@
 // The profile as a JSON artifact (`kind: "lockstep.profile"`), to and from the live sketch state.
+//
+// The kind is declared once, with core's defineArtifact (`profileKind`): its zod body schema, the checks zod
+// cannot express (counts that add up, sketch encodings bounded by the declared sketch sizes) and the
+// fingerprint. Every profile lockstep returns is sealed (deeply frozen and remembered as checked), so the
+// readers take a sealed profile in O(1) and refuse anything else: a profile from JSON, another process or a
+// hand edit goes through `parseProfile` first. Profiles lockstep builds are sealed with core's `seal`, as the
+// definition's own `seal` does, so that building and reading profiles bundles no zod: only parsing does
+// (test/package/bundle-size.test.ts).
 import * as z from 'zod/mini';
-import { checkFingerprint, parseArtifact, withFingerprint } from '../core/artifact.js';
+import { type ArtifactKind, defineArtifact, withFingerprint } from '../core/artifact.js';
 import { base64ToBytes, base64ToFloat64, bytesToBase64, float64ToBase64 } from '../core/base64.js';
+import { describe, invalidArgument, LockstepError } from '../core/errors.js';
+import { seal, sealedKind } from '../core/freeze.js';
 import { createFeature, type FeatureState, type SketchSizes, type TypeCounts } from './feature.js';
 import { createFrequencies, frequenciesSorted } from './frequent.js';
 import { hllEstimate } from './hll.js';
-import { type KllSampler, kllFromState, kllState } from './kll.js';
+import { type KllSampler, kllFromState, kllMaxRetained, kllState, MAX_DEPTH } from './kll.js';
 import { populationVariance } from './moments.js';
 
 /** What a feature turned out to hold. `mixed` means more than one type of value; `empty`, none present. */
@@ -77,7 +87,10 @@ export interface FeatureProfile {
   readonly categorical?: CategoricalProfile;
 }
 
-/** A data profile: the mergeable summary every check reads. Plain JSON. */
+/**
+ * A data profile: the mergeable summary every check reads. Plain JSON, deeply frozen when lockstep returns
+ * it (to change one, build a new one: profile the data again, or edit its JSON and parse it).
+ */
 export interface ProfileArtifact {
   readonly kind: 'lockstep.profile';
   readonly formatVersion: 1;
@@ -209,35 +222,57 @@ export function quantileState(q: QuantileSketch) {
   };
 }
 
-/** True for an object that says it is a profile (`kind: "lockstep.profile"`); parseProfile checks the rest. */
+const KIND = 'lockstep.profile';
+
+/** True for a profile lockstep made or parsed (sealed): profile(), result(), mergeProfiles(), parseProfile(). O(1). */
 export function isProfile(input: unknown): input is ProfileArtifact {
-  return (
-    typeof input === 'object' && input !== null && (input as { kind?: unknown }).kind === 'lockstep.profile'
-  );
+  return sealedKind(input) === KIND;
 }
 
-// Profiles lockstep made or validated itself: these merge without validating again, which keeps zod out
-// of bundles that only build profiles. Created on first use.
-let trusted: WeakSet<object> | undefined;
-
-function trust<T extends object>(artifact: T): T {
-  (trusted ??= new WeakSet()).add(artifact);
-  return artifact;
+/** True for a value that says it is a profile (`kind: "lockstep.profile"`), whether or not it is one. */
+export function claimsProfile(value: unknown): boolean {
+  try {
+    return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === KIND;
+  } catch {
+    return false; // a getter or proxy that throws: not a profile
+  }
 }
 
-/** True for a profile returned by profile(), result(), mergeProfiles() or parseProfile(). */
-export function isTrusted(artifact: object): boolean {
-  return trusted?.has(artifact) ?? false;
+/**
+ * The profile argument `arg` of `fn`, which must be a profile lockstep made or parsed. A value that says it
+ * is a profile but was not checked (JSON from elsewhere, a copy, a hand edit) is an `INVALID_ARTIFACT`
+ * pointing at parseProfile; anything else is an `INVALID_ARGUMENT`. O(1): readers never parse, so they
+ * bundle no zod and their caches key only on frozen profiles.
+ */
+export function sealedProfile(fn: string, arg: string, value: unknown): ProfileArtifact {
+  if (sealedKind(value) === KIND) return value as ProfileArtifact;
+  if (claimsProfile(value)) {
+    const message =
+      'must be a profile made by lockstep or checked by parseProfile: read a profile from JSON, storage or another process with parseProfile first';
+    return unchecked(fn, arg, message);
+  }
+  throw invalidArgument(fn, arg, 'must be a lockstep.profile artifact', value);
 }
 
+function unchecked(fn: string, arg: string, message: string): never {
+  throw new LockstepError('INVALID_ARTIFACT', `${fn}: argument '${arg}' ${message}`, {
+    fn,
+    arg,
+    path: '$',
+    issues: [{ code: 'INVALID_FIELD', severity: 'error', message, path: '$' }],
+  });
+}
+
+/** Seals a profile lockstep just built: adds the fingerprint, deep-freezes it, remembers it as checked. */
 export function toArtifact(
   rows: number,
   sizes: SketchSizes,
   features: readonly FeatureState[],
 ): ProfileArtifact {
-  return trust(
+  return seal(
+    KIND,
     withFingerprint({
-      kind: 'lockstep.profile' as const,
+      kind: KIND,
       formatVersion: 1 as const,
       rows,
       sketches: { ...sizes },
@@ -246,36 +281,30 @@ export function toArtifact(
   );
 }
 
-let schema: z.ZodMiniType<ProfileArtifact> | undefined;
+// Bounds of the shape, before the checks that depend on the declared sketch sizes.
+/** Base64 length of `bytes` bytes. */
+const base64Length = (bytes: number) => 4 * Math.ceil(bytes / 3);
+/** Sketch sizes a profile may declare (and `createProfiler` accepts). */
+export const SKETCH_RANGES: Readonly<Record<keyof SketchSizes, readonly [number, number]>> = {
+  quantileK: [8, 1 << 16],
+  distinctP: [4, 18],
+  frequentCapacity: [1, 1 << 24],
+};
 
-/** The zod schema of a profile artifact, built on first use. */
-function profileSchema(): z.ZodMiniType<ProfileArtifact> {
-  if (schema) return schema;
+/** The zod schema of a profile's body (built on first use, by the definition). */
+function profileShape(): z.ZodMiniType<ProfileArtifact> {
   const count = z.number().check(z.int(), z.nonnegative());
   const finite = z.number().check(z.refine(Number.isFinite, 'must be a finite number'));
-  const intIn = (lo: number, hi: number) => z.number().check(z.int(), z.gte(lo), z.lte(hi));
-  const base64 = (check: (bytes: Uint8Array) => boolean, what: string) =>
-    z.string().check(
-      z.refine((text) => {
-        const bytes = base64ToBytes(text);
-        return bytes !== undefined && check(bytes);
-      }, `must be base64 of ${what}`),
-    );
-  const quantiles = z
-    .object({
-      k: intIn(8, 1 << 16),
-      n: count,
-      levels: z.array(count),
-      items: base64((b) => b.length % 8 === 0, 'float64 values'),
-      rng: intIn(0, 0xffffffff),
-      sampler: z.object({ level: intIn(0, 60), seen: count, target: count, candidate: finite }),
-    })
-    .check(
-      z.refine((q) => (base64ToBytes(q.items)?.length ?? 0) / 8 === q.levels.reduce((s, x) => s + x, 0), {
-        message: 'levels must add up to the number of items',
-        path: ['levels'],
-      }),
-    );
+  const intIn = ([lo, hi]: readonly [number, number]) => z.number().check(z.int(), z.gte(lo), z.lte(hi));
+  const quantiles = z.object({
+    k: intIn(SKETCH_RANGES.quantileK),
+    n: count,
+    levels: z.array(count).check(z.maxLength(2 * MAX_DEPTH)),
+    // The largest sketch any declared size retains; the check bounds it by the declared size.
+    items: z.string().check(z.maxLength(base64Length(8 * kllMaxRetained(SKETCH_RANGES.quantileK[1])))),
+    rng: intIn([0, 0xffffffff]),
+    sampler: z.object({ level: intIn([0, 60]), seen: count, target: count, candidate: finite }),
+  });
   const numeric = z.object({
     count,
     nan: count,
@@ -295,9 +324,9 @@ function profileSchema(): z.ZodMiniType<ProfileArtifact> {
     count,
     distinct: count,
     distinctExact: z.boolean(),
-    frequencies: z.array(z.tuple([z.string(), count])),
+    frequencies: z.array(z.tuple([z.string(), count])).check(z.maxLength(SKETCH_RANGES.frequentCapacity[1])),
     frequencyError: count,
-    hll: base64(() => true, 'HyperLogLog registers'),
+    hll: z.string().check(z.maxLength(base64Length(1 << SKETCH_RANGES.distinctP[1]))),
     length: z.nullable(z.object({ min: count, max: count, mean: finite, sum: count })),
   });
   const feature = z.object({
@@ -310,46 +339,131 @@ function profileSchema(): z.ZodMiniType<ProfileArtifact> {
     numeric: z.optional(numeric),
     categorical: z.optional(categorical),
   });
-  schema = z
-    .object({
-      kind: z.literal('lockstep.profile'),
-      formatVersion: z.literal(1),
-      rows: count,
-      sketches: z.object({
-        quantileK: intIn(8, 1 << 16),
-        distinctP: intIn(4, 18),
-        frequentCapacity: intIn(1, 1 << 24),
-      }),
-      features: z.array(feature),
-      fingerprint: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
-    })
-    .check(
-      z.superRefine((p, ctx) => {
-        const names = new Set<string>();
-        p.features.forEach((f, i) => {
-          const issue = (path: PropertyKey[], message: string) =>
-            ctx.issues.push({ code: 'custom', input: f, path: ['features', i, ...path], message });
-          if (f.present + f.missing !== p.rows)
-            issue(['missing'], `present + missing must equal rows (${p.rows})`);
-          if (f.categorical && base64ToBytes(f.categorical.hll)?.length !== 1 << p.sketches.distinctP) {
-            issue(['categorical', 'hll'], `must hold 2^${p.sketches.distinctP} registers`);
-          }
-          if (names.has(f.name)) issue(['name'], `duplicate feature ${JSON.stringify(f.name)}`);
-          names.add(f.name);
-        });
-      }),
-    ) as unknown as z.ZodMiniType<ProfileArtifact>;
-  return schema;
+  return z.object({
+    kind: z.literal(KIND),
+    formatVersion: z.literal(1),
+    rows: count,
+    sketches: z.object({
+      quantileK: intIn(SKETCH_RANGES.quantileK),
+      distinctP: intIn(SKETCH_RANGES.distinctP),
+      frequentCapacity: intIn(SKETCH_RANGES.frequentCapacity),
+    }),
+    features: z.array(feature),
+    fingerprint: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  }) as unknown as z.ZodMiniType<ProfileArtifact>;
+}
+
+type Report = (path: string, message: string) => void;
+
+/**
+ * What zod cannot check: counts that add up, unique names, and sketches whose encodings fit the declared
+ * sketch sizes (checked on the text's length before it is decoded, so a huge string is refused at once)
+ * and hold what lockstep writes, so no reader or merge meets a sketch it cannot use.
+ */
+function checkProfile(p: ProfileArtifact, report: Report): void {
+  const names = new Set<string>();
+  p.features.forEach((f, i) => {
+    const at = `$.features[${i}]`;
+    if (f.present + f.missing !== p.rows)
+      report(`${at}.missing`, `present + missing must equal rows (${p.rows})`);
+    const { number, string, boolean, other } = f.types;
+    if (number + string + boolean + other !== f.present)
+      report(`${at}.types`, `must add up to present (${f.present})`);
+    if (names.has(f.name)) report(`${at}.name`, `duplicate feature ${describe(f.name)}`);
+    names.add(f.name);
+    if (f.numeric) checkSketch(f.numeric.quantiles, p.sketches, `${at}.numeric.quantiles`, report);
+    if (f.categorical) checkCategorical(f.categorical, p.sketches, `${at}.categorical`, report);
+  });
+}
+
+function checkSketch(q: QuantileSketch, sizes: SketchSizes, at: string, report: Report): void {
+  if (q.k !== sizes.quantileK) {
+    report(`${at}.k`, `must equal sketches.quantileK (${sizes.quantileK})`);
+    return;
+  }
+  const { level, seen, target } = q.sampler;
+  const levels = q.levels.length;
+  if (levels > 0 && level >= levels) report(`${at}.sampler.level`, `must be below the ${levels} levels`);
+  if (levels - level > MAX_DEPTH)
+    report(`${at}.levels`, `must hold at most ${MAX_DEPTH} levels above the sampler's`);
+  if (level > 0 && (seen >= 2 ** level || target >= 2 ** level))
+    report(`${at}.sampler`, `seen and target must be below the block size 2^${level}`);
+  for (let h = 0; h < Math.min(level, levels); h++) {
+    if (q.levels[h] !== 0) {
+      report(`${at}.levels[${h}]`, `must be 0 below the sampler's level (${level})`);
+      break;
+    }
+  }
+  const most = kllMaxRetained(q.k);
+  if (q.items.length > base64Length(8 * most)) {
+    report(`${at}.items`, `must hold at most ${most} values (a sketch of k = ${q.k} retains no more)`);
+    return;
+  }
+  const items = base64ToFloat64(q.items);
+  if (items === undefined) {
+    report(`${at}.items`, 'must be base64 of float64 values');
+    return;
+  }
+  let total = 0;
+  for (const size of q.levels) total += size;
+  if (total !== items.length) report(`${at}.levels`, 'levels must add up to the number of items');
+  for (let i = 0; i < items.length; i++) {
+    if (!Number.isFinite(items[i]!)) {
+      report(`${at}.items`, 'must hold finite values only');
+      break;
+    }
+  }
+}
+
+function checkCategorical(c: CategoricalProfile, sizes: SketchSizes, at: string, report: Report): void {
+  const registers = 1 << sizes.distinctP;
+  const bytes = c.hll.length === base64Length(registers) ? base64ToBytes(c.hll) : undefined;
+  if (bytes?.length !== registers) report(`${at}.hll`, `must hold 2^${sizes.distinctP} registers`);
+  else {
+    const highest = 32 - sizes.distinctP + 1;
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i]! > highest) {
+        report(`${at}.hll`, `must hold registers of at most ${highest} (p = ${sizes.distinctP})`);
+        break;
+      }
+    }
+  }
+  if (c.frequencies.length > sizes.frequentCapacity) {
+    report(
+      `${at}.frequencies`,
+      `must hold at most sketches.frequentCapacity (${sizes.frequentCapacity}) values`,
+    );
+    return;
+  }
+  const values = new Set<string>();
+  c.frequencies.forEach(([value], j) => {
+    if (values.has(value)) report(`${at}.frequencies[${j}]`, `repeats the value ${describe(value)}`);
+    values.add(value);
+  });
+}
+
+let kind: ArtifactKind<ProfileArtifact> | undefined;
+
+/** The profile artifact kind (declared on first use: no work at import). */
+export function profileKind(): ArtifactKind<ProfileArtifact> {
+  kind ??= defineArtifact<ProfileArtifact>({
+    kind: KIND,
+    formatVersion: 1,
+    shape: profileShape,
+    check: checkProfile,
+  });
+  return kind;
 }
 
 /**
  * Parses and validates a profile artifact (JSON text or a parsed value): every field's type and range,
- * sketch encodings, counts that add up, and the fingerprint. Profiles written by earlier lockstep versions
- * keep loading (test/fixtures/golden-profile.json).
- * @throws LockstepError `INVALID_ARTIFACT` with the JSON path of the first problem.
+ * sketch encodings (bounded by the declared sketch sizes), counts that add up, and the fingerprint.
+ * Returns it deeply frozen; a profile lockstep made or parsed is returned as it is, in O(1). Profiles
+ * written by earlier lockstep versions keep loading (test/fixtures/golden-profile.json).
+ * @example parseProfile(JSON.stringify(profile({ x: [1, 2] }))).rows // => 2
+ * @throws LockstepError `INVALID_ARTIFACT` with the JSON path of the first problem (`path`), every problem
+ *   in `issues`.
  */
 export function parseProfile(json: unknown): ProfileArtifact {
-  const profile = parseArtifact('parseProfile', 'lockstep.profile', json, profileSchema());
-  checkFingerprint('parseProfile', 'lockstep.profile', profile);
-  return trust(profile);
+  return profileKind().parse(json, 'parseProfile');
 }

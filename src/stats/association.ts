@@ -1,14 +1,18 @@
+import { checkInteger, checkNumber, checkString, readOptions } from '../core/check.js';
 import { invalidArgument } from '../core/errors.js';
 import type { Column, FrameInput } from '../core/frame.js';
-import { frameOf } from '../core/frame.js';
 import { averageRanks, categoryCodes, columnOf, compareText, selectColumns } from './correlations.js';
+import { readFrame } from './frame-input.js';
 
 export interface FeatureLabelAssociationOptions {
   /** The label column. Rows where it is missing are left out (and counted). */
   readonly label: string;
   /** Features to measure. Default: every column but the label. The label is never measured against itself. */
   readonly features?: readonly string[];
-  /** Equal-frequency bins for numeric features (and a numeric label with more than 20 values). Default 10. */
+  /**
+   * Equal-frequency bins for numeric features (and a numeric label with more than 20 values): an integer
+   * in [2, 100,000] (MAX_ASSOCIATION_BINS). Default 10.
+   */
   readonly bins?: number;
   /** Flag a feature whose normalized mutual information reaches this, in [0, 1]. Default 0.95. */
   readonly leakageThreshold?: number;
@@ -42,6 +46,16 @@ export interface LabelAssociation {
   readonly features: readonly FeatureAssociation[];
 }
 
+const KEYS: readonly (keyof FeatureLabelAssociationOptions)[] = [
+  'label',
+  'features',
+  'bins',
+  'leakageThreshold',
+];
+
+/** Most bins featureLabelAssociation makes of a numeric column (each costs an edge and a table row). */
+export const MAX_ASSOCIATION_BINS = 100_000;
+
 /** A numeric label with at most this many distinct values is used as classes; more are binned. */
 const MAX_NUMERIC_CLASSES = 20;
 
@@ -69,24 +83,24 @@ const MAX_NUMERIC_CLASSES = 20;
  * @example featureLabelAssociation({ y: ['a', 'a', 'b', 'b'], copy: [1, 2, 8, 9], noise: [1, 0, 1, 0] }, { label: 'y' }).features[1].leakage // => false
  * @throws LockstepError `INVALID_ARGUMENT` naming `featureLabelAssociation` and the argument: `options.label`
  *   not naming a column, an unknown or repeated name in `options.features`, `options.bins` not an integer
- *   ≥ 2, `options.leakageThreshold` outside [0, 1]; `INVALID_DATA` for data that is not a Frame input.
+ *   in [2, 100,000], `options.leakageThreshold` outside [0, 1], an unknown option key, a malformed Frame;
+ *   `INVALID_DATA` for data that cannot be read.
  */
 export function featureLabelAssociation(
   data: FrameInput,
   options: FeatureLabelAssociationOptions,
 ): LabelAssociation {
   const fn = 'featureLabelAssociation';
-  if (typeof options !== 'object' || options === null)
+  if (options === undefined || options === null)
     throw invalidArgument(fn, 'options', 'must be an object with a label', options);
-  const { label } = options;
-  if (typeof label !== 'string') throw invalidArgument(fn, 'options.label', 'must be a column name', label);
-  const bins = options.bins ?? 10;
-  if (typeof bins !== 'number' || !Number.isInteger(bins) || bins < 2)
-    throw invalidArgument(fn, 'options.bins', 'must be an integer ≥ 2', bins);
-  const leakageThreshold = options.leakageThreshold ?? 0.95;
-  if (typeof leakageThreshold !== 'number' || !(leakageThreshold >= 0 && leakageThreshold <= 1))
-    throw invalidArgument(fn, 'options.leakageThreshold', 'must be a number in [0, 1]', leakageThreshold);
-  const frame = frameOf(data, fn);
+  const o = readOptions(fn, options, KEYS);
+  const label = checkString(fn, 'options.label', o.label);
+  const bins = o.bins === undefined ? 10 : checkInteger(fn, 'options.bins', o.bins, 2, MAX_ASSOCIATION_BINS);
+  const leakageThreshold =
+    o.leakageThreshold === undefined
+      ? 0.95
+      : checkNumber(fn, 'options.leakageThreshold', o.leakageThreshold, { min: 0, max: 1 });
+  const frame = readFrame(fn, data);
   if (!frame.columns.has(label) && frame.length > 0) {
     const shown = frame.names.slice(0, 10).map((x) => JSON.stringify(x));
     throw invalidArgument(
@@ -96,7 +110,7 @@ export function featureLabelAssociation(
       label,
     );
   }
-  const names = selectColumns(frame, options.features, fn, 'options.features').filter((x) => x !== label);
+  const names = selectColumns(frame, o.features, fn, 'options.features').filter((x) => x !== label);
   const n = frame.length;
 
   const y = labelCodes(columnOf(frame, label), n, bins);

@@ -1,18 +1,25 @@
-import { invalidArgument } from '../core/errors.js';
+import { checkArray, checkNumber, readOptions } from '../core/check.js';
+import { describe, invalidArgument } from '../core/errors.js';
+import type { Finding } from '../core/finding.js';
 import type { Column, Frame, FrameInput } from '../core/frame.js';
-import { frameOf } from '../core/frame.js';
+import { readFrame } from './frame-input.js';
 
 /** A measure of association between two columns. */
 export type CorrelationMethod = 'pearson' | 'spearman' | 'cramersV';
 
 export interface CorrelationsOptions {
-  /** Columns to compare, in this order (`a` of a pair comes before `b` in it). Default: every column. */
+  /**
+   * Columns to compare, in this order (`a` of a pair comes before `b` in it), distinct. Default: every
+   * column.
+   */
   readonly features?: readonly string[];
   /** Keep pairs with |value| ≥ threshold, in [0, 1]. Default 0.7. */
   readonly threshold?: number;
-  /** Measures to compute. Default all three. */
+  /** Measures to compute (at most 16 entries; repeats count once). Default all three. */
   readonly methods?: readonly CorrelationMethod[];
 }
+
+const KEYS: readonly (keyof CorrelationsOptions)[] = ['features', 'threshold', 'methods'];
 
 /** One measured pair: `value` in [-1, 1] (Cramér's V in [0, 1]) over `n` complete observations. */
 export interface CorrelationPair {
@@ -23,18 +30,48 @@ export interface CorrelationPair {
   readonly n: number;
 }
 
-/** A pair that could not be measured, and why in plain words. */
-export interface SkippedPair {
+/**
+ * Why a pair was skipped: `TOO_FEW_OBSERVATIONS` (fewer than 3 complete observations), `CONSTANT_COLUMN`
+ * (a numeric column constant over them), `MIXED_TYPES` (a column mixing value types), `NO_PRESENT_VALUES`
+ * (a column with nothing present).
+ */
+export type SkipReason = 'TOO_FEW_OBSERVATIONS' | 'CONSTANT_COLUMN' | 'MIXED_TYPES' | 'NO_PRESENT_VALUES';
+
+/**
+ * A pair that could not be measured: a finding (`code: 'PAIR_SKIPPED'`, severity `info`) with the pair,
+ * the method, the stable `reasonCode` and the reason in plain words.
+ */
+export interface SkippedPair extends Finding<'PAIR_SKIPPED'> {
   readonly a: string;
   readonly b: string;
   readonly method: CorrelationMethod;
+  readonly reasonCode: SkipReason;
   readonly reason: string;
+}
+
+/** Why, as a code and in words. */
+interface Why {
+  readonly code: SkipReason;
+  readonly text: string;
+}
+
+function skip(a: string, b: string, method: CorrelationMethod, why: Why): SkippedPair {
+  return {
+    code: 'PAIR_SKIPPED',
+    severity: 'info',
+    message: `${describe(a)} and ${describe(b)} (${method}) were not measured: ${why.text}`,
+    a,
+    b,
+    method,
+    reasonCode: why.code,
+    reason: why.text,
+  };
 }
 
 export interface Correlations {
   /** Pairs with |value| ≥ threshold, by |value| descending, then a, b and method. */
   readonly pairs: readonly CorrelationPair[];
-  /** Pairs that could not be measured, in the order they were met. */
+  /** Pairs that could not be measured (findings with code `PAIR_SKIPPED`), in the order they were met. */
   readonly skipped: readonly SkippedPair[];
 }
 
@@ -59,7 +96,7 @@ type Prepared =
       readonly codes: Int32Array;
       readonly categories: number;
     }
-  | { readonly group: 'unsupported'; readonly name: string; readonly reason: string };
+  | { readonly group: 'unsupported'; readonly name: string; readonly why: Why };
 
 /**
  * Pairwise correlations of a data set's columns, to find redundant or suspiciously related features.
@@ -69,28 +106,27 @@ type Prepared =
  * c) − 1))) of their contingency table, without bias correction, missing values left out; V = 0 when
  * either column has one category. Numeric × categorical pairs have no measure here and are not listed; a
  * column mixing value types, or with no present value, is skipped in every pair it would join. Pairs with
- * fewer than 3 complete observations or a constant column (Pearson, Spearman) are skipped with a reason,
- * never returned as NaN. Matches scipy.stats.pearsonr, scipy.stats.spearmanr and
+ * fewer than 3 complete observations or a constant column (Pearson, Spearman) are skipped with a reason
+ * (a `PAIR_SKIPPED` finding with a `reasonCode`), never returned as NaN. Matches scipy.stats.pearsonr, scipy.stats.spearmanr and
  * scipy.stats.contingency.association(table, method='cramer', correction=False).
  * Cost: O(pairs × n) for Pearson and Cramér's V; Spearman adds O(n log n) per column, and per pair only
  * where the two columns' complete observations differ from a column's own.
  * References: Pearson (1895); Spearman (1904); Cramér (1946), Mathematical Methods of Statistics.
  * @example correlations({ x: [1, 2, 3, 4], y: [2, 4, 6, 9] }, { methods: ['spearman'] }).pairs[0].value // => 1
  * @example correlations({ x: [1, 2, 3], k: [5, 5, 5] }).skipped[0].reason // => 'column "k" is constant over the 3 complete observations'
- * @throws LockstepError `INVALID_ARGUMENT` naming `correlations` and the argument: an unknown or repeated
- *   name in `options.features`, `options.threshold` outside [0, 1], an unknown method in `options.methods`;
- *   `INVALID_DATA` for data that is not a Frame input (see toFrame).
+ * @throws LockstepError `INVALID_ARGUMENT` naming `correlations` and the argument: an unknown option key,
+ *   an unknown or repeated name in `options.features`, `options.threshold` outside [0, 1], an unknown
+ *   method in `options.methods`, a malformed Frame; `INVALID_DATA` for data that cannot be read (see
+ *   toFrame).
  */
 export function correlations(data: FrameInput, options: CorrelationsOptions = {}): Correlations {
   const fn = 'correlations';
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument(fn, 'options', 'must be an object', options);
-  const threshold = options.threshold ?? 0.7;
-  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1))
-    throw invalidArgument(fn, 'options.threshold', 'must be a number in [0, 1]', threshold);
-  const methods = checkMethods(options.methods, fn);
-  const frame = frameOf(data, fn);
-  const names = selectColumns(frame, options.features, fn, 'options.features');
+  const o = readOptions(fn, options, KEYS);
+  const threshold =
+    o.threshold === undefined ? 0.7 : checkNumber(fn, 'options.threshold', o.threshold, { min: 0, max: 1 });
+  const methods = checkMethods(o.methods, fn);
+  const frame = readFrame(fn, data);
+  const names = selectColumns(frame, o.features, fn, 'options.features');
   const n = frame.length;
   const prepared = names.map((name) => prepare(name, columnOf(frame, name), n));
 
@@ -102,20 +138,19 @@ export function correlations(data: FrameInput, options: CorrelationsOptions = {}
       const A = prepared[i]!;
       const B = prepared[j]!;
       if (A.group === 'unsupported' || B.group === 'unsupported') {
-        const reason = A.group === 'unsupported' ? A.reason : (B as { reason: string }).reason;
+        const why = A.group === 'unsupported' ? A.why : (B as { why: Why }).why;
         const other = A.group === 'unsupported' ? B.group : A.group;
         for (const method of methods) {
           const applies =
             other === 'unsupported' || (other === 'numeric' ? method !== 'cramersV' : method === 'cramersV');
-          if (applies) skipped.push({ a: A.name, b: B.name, method, reason });
+          if (applies) skipped.push(skip(A.name, B.name, method, why));
         }
       } else if (A.group === 'numeric' && B.group === 'numeric') {
         if (want('pearson') || want('spearman')) numericPair(A, B, n, methods, pairs, skipped);
       } else if (A.group === 'categorical' && B.group === 'categorical') {
         if (want('cramersV')) {
           const result = cramersV(A, B, n);
-          if (typeof result === 'string')
-            skipped.push({ a: A.name, b: B.name, method: 'cramersV', reason: result });
+          if ('text' in result) skipped.push(skip(A.name, B.name, 'cramersV', result));
           else pairs.push({ a: A.name, b: B.name, method: 'cramersV', value: result.value, n: result.n });
         }
       }
@@ -134,18 +169,17 @@ export function correlations(data: FrameInput, options: CorrelationsOptions = {}
 
 function checkMethods(methods: unknown, fn: string): readonly CorrelationMethod[] {
   if (methods === undefined) return METHODS;
-  if (!Array.isArray(methods))
-    throw invalidArgument(
-      fn,
-      'options.methods',
-      "must be an array of 'pearson', 'spearman', 'cramersV'",
-      methods,
-    );
-  for (const m of methods) {
-    if (!METHODS.includes(m as CorrelationMethod))
-      throw invalidArgument(fn, 'options.methods', "must hold only 'pearson', 'spearman' or 'cramersV'", m);
+  const list = checkArray(fn, 'options.methods', methods, 16);
+  for (let i = 0; i < list.length; i++) {
+    if (!METHODS.includes(list[i] as CorrelationMethod))
+      throw invalidArgument(
+        fn,
+        'options.methods',
+        "must hold only 'pearson', 'spearman' or 'cramersV'",
+        list[i],
+      );
   }
-  return METHODS.filter((m) => methods.includes(m));
+  return METHODS.filter((m) => list.includes(m));
 }
 
 /** Code-unit order, the same on every machine (no locale). */
@@ -159,16 +193,17 @@ export function compareText(a: string, b: string): number {
  */
 export function selectColumns(frame: Frame, features: unknown, fn: string, arg: string): readonly string[] {
   if (features === undefined) return frame.names;
-  if (!Array.isArray(features)) throw invalidArgument(fn, arg, 'must be an array of column names', features);
+  const list = checkArray(fn, arg, features, 1 << 20);
   const seen = new Set<string>();
-  for (const name of features) {
+  for (let i = 0; i < list.length; i++) {
+    const name = list[i];
     if (typeof name !== 'string') throw invalidArgument(fn, arg, 'must hold only column names', name);
     if (!frame.columns.has(name) && frame.length > 0)
       throw invalidArgument(fn, arg, `must name columns of 'data' (${listNames(frame)})`, name);
     if (seen.has(name)) throw invalidArgument(fn, arg, 'must not repeat a name', name);
     seen.add(name);
   }
-  return features as string[];
+  return [...(list as readonly string[])];
 }
 
 function listNames(frame: Frame): string {
@@ -198,11 +233,12 @@ function prepare(name: string, column: Column, n: number): Prepared {
       return { group: 'numeric', name, values, usable, count };
     }
     case 'mixed': {
-      const present = column.values.some((v) => v !== undefined);
-      const reason = present
-        ? `column ${JSON.stringify(name)} mixes value types`
-        : `column ${JSON.stringify(name)} has no present values`;
-      return { group: 'unsupported', name, reason };
+      let present = false;
+      for (let i = 0; i < n && !present; i++) present = column.values[i] !== undefined;
+      const why: Why = present
+        ? { code: 'MIXED_TYPES', text: `column ${JSON.stringify(name)} mixes value types` }
+        : { code: 'NO_PRESENT_VALUES', text: `column ${JSON.stringify(name)} has no present values` };
+      return { group: 'unsupported', name, why };
     }
     default: {
       const { codes, k } = categoryCodes(column, n);
@@ -266,18 +302,18 @@ function numericPair(
   const rows = completeRows(A.usable, B.usable, n);
   const m = rows ? rows.length : n;
   const wanted = methods.filter((x) => x !== 'cramersV');
-  let reason: string | undefined;
+  let why: Why | undefined;
   let x: Float64Array | undefined;
   let y: Float64Array | undefined;
-  if (m < 3) reason = `fewer than 3 complete observations (${m})`;
+  if (m < 3) why = fewer(m);
   else {
     x = gather(A.values, rows);
     y = gather(B.values, rows);
-    if (isConstant(x)) reason = constantReason(A.name, m);
-    else if (isConstant(y)) reason = constantReason(B.name, m);
+    if (isConstant(x)) why = constantReason(A.name, m);
+    else if (isConstant(y)) why = constantReason(B.name, m);
   }
-  if (reason !== undefined || !x || !y) {
-    for (const method of wanted) skipped.push({ a: A.name, b: B.name, method, reason: reason ?? '' });
+  if (why !== undefined || !x || !y) {
+    for (const method of wanted) skipped.push(skip(A.name, B.name, method, why ?? fewer(m)));
     return;
   }
   for (const method of wanted) {
@@ -292,8 +328,15 @@ function numericPair(
   }
 }
 
-function constantReason(name: string, m: number): string {
-  return `column ${JSON.stringify(name)} is constant over the ${m} complete observations`;
+function constantReason(name: string, m: number): Why {
+  return {
+    code: 'CONSTANT_COLUMN',
+    text: `column ${JSON.stringify(name)} is constant over the ${m} complete observations`,
+  };
+}
+
+function fewer(m: number): Why {
+  return { code: 'TOO_FEW_OBSERVATIONS', text: `fewer than 3 complete observations (${m})` };
 }
 
 /** Rows where both columns are usable, or undefined when that is every row. */
@@ -413,7 +456,7 @@ function cramersV(
   A: CategoricalPrepared,
   B: CategoricalPrepared,
   n: number,
-): { value: number; n: number } | string {
+): { value: number; n: number } | Why {
   // Re-code to the categories seen on complete rows, so the table has no empty row or column.
   const mapA = new Int32Array(A.categories).fill(-1);
   const mapB = new Int32Array(B.categories).fill(-1);
@@ -428,7 +471,7 @@ function cramersV(
     if (mapA[a] === -1) mapA[a] = r++;
     if (mapB[b] === -1) mapB[b] = c++;
   }
-  if (m < 3) return `fewer than 3 complete observations (${m})`;
+  if (m < 3) return fewer(m);
   if (Math.min(r, c) === 1) return { value: 0, n: m };
   const rowSum = new Float64Array(r);
   const colSum = new Float64Array(c);

@@ -59,11 +59,13 @@ interface Capacities {
   readonly maxActive: number;
 }
 
-const MAX_DEPTH = 64;
-// Capacity tables per k, built on first use.
-const tables = new Map<number, Capacities>();
+/** The deepest stack of active levels (above the sampler's) a sketch can hold. */
+export const MAX_DEPTH = 64;
+// Capacity tables per k, built on first use (no work at import).
+let tables: Map<number, Capacities> | undefined;
 
 function capacities(k: number): Capacities {
+  tables ??= new Map();
   let t = tables.get(k);
   if (!t) {
     const byDepth = new Int32Array(MAX_DEPTH);
@@ -78,6 +80,14 @@ function capacities(k: number): Capacities {
     tables.set(k, t);
   }
   return t;
+}
+
+/**
+ * The most items a sketch of size k can retain: the total capacity of a stack MAX_DEPTH levels deep. A
+ * serialised sketch holding more was not written by lockstep (the profile artifact's check refuses it).
+ */
+export function kllMaxRetained(k: number): number {
+  return capacities(k).upTo[MAX_DEPTH]!;
 }
 
 function capacity(k: number, depth: number): number {

@@ -1,6 +1,23 @@
-import { describe, invalidArgument, LockstepError } from '../core/errors.js';
-import { type FrameInput, frameOf, isArrowTable, isFrame } from '../core/frame.js';
-import { fromFeatureProfile, isTrusted, type ProfileArtifact, parseProfile, toArtifact } from './artifact.js';
+import {
+  checkFunction,
+  checkInteger,
+  checkObject,
+  checkStrings,
+  type RawOptions,
+  readOptions,
+} from '../core/check.js';
+import { describe, invalidArgument, isLockstepError, LockstepError } from '../core/errors.js';
+import { type Frame, type FrameInput, isArrowTable, isFrame } from '../core/frame.js';
+import {
+  claimsProfile,
+  fromFeatureProfile,
+  isProfile,
+  type ProfileArtifact,
+  profileKind,
+  SKETCH_RANGES,
+  sealedProfile,
+  toArtifact,
+} from './artifact.js';
 import {
   addColumn,
   createFeature,
@@ -11,6 +28,8 @@ import {
   type Scratch,
   type SketchSizes,
 } from './feature.js';
+import { readFrame } from './frame-input.js';
+import { isoDateColumn } from './iso-dates.js';
 
 /** Progress of a long profile: rows done so far, and the total when it is known. */
 export interface ProfileProgress {
@@ -18,32 +37,67 @@ export interface ProfileProgress {
   readonly total: number | undefined;
 }
 
+/** Most rows a chunk (`chunkRows`) or a gathered batch (`batchRows`) may hold: 2^24. */
+export const MAX_CHUNK_ROWS = 1 << 24;
+
 export interface ProfileOptions {
-  /** Profile only these features (a listed feature absent from the data is profiled as all missing). */
+  /**
+   * Profile only these features (a listed feature absent from the data is profiled as all missing).
+   * Distinct names.
+   */
   readonly features?: readonly string[];
-  /** Read a feature as numbers (strings are parsed) or as categories (numbers become strings), by name. */
+  /**
+   * Read a feature as numbers (strings are parsed) or as categories (numbers become strings), by name.
+   * Either turns off the reading of ISO-8601 date strings as timestamps for that feature.
+   */
   readonly types?: Readonly<Record<string, 'numeric' | 'categorical'>>;
-  /** Sketch sizes; profiles merge only with profiles of the same sizes. */
+  /**
+   * Sketch sizes; profiles merge only with profiles of the same sizes. `quantileK` in [8, 65536],
+   * `distinctP` in [4, 18], `frequentCapacity` in [1, 2^24].
+   */
   readonly sketches?: Partial<SketchSizes>;
   /** Called after every chunk of rows (65,536 by default). */
   readonly onProgress?: (progress: ProfileProgress) => void;
-  /** Rows per chunk; the profiler holds one chunk's scratch space at a time. Default 65,536. */
+  /**
+   * Rows per chunk; the profiler holds one chunk's scratch space at a time (8 bytes a row). An integer in
+   * [1, 2^24]. Default 65,536.
+   */
   readonly chunkRows?: number;
 }
+
+/** The option keys of profile and createProfiler. */
+const PROFILE_KEYS: readonly (keyof ProfileOptions)[] = [
+  'features',
+  'types',
+  'sketches',
+  'onProgress',
+  'chunkRows',
+];
+const STREAM_KEYS: readonly (keyof ProfileOptions | 'batchRows')[] = [
+  'features',
+  'types',
+  'sketches',
+  'onProgress',
+  'chunkRows',
+  'batchRows',
+];
+const SKETCH_KEYS: readonly (keyof SketchSizes)[] = ['quantileK', 'distinctP', 'frequentCapacity'];
+const READ_AS: readonly ('numeric' | 'categorical')[] = ['numeric', 'categorical'];
 
 /** A profile being built from a stream of batches. */
 export interface Profiler {
   /** Adds a batch: rows, a record of columns, an Arrow table or record batch, or a Frame. */
   update(batch: FrameInput): Profiler;
-  /** Adds another profiler's data, or a profile artifact's. Sketch sizes must match. */
+  /**
+   * Adds another profiler's data, or a profile artifact's (one lockstep made or parsed: pass JSON
+   * through parseProfile first). Sketch sizes must match.
+   */
   merge(other: Profiler | ProfileArtifact): Profiler;
-  /** The profile of everything added so far, as a JSON artifact. The profiler can keep going. */
+  /** The profile of everything added so far, as a sealed (deeply frozen) artifact. The profiler can keep going. */
   result(): ProfileArtifact;
   /** Rows added so far. */
   readonly rows: number;
 }
-
-const PROFILER = Symbol.for('lockstep.profiler');
 
 interface ProfilerInternals {
   readonly sizes: SketchSizes;
@@ -51,73 +105,96 @@ interface ProfilerInternals {
   rows: number;
 }
 
-function checkSizes(fn: string, sizes: Partial<SketchSizes> | undefined): SketchSizes {
+/** Profile options, checked. */
+export interface ProfileSettings {
+  readonly sizes: SketchSizes;
+  readonly readAs: ReadonlyMap<string, ReadAs>;
+  readonly only: ReadonlySet<string> | undefined;
+  readonly features: readonly string[] | undefined;
+  readonly types: Readonly<Record<string, 'numeric' | 'categorical'>> | undefined;
+  readonly sketches: Partial<SketchSizes> | undefined;
+  readonly chunkRows: number;
+  readonly onProgress: ((progress: ProfileProgress) => void) | undefined;
+}
+
+// The live state of each profiler lockstep made, so merge recognises profilers without a visible property
+// (created on first use).
+let profilers: WeakMap<object, ProfilerInternals> | undefined;
+
+function checkSizes(fn: string, value: unknown): SketchSizes {
   const out = { ...DEFAULT_SIZES };
-  if (sizes === undefined) return out;
-  if (typeof sizes !== 'object' || sizes === null)
-    throw invalidArgument(fn, 'options.sketches', 'must be an object', sizes);
-  const ranges: Record<keyof SketchSizes, [number, number]> = {
-    quantileK: [8, 1 << 16],
-    distinctP: [4, 18],
-    frequentCapacity: [1, 1 << 24],
-  };
-  for (const key of Object.keys(ranges) as (keyof SketchSizes)[]) {
+  if (value === undefined) return out;
+  const sizes = readOptions(fn, value, SKETCH_KEYS, 'options.sketches');
+  for (const key of SKETCH_KEYS) {
     const v = sizes[key];
     if (v === undefined) continue;
-    const [lo, hi] = ranges[key];
-    if (!Number.isInteger(v) || v < lo || v > hi) {
-      throw invalidArgument(fn, `options.sketches.${key}`, `must be an integer in [${lo}, ${hi}]`, v);
-    }
-    out[key] = v;
+    const [lo, hi] = SKETCH_RANGES[key];
+    out[key] = checkInteger(fn, `options.sketches.${key}`, v, lo, hi);
   }
   return out;
 }
 
-function checkOptions(fn: string, options: ProfileOptions) {
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument(fn, 'options', 'must be an object', options);
-  const sizes = checkSizes(fn, options.sketches);
-  const readAs = new Map<string, ReadAs>();
-  if (options.types !== undefined) {
-    if (typeof options.types !== 'object' || options.types === null) {
-      throw invalidArgument(
-        fn,
-        'options.types',
-        'must be an object of feature names to types',
-        options.types,
-      );
+/** The `types` option: feature name to 'numeric' or 'categorical', read once (any key is a name). */
+function checkTypes(fn: string, value: unknown): Map<string, 'numeric' | 'categorical'> {
+  const readAs = new Map<string, 'numeric' | 'categorical'>();
+  if (value === undefined) return readAs;
+  const types = checkObject(fn, 'options.types', value);
+  let names: string[];
+  try {
+    names = Object.keys(types);
+  } catch {
+    throw invalidArgument(fn, 'options.types', 'must be a readable object (reading its keys threw)');
+  }
+  for (const name of names) {
+    const at = `options.types.${name.length > 60 ? `${name.slice(0, 57)}...` : name}`;
+    let type: unknown;
+    try {
+      type = types[name];
+    } catch {
+      throw invalidArgument(fn, at, 'must be readable (its getter threw)');
     }
-    for (const [name, type] of Object.entries(options.types)) {
-      if (type !== 'numeric' && type !== 'categorical') {
-        throw invalidArgument(fn, `options.types.${name}`, "must be 'numeric' or 'categorical'", type);
-      }
-      readAs.set(name, type);
-    }
+    if (!READ_AS.includes(type as 'numeric'))
+      throw invalidArgument(fn, at, "must be 'numeric' or 'categorical'", type);
+    readAs.set(name, type as 'numeric' | 'categorical');
   }
-  const only = options.features;
-  if (only !== undefined && (!Array.isArray(only) || only.some((f) => typeof f !== 'string'))) {
-    throw invalidArgument(fn, 'options.features', 'must be an array of feature names', only);
-  }
-  const chunkRows = options.chunkRows ?? 65_536;
-  if (!Number.isInteger(chunkRows) || chunkRows < 1) {
-    throw invalidArgument(fn, 'options.chunkRows', 'must be a positive integer', chunkRows);
-  }
-  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
-    throw invalidArgument(fn, 'options.onProgress', 'must be a function', options.onProgress);
-  }
-  return { sizes, readAs, only: only ? new Set(only) : undefined, chunkRows, onProgress: options.onProgress };
+  return readAs;
 }
 
-/**
- * A profiler for data that arrives in pieces: Arrow record batches, chunks of a file, pages of rows. Memory
- * is bounded by the sketch sizes and one chunk of scratch space, not by the rows seen. Profilers merge with
- * profilers and profile artifacts, so pieces can be profiled on many workers and combined.
- * @example const p = createProfiler(); for await (const batch of reader) p.update(batch); p.result()
- * @throws LockstepError `INVALID_ARGUMENT` for bad options.
- */
-export function createProfiler(options: ProfileOptions = {}): Profiler {
-  const fn = 'createProfiler';
-  const { sizes, readAs, only, chunkRows, onProgress } = checkOptions(fn, options);
+/** Checks the profile options read by readOptions; shared by profile, createProfiler, profileStream and profileInWorkers. */
+export function profileSettings(fn: string, o: RawOptions<keyof ProfileOptions>): ProfileSettings {
+  const sizes = checkSizes(fn, o.sketches);
+  const readAs = checkTypes(fn, o.types);
+  const features = o.features === undefined ? undefined : checkStrings(fn, 'options.features', o.features);
+  const chunkRows =
+    o.chunkRows === undefined
+      ? 65_536
+      : checkInteger(fn, 'options.chunkRows', o.chunkRows, 1, MAX_CHUNK_ROWS);
+  const onProgress =
+    o.onProgress === undefined
+      ? undefined
+      : checkFunction<(progress: ProfileProgress) => void>(fn, 'options.onProgress', o.onProgress);
+  return {
+    sizes,
+    readAs,
+    only: features ? new Set(features) : undefined,
+    features: features ? [...features] : undefined,
+    types: readAs.size > 0 ? Object.fromEntries(readAs) : undefined,
+    sketches: o.sketches === undefined ? undefined : { ...sizes },
+    chunkRows,
+    onProgress,
+  };
+}
+
+/** A profiler, its live state, and the ways to add a Frame already checked and to find a feature's state. */
+interface Built {
+  readonly profiler: Profiler;
+  readonly internals: ProfilerInternals;
+  readonly add: (frame: Frame) => void;
+  readonly stateFor: (name: string) => FeatureState;
+}
+
+function buildProfiler(settings: ProfileSettings): Built {
+  const { sizes, readAs, only, chunkRows, onProgress } = settings;
   const internals: ProfilerInternals = { sizes, states: new Map(), rows: 0 };
   const scratch: Scratch = { finite: new Float64Array(0) };
   for (const name of only ?? [])
@@ -133,53 +210,85 @@ export function createProfiler(options: ProfileOptions = {}): Profiler {
     return state;
   };
 
-  const profiler: Profiler & { [PROFILER]: ProfilerInternals } = {
-    [PROFILER]: internals,
+  const add = (frame: Frame) => {
+    const n = frame.length;
+    const columns = [...frame.columns].filter(([name]) => !only || only.has(name));
+    const seen = new Set<FeatureState>();
+    const pairs = columns.map(([name, column]) => {
+      const state = stateFor(name);
+      seen.add(state);
+      // ISO-8601 date strings are timestamps (iso-dates.ts), decided per batch over the whole column.
+      const read = state.readAs === 'auto' ? (isoDateColumn(column, n) ?? column) : column;
+      return [state, read] as const;
+    });
+    for (const state of internals.states.values()) if (!seen.has(state)) state.missing += n;
+    for (let start = 0; start < n; start += chunkRows) {
+      const end = Math.min(n, start + chunkRows);
+      for (const [state, column] of pairs) addColumn(state, column, start, end, scratch);
+      onProgress?.({ rows: internals.rows + end, total: undefined });
+    }
+    internals.rows += n;
+  };
+
+  const profiler: Profiler = {
     get rows() {
       return internals.rows;
     },
     update(batch) {
-      const frame = frameOf(batch, 'profiler.update', only);
-      const n = frame.length;
-      const columns = [...frame.columns].filter(([name]) => !only || only.has(name));
-      const seen = new Set<FeatureState>();
-      const pairs = columns.map(([name, column]) => {
-        const state = stateFor(name);
-        seen.add(state);
-        return [state, column] as const;
-      });
-      for (const state of internals.states.values()) if (!seen.has(state)) state.missing += n;
-      for (let start = 0; start < n; start += chunkRows) {
-        const end = Math.min(n, start + chunkRows);
-        for (const [state, column] of pairs) addColumn(state, column, start, end, scratch);
-        onProgress?.({ rows: internals.rows + end, total: undefined });
-      }
-      internals.rows += n;
+      add(readFrame('profiler.update', batch, only));
       return profiler;
     },
     merge(other) {
-      const theirs = internalsOf(other, 'profiler.merge');
-      if (!sameSizes(theirs.sizes, sizes)) {
-        throw new LockstepError(
-          'INVALID_ARGUMENT',
-          `profiler.merge: argument 'other' has sketch sizes ${JSON.stringify(theirs.sizes)}, this profiler ${JSON.stringify(sizes)}; only equal sizes merge`,
-        );
-      }
-      for (const [name, state] of internals.states)
-        if (!theirs.states.has(name)) state.missing += theirs.rows;
-      for (const [name, state] of theirs.states) {
-        if (only && !only.has(name)) continue;
-        const mine = stateFor(name);
-        mergeFeature(mine, state);
-      }
-      internals.rows += theirs.rows;
+      let theirs = internalsOf(other, 'profiler.merge');
+      // Merging a profiler into itself adds its data twice: from a snapshot, not the state being changed.
+      if (theirs === internals) theirs = internalsOf(profiler.result(), 'profiler.merge');
+      mergeInto(internals, theirs, only, stateFor, 'profiler.merge');
       return profiler;
     },
     result() {
       return toArtifact(internals.rows, sizes, [...internals.states.values()]);
     },
   };
-  return profiler;
+  Object.freeze(profiler);
+  (profilers ??= new WeakMap()).set(profiler, internals);
+  return { profiler, internals, add, stateFor };
+}
+
+function mergeInto(
+  internals: ProfilerInternals,
+  theirs: ProfilerInternals,
+  only: ReadonlySet<string> | undefined,
+  stateFor: (name: string) => FeatureState,
+  fn: string,
+): void {
+  if (!sameSizes(theirs.sizes, internals.sizes)) {
+    throw new LockstepError(
+      'INVALID_ARGUMENT',
+      `${fn}: argument 'other' has sketch sizes ${JSON.stringify(theirs.sizes)}, this profiler ${JSON.stringify(internals.sizes)}; only equal sizes merge`,
+      { fn, arg: 'other' },
+    );
+  }
+  for (const [name, state] of internals.states) if (!theirs.states.has(name)) state.missing += theirs.rows;
+  for (const [name, state] of theirs.states) {
+    if (only && !only.has(name)) continue;
+    mergeFeature(stateFor(name), state);
+  }
+  internals.rows += theirs.rows;
+}
+
+/**
+ * A profiler for data that arrives in pieces: Arrow record batches, chunks of a file, pages of rows. Memory
+ * is bounded by the sketch sizes and one chunk of scratch space, not by the rows seen. Profilers merge with
+ * profilers and profile artifacts, so pieces can be profiled on many workers and combined. Each batch's
+ * string columns are read as `profile` reads them (ISO-8601 dates as timestamps), decided batch by batch.
+ * @example const p = createProfiler(); for await (const batch of reader) p.update(batch); p.result()
+ * @throws LockstepError `INVALID_ARGUMENT` for bad options or an unknown option key (naming the closest
+ *   known one). Its methods throw as profile does (update), and `INVALID_ARGUMENT` for a merge with
+ *   something that is not a profiler or profile, or of other sketch sizes (merge).
+ */
+export function createProfiler(options: ProfileOptions = {}): Profiler {
+  const fn = 'createProfiler';
+  return buildProfiler(profileSettings(fn, readOptions(fn, options, PROFILE_KEYS))).profiler;
 }
 
 function sameSizes(a: SketchSizes, b: SketchSizes): boolean {
@@ -193,46 +302,42 @@ function sameSizes(a: SketchSizes, b: SketchSizes): boolean {
  * (An artifact from elsewhere goes through parseProfile first, so building profiles needs no zod.)
  */
 function internalsOf(other: unknown, fn: string): ProfilerInternals {
-  if (typeof other === 'object' && other !== null && PROFILER in other) {
-    return (other as { [PROFILER]: ProfilerInternals })[PROFILER];
+  const live = typeof other === 'object' && other !== null ? profilers?.get(other) : undefined;
+  if (live) return live;
+  if (!isProfile(other)) {
+    if (claimsProfile(other)) sealedProfile(fn, 'other', other); // throws, saying to parse it first
+    throw invalidArgument(fn, 'other', 'must be a profiler or a lockstep.profile artifact', other);
   }
-  if (
-    typeof other === 'object' &&
-    other !== null &&
-    (other as { kind?: unknown }).kind === 'lockstep.profile'
-  ) {
-    if (!isTrusted(other)) {
-      throw invalidArgument(
-        fn,
-        'other',
-        'must be a profile made by lockstep or checked by parseProfile (pass JSON from elsewhere through parseProfile, or use mergeProfiles)',
-      );
-    }
-    const artifact = other as ProfileArtifact;
-    const states = new Map(
-      artifact.features.map((f) => [f.name, fromFeatureProfile(f, artifact.sketches)] as const),
-    );
-    return { sizes: artifact.sketches, states, rows: artifact.rows };
-  }
-  throw invalidArgument(fn, 'other', 'must be a profiler or a lockstep.profile artifact', other);
+  const states = new Map(other.features.map((f) => [f.name, fromFeatureProfile(f, other.sketches)] as const));
+  return { sizes: other.sketches, states, rows: other.rows };
 }
 
 /**
  * The profile of a data set: per feature, counts (present, missing, NaN, ±Infinity), numeric moments and a
  * KLL quantile sketch, categorical frequencies (exact up to a capacity, then heavy hitters), a
  * HyperLogLog distinct count and string lengths. One pass, O(rows × features); memory bounded by the
- * sketch sizes. Anchors: TFDV statistics, whylogs profiles, DuckDB SUMMARIZE.
+ * sketch sizes. Numbers are numeric; Dates, Arrow dates and timestamps, and string columns whose every
+ * present value is an ISO-8601 date or date-time (`2026-01-05`, `2026-01-05T10:00:00Z`; strict format,
+ * read as UTC without an offset) are timestamps in epoch milliseconds, counted under `types.number`;
+ * other strings and booleans are categorical. The profile has no field for why a feature is a timestamp:
+ * this rule is it (docs/stats.md). Returns a sealed, deeply frozen artifact. Anchors: TFDV statistics,
+ * whylogs profiles, DuckDB SUMMARIZE.
  * @example profile([{ x: 1 }, { x: 3 }]).features[0].numeric.mean // => 2
- * @throws LockstepError `INVALID_ARGUMENT` for bad options; `INVALID_DATA` for unreadable data.
+ * @example profile([{ day: '2026-01-05' }, { day: '2026-01-06' }]).features[0].type // => 'timestamp'
+ * @throws LockstepError `INVALID_ARGUMENT` for bad options or an unknown option key (naming the closest
+ *   known one), or a malformed Frame; `INVALID_DATA` for unreadable data.
  */
 export function profile(data: FrameInput, options: ProfileOptions = {}): ProfileArtifact {
-  const frame = frameOf(data, 'profile', options.features ? new Set(options.features) : undefined);
-  const onProgress = options.onProgress;
-  const profiler = createProfiler({
-    ...options,
+  const fn = 'profile';
+  const settings = profileSettings(fn, readOptions(fn, options, PROFILE_KEYS));
+  const frame = readFrame(fn, data, settings.only);
+  const onProgress = settings.onProgress;
+  const { profiler, add } = buildProfiler({
+    ...settings,
     onProgress: onProgress && ((p) => onProgress({ rows: p.rows, total: frame.length })),
   });
-  return profiler.update(frame).result();
+  add(frame);
+  return profiler.result();
 }
 
 /**
@@ -240,69 +345,108 @@ export function profile(data: FrameInput, options: ProfileOptions = {}): Profile
  * mean and variance to rounding (Chan et al. 1979), distinct counts exactly as sketched (HyperLogLog
  * registers merge losslessly), quantiles and frequencies within their sketches' bounds. Associative and
  * commutative within those bounds. A feature missing from one part counts as missing for its rows.
- * Profiles from elsewhere (parsed JSON) are validated with parseProfile first.
+ * Profiles lockstep did not make or parse (JSON from elsewhere) are parsed first, as parseProfile does.
  * @example mergeProfiles(profile(partA), profile(partB)) // => the profile of partA and partB together
- * @throws LockstepError `INVALID_ARGUMENT` when given no profile or profiles of different sketch sizes;
- *   `INVALID_ARTIFACT` for a malformed profile.
+ * @throws LockstepError `INVALID_ARGUMENT` when given no profile, something that is not a profile, or
+ *   profiles of different sketch sizes; `INVALID_ARTIFACT` for a malformed profile (naming `profiles[i]`).
  */
 export function mergeProfiles(...profiles: ProfileArtifact[]): ProfileArtifact {
+  const fn = 'mergeProfiles';
   if (profiles.length === 0)
-    throw invalidArgument('mergeProfiles', 'profiles', 'must hold at least one profile', profiles);
-  const first = profiles[0]!;
-  if (typeof first !== 'object' || first === null || first.kind !== 'lockstep.profile') {
-    throw invalidArgument(
-      'mergeProfiles',
-      'profiles[0]',
-      'must be a lockstep.profile artifact',
-      describe(first),
-    );
-  }
-  const merged = createProfiler({ sketches: first.sketches });
-  for (const p of profiles) merged.merge(isTrusted(p) ? p : parseProfile(p));
-  return merged.result();
+    throw invalidArgument(fn, 'profiles', 'must hold at least one profile', profiles);
+  const checked = profiles.map((p, i) => {
+    if (isProfile(p)) return p;
+    let object: boolean;
+    try {
+      object = typeof p === 'object' && p !== null && !Array.isArray(p);
+    } catch {
+      object = false;
+    }
+    if (typeof p === 'string' || object) return profileKind().parse(p, fn, `profiles[${i}]`);
+    throw invalidArgument(fn, `profiles[${i}]`, 'must be a lockstep.profile artifact', describe(p));
+  });
+  const { profiler, internals, stateFor } = buildProfiler(
+    profileSettings(fn, { sketches: checked[0]!.sketches }),
+  );
+  checked.forEach((p, i) => {
+    try {
+      mergeInto(internals, internalsOf(p, fn), undefined, stateFor, fn);
+    } catch (error) {
+      if (isLockstepError(error) && error.arg === 'other') throw renamed(error, fn, `profiles[${i}]`);
+      throw error;
+    }
+  });
+  return profiler.result();
+}
+
+/** The error with its argument renamed (same function). */
+function renamed(error: LockstepError, fn: string, arg: string): LockstepError {
+  const head = `${fn}: argument '${error.arg}'`;
+  const message = error.message.startsWith(head)
+    ? `${fn}: argument '${arg}'${error.message.slice(head.length)}`
+    : error.message;
+  return new LockstepError(error.code, message, { fn, arg, path: error.path, issues: error.issues });
 }
 
 /** What a stream may yield: single rows, or whole batches (arrays of rows, Arrow tables or record batches, Frames). */
 export type StreamItem = Readonly<Record<string, unknown>> | FrameInput;
 
+/** A stream item that is a batch (rows, a Frame, an Arrow table or record batch), not a single row. */
+function isBatch(fn: string, item: unknown, index: number): boolean {
+  try {
+    return (
+      Array.isArray(item) ||
+      isFrame(item) ||
+      (typeof item === 'object' && item !== null && isArrowTable(item))
+    );
+  } catch {
+    throw invalidArgument(fn, `source item ${index}`, 'must be a readable row or batch (reading it threw)');
+  }
+}
+
 /**
  * The profile of a stream: an iterable or async iterable of rows (objects) or of batches (arrays of rows,
  * Arrow tables or record batches, Frames), in any mix. Rows are gathered into batches of `batchRows`
- * (default 65,536) before they are profiled, so memory stays bounded by one batch and the sketches.
- * A plain object is taken as a row: pass a record of columns through `toFrame` to send it as a batch.
+ * (default 65,536, at most 2^24) before they are profiled, so memory stays bounded by one batch and the
+ * sketches. A plain object is taken as a row: pass a record of columns through `toFrame` to send it as a
+ * batch. Each batch's string columns are read as `profile` reads them (ISO-8601 dates as timestamps).
  * @example await profileStream(readNdjsonLines(file)) // => the profile of every line
- * @throws LockstepError as createProfiler and profiler.update; the stream's own errors reject the promise.
+ * @throws LockstepError as createProfiler and profiler.update, and `INVALID_ARGUMENT` for a source that is
+ *   not an iterable or a bad `batchRows`; the stream's own errors reject the promise.
  */
 export async function profileStream(
   source: Iterable<StreamItem> | AsyncIterable<StreamItem>,
   options: ProfileOptions & { readonly batchRows?: number } = {},
 ): Promise<ProfileArtifact> {
   const fn = 'profileStream';
-  const { batchRows = 65_536, ...rest } = options;
-  if (!Number.isInteger(batchRows) || batchRows < 1) {
-    throw invalidArgument(fn, 'options.batchRows', 'must be a positive integer', batchRows);
+  const o = readOptions(fn, options, STREAM_KEYS);
+  const batchRows =
+    o.batchRows === undefined
+      ? 65_536
+      : checkInteger(fn, 'options.batchRows', o.batchRows, 1, MAX_CHUNK_ROWS);
+  const settings = profileSettings(fn, o);
+  const { profiler, add } = buildProfiler(settings);
+  let iterable: boolean;
+  try {
+    iterable =
+      source !== null &&
+      typeof source === 'object' &&
+      (Symbol.asyncIterator in source || Symbol.iterator in source);
+  } catch {
+    iterable = false;
   }
-  if (
-    source === null ||
-    typeof source !== 'object' ||
-    !(Symbol.asyncIterator in source || Symbol.iterator in source)
-  ) {
+  if (!iterable)
     throw invalidArgument(fn, 'source', 'must be an iterable or async iterable of rows or batches', source);
-  }
-  const profiler = createProfiler(rest);
   let rows: unknown[] = [];
   const flush = () => {
-    if (rows.length > 0) profiler.update(rows);
+    if (rows.length > 0) add(readFrame(fn, rows, settings.only));
     rows = [];
   };
+  let index = 0;
   for await (const item of source as AsyncIterable<StreamItem>) {
-    if (
-      Array.isArray(item) ||
-      isFrame(item) ||
-      (typeof item === 'object' && item !== null && isArrowTable(item))
-    ) {
+    if (isBatch(fn, item, index++)) {
       flush();
-      profiler.update(item as FrameInput);
+      add(readFrame(fn, item, settings.only));
     } else {
       rows.push(item);
       if (rows.length >= batchRows) flush();

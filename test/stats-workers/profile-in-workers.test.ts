@@ -22,6 +22,7 @@ import { toFrame } from '../../src/core/frame.js';
 import { type ProfileArtifact, profile, quantiles } from '../../src/stats/index.js';
 import { type ProfileProgress, profileInWorkers } from '../../src/stats/workers/index.js';
 import { profileWith } from '../../src/stats/workers/profile-in-workers.js';
+import { rejectsLockstep } from '../helpers/errors.js';
 
 /** OS threads of this process (Linux): worker threads included, so a thread left running shows. */
 const osThreads = () => Number(/^Threads:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
@@ -363,14 +364,19 @@ describe('profileInWorkers failures', () => {
   });
 
   it('rejects bad arguments naming the function and the argument', async () => {
-    for (const workers of [0, -1, 1.5, Number.NaN, '2']) {
-      await expect(profileInWorkers(batches, { workers: workers as number })).rejects.toThrow(
-        new LockstepError(
-          'INVALID_ARGUMENT',
-          `profileInWorkers: argument 'options.workers' must be a positive integer, got ${typeof workers === 'string' ? `"${workers}"` : workers}`,
-        ),
-      );
+    for (const workers of [0, -1, 1.5, Number.NaN, '2', 257]) {
+      await rejectsLockstep(() => profileInWorkers(batches, { workers: workers as number }), {
+        code: 'INVALID_ARGUMENT',
+        fn: 'profileInWorkers',
+        arg: 'options.workers',
+        message: `profileInWorkers: argument 'options.workers' must be an integer in [1, 256], got ${typeof workers === 'string' ? `"${workers}"` : workers}`,
+      });
     }
+    await rejectsLockstep(() => profileInWorkers(batches, { feature: ['x'] } as never), {
+      code: 'INVALID_ARGUMENT',
+      arg: 'options.feature',
+      message: /unknown key "feature" \(did you mean "features"\?\)/,
+    });
     await expect(profileInWorkers(batches, { sketches: { quantileK: 1 } })).rejects.toThrow(
       /^profileInWorkers: argument 'options.sketches.quantileK' must be an integer/,
     );

@@ -167,12 +167,22 @@ describe('featureLabelAssociation: arguments', () => {
     [
       'bins < 2',
       () => featureLabelAssociation(data, { label: 'y', bins: 1 }),
-      /^featureLabelAssociation: argument 'options.bins' must be an integer ≥ 2, got 1$/,
+      /^featureLabelAssociation: argument 'options.bins' must be an integer in \[2, 100000\], got 1$/,
     ],
     [
       'bins not an integer',
       () => featureLabelAssociation(data, { label: 'y', bins: 2.5 }),
-      /'options.bins' must be an integer ≥ 2, got 2.5$/,
+      /'options.bins' must be an integer in \[2, 100000\], got 2.5$/,
+    ],
+    [
+      'bins that would hang (2^32)',
+      () => featureLabelAssociation(data, { label: 'y', bins: 2 ** 32 }),
+      /'options.bins' must be an integer in \[2, 100000\], got 4294967296$/,
+    ],
+    [
+      'a misspelled option',
+      () => featureLabelAssociation(data, { label: 'y', feature: ['x'] } as never),
+      /^featureLabelAssociation: argument 'options' has an unknown key "feature" \(did you mean "features"\?\)/,
     ],
     [
       'unknown feature',
@@ -182,7 +192,7 @@ describe('featureLabelAssociation: arguments', () => {
     [
       'leakageThreshold > 1',
       () => featureLabelAssociation(data, { label: 'y', leakageThreshold: 2 }),
-      /'options.leakageThreshold' must be a number in \[0, 1\], got 2$/,
+      /'options.leakageThreshold' must be a finite number in \[0, 1\], got 2$/,
     ],
   ];
   it.each(cases)('%s throws LockstepError naming the function and argument', (_, call, message) => {

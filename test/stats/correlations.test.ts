@@ -7,6 +7,26 @@ import fixture from '../fixtures/stats-association.json' with { type: 'json' };
 import { catchLockstep } from '../helpers/errors.js';
 import { columnsOf, expectClose, rowsOf } from './association-fixture.js';
 
+/** The finding correlations gives for a skipped pair, every field written out. */
+function skipped(a: string, b: string, method: CorrelationMethod, reasonCode: string, reason: string) {
+  return {
+    code: 'PAIR_SKIPPED',
+    severity: 'info',
+    message: `"${a}" and "${b}" (${method}) were not measured: ${reason}`,
+    a,
+    b,
+    method,
+    reasonCode,
+    reason,
+  };
+}
+
+const reasonCodes: Record<string, readonly string[]> = {
+  few: ['TOO_FEW_OBSERVATIONS'],
+  constant: ['CONSTANT_COLUMN'],
+  unsupported: ['MIXED_TYPES', 'NO_PRESENT_VALUES'],
+};
+
 const reasons: Record<string, RegExp> = {
   few: /^fewer than 3 complete observations \(\d+\)$/,
   constant: /^column ".+" is constant over the \d+ complete observations$/,
@@ -28,7 +48,11 @@ describe('correlations against scipy (test/fixtures/make-stats-association.py)',
     expect(out.skipped.map((s) => `${s.a}|${s.b}|${s.method}`)).toEqual(
       expected.skipped.map((s) => `${s.a}|${s.b}|${s.method}`),
     );
-    for (const [k, s] of out.skipped.entries()) expect(s.reason).toMatch(reasons[expected.skipped[k]!.why]!);
+    for (const [k, s] of out.skipped.entries()) {
+      expect(s.reason).toMatch(reasons[expected.skipped[k]!.why]!);
+      expect(reasonCodes[expected.skipped[k]!.why]).toContain(s.reasonCode);
+      expect([s.code, s.severity]).toEqual(['PAIR_SKIPPED', 'info']);
+    }
   });
 
   it('gives the same result for rows and for a record of columns', () => {
@@ -91,18 +115,27 @@ describe('correlations: examples', () => {
   it('skips a constant column with a reason instead of returning NaN', () => {
     const out = correlations({ x: [1, 2, 3, 4], k: [2, 2, 2, 2] }, { threshold: 0 });
     expect(out.pairs).toEqual([]);
+    const reason = 'column "k" is constant over the 4 complete observations';
     expect(out.skipped).toEqual([
       {
+        code: 'PAIR_SKIPPED',
+        severity: 'info',
+        message: `"x" and "k" (pearson) were not measured: ${reason}`,
         a: 'x',
         b: 'k',
         method: 'pearson',
-        reason: 'column "k" is constant over the 4 complete observations',
+        reasonCode: 'CONSTANT_COLUMN',
+        reason,
       },
       {
+        code: 'PAIR_SKIPPED',
+        severity: 'info',
+        message: `"x" and "k" (spearman) were not measured: ${reason}`,
         a: 'x',
         b: 'k',
         method: 'spearman',
-        reason: 'column "k" is constant over the 4 complete observations',
+        reasonCode: 'CONSTANT_COLUMN',
+        reason,
       },
     ]);
   });
@@ -118,8 +151,8 @@ describe('correlations: examples', () => {
     );
     expect(out.pairs).toEqual([{ a: 'x', b: 'y', method: 'pearson', value: 1, n: 3 }]);
     expect(out.skipped).toEqual([
-      { a: 'x', b: 's', method: 'pearson', reason: 'fewer than 3 complete observations (2)' },
-      { a: 'y', b: 's', method: 'pearson', reason: 'fewer than 3 complete observations (1)' },
+      skipped('x', 's', 'pearson', 'TOO_FEW_OBSERVATIONS', 'fewer than 3 complete observations (2)'),
+      skipped('y', 's', 'pearson', 'TOO_FEW_OBSERVATIONS', 'fewer than 3 complete observations (1)'),
     ]);
   });
 
@@ -158,16 +191,18 @@ describe('correlations: examples', () => {
 
   it('skips a column mixing types, or with no present value, in every pair it would join', () => {
     const out = correlations({ n: [1, 2, 3], s: ['a', 'b', 'a'], m: [1, 'b', 2], e: [null, null, null] });
+    const mixes = ['MIXED_TYPES', 'column "m" mixes value types'] as const;
+    const none = ['NO_PRESENT_VALUES', 'column "e" has no present values'] as const;
     expect(out.skipped).toEqual([
-      { a: 'n', b: 'm', method: 'pearson', reason: 'column "m" mixes value types' },
-      { a: 'n', b: 'm', method: 'spearman', reason: 'column "m" mixes value types' },
-      { a: 'n', b: 'e', method: 'pearson', reason: 'column "e" has no present values' },
-      { a: 'n', b: 'e', method: 'spearman', reason: 'column "e" has no present values' },
-      { a: 's', b: 'm', method: 'cramersV', reason: 'column "m" mixes value types' },
-      { a: 's', b: 'e', method: 'cramersV', reason: 'column "e" has no present values' },
-      { a: 'm', b: 'e', method: 'pearson', reason: 'column "m" mixes value types' },
-      { a: 'm', b: 'e', method: 'spearman', reason: 'column "m" mixes value types' },
-      { a: 'm', b: 'e', method: 'cramersV', reason: 'column "m" mixes value types' },
+      skipped('n', 'm', 'pearson', ...mixes),
+      skipped('n', 'm', 'spearman', ...mixes),
+      skipped('n', 'e', 'pearson', ...none),
+      skipped('n', 'e', 'spearman', ...none),
+      skipped('s', 'm', 'cramersV', ...mixes),
+      skipped('s', 'e', 'cramersV', ...none),
+      skipped('m', 'e', 'pearson', ...mixes),
+      skipped('m', 'e', 'spearman', ...mixes),
+      skipped('m', 'e', 'cramersV', ...mixes),
     ]);
   });
 
@@ -195,9 +230,19 @@ describe('correlations: arguments', () => {
     [
       'threshold above 1',
       () => correlations(data, { threshold: 1.5 }),
-      /^correlations: argument 'options.threshold' must be a number in \[0, 1\], got 1.5$/,
+      /^correlations: argument 'options.threshold' must be a finite number in \[0, 1\], got 1.5$/,
     ],
     ['negative threshold', () => correlations(data, { threshold: -0.1 }), /'options.threshold'/],
+    [
+      'a misspelled option',
+      () => correlations(data, { feature: ['x'] } as never),
+      /^correlations: argument 'options' has an unknown key "feature" \(did you mean "features"\?\)/,
+    ],
+    [
+      'options that are a string',
+      () => correlations(data, 'x' as never),
+      /^correlations: argument 'options' must be an object/,
+    ],
     ['NaN threshold', () => correlations(data, { threshold: Number.NaN }), /'options.threshold'/],
     [
       'unknown method',

@@ -4,19 +4,25 @@
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { invalidArgument, LockstepError, type LockstepErrorCode } from '../../core/errors.js';
+import { checkArray, checkFunction, checkInteger, readOptions } from '../../core/check.js';
+import {
+  invalidArgument,
+  isLockstepError,
+  LockstepError,
+  type LockstepErrorCode,
+} from '../../core/errors.js';
 import {
   type ArrowTableLike,
   type Column,
   type Frame,
   type FrameInput,
-  frameOf,
   isFrame,
   makeFrame,
   takeRows,
 } from '../../core/frame.js';
-import { type ProfileArtifact, parseProfile } from '../artifact.js';
-import { createProfiler, type ProfileOptions, type ProfileProgress } from '../profile.js';
+import { type ProfileArtifact, profileKind } from '../artifact.js';
+import { readFrame } from '../frame-input.js';
+import { createProfiler, type ProfileOptions, type ProfileProgress, profileSettings } from '../profile.js';
 import { copyOf, isArrowLike, splitArrow } from './arrow-raw.js';
 import type { FromWorker, ToWorker, WorkerData, WorkerProfileOptions } from './protocol.js';
 
@@ -25,12 +31,24 @@ const FN = 'profileInWorkers';
 const IN_FLIGHT = 2;
 /** When batches are cut because there are fewer than workers, and `workers` is not given, the fewest rows a piece gets. */
 const MIN_PIECE_ROWS = 65_536;
+/** Most worker threads one call starts. */
+export const MAX_WORKERS = 256;
+/** Most batches one call takes. */
+const MAX_BATCHES = 1 << 20;
+const KEYS: readonly (keyof ProfileInWorkersOptions)[] = [
+  'features',
+  'types',
+  'sketches',
+  'chunkRows',
+  'workers',
+  'onProgress',
+];
 
 /** Options of profileInWorkers: those of `profile`, the number of threads, and progress in the calling thread. */
 export interface ProfileInWorkersOptions extends Omit<ProfileOptions, 'onProgress'> {
   /**
-   * Worker threads to start, a positive integer. Default `os.availableParallelism()`; never more than there
-   * are batches (after cutting, see profileInWorkers) or rows.
+   * Worker threads to start, an integer in [1, 256]. Default `os.availableParallelism()` (at most 256);
+   * never more than there are batches (after cutting, see profileInWorkers) or rows.
    */
   readonly workers?: number;
   /** Called in the calling thread as the workers report rows profiled (after every chunk of every batch). */
@@ -90,7 +108,21 @@ export async function profileWith(
   start: StartWorker,
 ): Promise<ProfileArtifact> {
   const settings = checkOptions(options);
-  const plan = planBatches(source, settings);
+  let plan: Plan;
+  try {
+    plan = planBatches(source, settings);
+  } catch (error) {
+    if (isLockstepError(error)) throw error;
+    // A getter or Proxy in the source that throws while the batches are counted.
+    throw new LockstepError(
+      'INVALID_DATA',
+      `${FN}: argument 'source' could not be read (${(error as Error)?.message})`,
+      {
+        fn: FN,
+        arg: 'source',
+      },
+    );
+  }
   if (plan.threads === 0) {
     // No rows: nothing to share out. The batches still name the features, as in `profile`.
     const alone = createProfiler(settings.profilerOptions);
@@ -116,25 +148,23 @@ interface Settings {
 }
 
 function checkOptions(options: ProfileInWorkersOptions): Settings {
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument(FN, 'options', 'must be an object', options);
-  const { workers, onProgress, features, types, sketches, chunkRows } = options;
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1))
-    throw invalidArgument(FN, 'options.workers', 'must be a positive integer', workers);
-  if (onProgress !== undefined && typeof onProgress !== 'function')
-    throw invalidArgument(FN, 'options.onProgress', 'must be a function', onProgress);
-  // Only the known, cloneable options go to the threads.
-  const profilerOptions: WorkerProfileOptions = { features, types, sketches, chunkRows };
-  try {
-    createProfiler(profilerOptions); // checks the options here, once, rather than in every thread
-  } catch (error) {
-    // createProfiler names itself; the caller called profileInWorkers.
-    if (error instanceof LockstepError && error.message.startsWith('createProfiler:')) {
-      throw new LockstepError(error.code, `${FN}:${error.message.slice('createProfiler:'.length)}`);
-    }
-    throw error;
-  }
-  return { workers, onProgress, profilerOptions, select: features ? new Set(features) : undefined };
+  const o = readOptions(FN, options, KEYS);
+  const workers =
+    o.workers === undefined ? undefined : checkInteger(FN, 'options.workers', o.workers, 1, MAX_WORKERS);
+  const onProgress =
+    o.onProgress === undefined
+      ? undefined
+      : checkFunction<(progress: ProfileProgress) => void>(FN, 'options.onProgress', o.onProgress);
+  // The profile options are checked here, once, rather than in every thread; only the known, cloneable
+  // ones, as checked, go to the threads.
+  const checked = profileSettings(FN, { ...o, onProgress: undefined });
+  const profilerOptions: WorkerProfileOptions = {
+    features: checked.features,
+    types: checked.types,
+    sketches: checked.sketches,
+    chunkRows: o.chunkRows === undefined ? undefined : checked.chunkRows,
+  };
+  return { workers, onProgress, profilerOptions, select: checked.only };
 }
 
 /** Rows [start, end) of batch `batch`: what one message to a worker carries. */
@@ -164,17 +194,22 @@ function rowCount(batch: object): number {
   if (isFrame(batch) || Array.isArray(batch)) return batch.length;
   if (isArrowLike(batch)) return batch.numRows;
   const first = Object.values(batch)[0] as ArrayLike<unknown> | undefined;
-  return first?.length ?? 0;
+  return typeof first?.length === 'number' ? first.length : 0;
 }
 
-/** toFrame, with the batch named in its errors. */
+/** The batch as a Frame (a caller's Frame checked), with the batch named in its errors. */
 function convert(batch: FrameInput, where: string, select: ReadonlySet<string> | undefined): Frame {
   try {
-    return frameOf(batch, FN, select);
+    return readFrame(FN, batch, select);
   } catch (error) {
-    if (error instanceof LockstepError)
-      throw new LockstepError(error.code, `${error.message} (in ${where})`, error.issues);
-    throw error;
+    if (!isLockstepError(error)) throw error;
+    // Which batch: the error's own words, then where it was (its fields say the same).
+    throw new LockstepError(error.code, `${error.message} (in ${where})`, {
+      fn: FN,
+      arg: where.replace(/'/g, ''),
+      path: error.path,
+      issues: error.issues,
+    });
   }
 }
 
@@ -189,12 +224,15 @@ function planBatches(source: ProfileSource, settings: Settings): Plan {
   }
   const tableBatches = (source as { batches?: unknown }).batches;
   const [batches, name] = Array.isArray(source)
-    ? [source as readonly unknown[], 'source']
+    ? [checkArray(FN, 'source', source, MAX_BATCHES), 'source']
     : isArrowLike(source) && Array.isArray(tableBatches)
-      ? [tableBatches as readonly unknown[], 'source.batches']
+      ? [checkArray(FN, 'source.batches', tableBatches, MAX_BATCHES), 'source.batches']
       : [[source] as const, undefined];
   const where = (b: number) => (name ? `${name}[${b}]` : "'source'");
-  batches.forEach((batch, b) => {
+  const rows: number[] = [];
+  // A for loop, not forEach: a hole in a sparse array is refused, not skipped.
+  for (let b = 0; b < batches.length; b++) {
+    const batch = batches[b];
     if (typeof batch !== 'object' || batch === null) {
       throw invalidArgument(
         FN,
@@ -211,9 +249,13 @@ function planBatches(source: ProfileSource, settings: Settings): Plan {
         batch,
       );
     }
-  });
-  const rows = batches.map((batch) => rowCount(batch as object));
-  const wanted = settings.workers ?? availableParallelism();
+    if (isFrame(batch)) convert(batch, where(b), undefined); // a caller's Frame: its shape checked now
+    const count = rowCount(batch);
+    if (!Number.isSafeInteger(count) || count < 0)
+      throw invalidArgument(FN, where(b), 'must have a row count that is a non-negative integer', count);
+    rows.push(count);
+  }
+  const wanted = settings.workers ?? Math.min(MAX_WORKERS, availableParallelism());
   const pieces = cut(rows, wanted, settings.workers === undefined ? MIN_PIECE_ROWS : 1);
   const total = rows.reduce((s, r) => s + r, 0);
   return {
@@ -379,7 +421,7 @@ const CODES: readonly LockstepErrorCode[] = [
 
 function threadFailed(w: number, message: string, code?: string): LockstepError {
   const known = CODES.find((c) => c === code) ?? 'INVALID_DATA';
-  return new LockstepError(known, `${FN}: worker thread ${w} failed: ${message}`);
+  return new LockstepError(known, `${FN}: worker thread ${w} failed: ${message}`, { fn: FN });
 }
 
 /**
@@ -427,6 +469,7 @@ function runThreads(
           throw new LockstepError(
             'INVALID_DATA',
             `${FN}: ${plan.where(piece.batch)} (rows ${piece.start} to ${piece.end - 1}) cannot be sent to a worker thread (${(error as Error).message}); a mixed column must hold values structured clone can copy`,
+            { fn: FN, arg: plan.where(piece.batch).replace(/'/g, '') },
           );
         }
         inFlight[w]!++;
@@ -499,9 +542,9 @@ function mergeInOrder(
   // A frame of no rows creates the features, in order, and adds nothing to them.
   const none: Column = { kind: 'mixed', values: [] };
   merged.update(makeFrame(0, new Map(names.map((name) => [name, none]))));
-  // A profile that crossed a thread is a structured clone, not one this thread made: parseProfile checks it
-  // (and its fingerprint) before it merges.
-  for (const result of results) merged.merge(parseProfile(result));
+  // A profile that crossed a thread is a structured clone, not one this thread made: it is parsed (shape,
+  // sketches and fingerprint checked) before it merges.
+  for (const result of results) merged.merge(profileKind().parse(result, FN, 'worker result'));
   return merged.result();
 }
 

@@ -1,3 +1,4 @@
+export { accuracy, logLoss, type Metric, type MetricState, mae } from '../core/metrics.js';
 export { type AndersonDarlingResult, andersonDarling } from './anderson-darling.js';
 export type {
   Bin,
@@ -46,12 +47,7 @@ export {
 export { type KsTestOptions, type KsTestResult, ksTest } from './ks-test.js';
 export { type MannWhitneyUResult, mannWhitneyU } from './mann-whitney-test.js';
 export {
-  accuracy,
   type LabelledExample,
-  logLoss,
-  type Metric,
-  type MetricState,
-  mae,
   type ProgressiveValidationOptions,
   type ProgressiveValidationResult,
   progressiveValidation,

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { accuracy, logLoss, mae } from '../../src/core/metrics.js';
 import { createRng } from '../../src/core/rng.js';
-import { accuracy, logLoss, mae, progressiveValidation } from '../../src/drift/progressive.js';
+import { progressiveValidation } from '../../src/drift/progressive.js';
 
 const indexed = (n: number) => Array.from({ length: n }, (_, i) => ({ x: i, y: i }));
 

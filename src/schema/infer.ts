@@ -396,8 +396,9 @@ export function inferSchema(input: FrameInput | ProfileArtifact, options?: Infer
         const min = type === 'integer' ? Math.floor(n.min - margin) : n.min - margin;
         const max = type === 'integer' ? Math.ceil(n.max + margin) : n.max + margin;
         // A margin that overflows leaves that side open: an infinite bound is no bound (and not JSON).
-        if (Number.isFinite(min)) domain.min = min;
-        if (Number.isFinite(max)) domain.max = max;
+        // `+ 0` writes -0 as 0, as JSON will, so the schema equals what parseSchema reads back.
+        if (Number.isFinite(min)) domain.min = min + 0;
+        if (Number.isFinite(max)) domain.max = max + 0;
       }
       if (n.nan > 0) domain.allowNaN = true;
       if (n.posInf + n.negInf > 0) domain.allowInfinity = true;

@@ -271,7 +271,11 @@ export function typeName(value: unknown): string {
 export function exampleOf(value: unknown): unknown {
   if (typeof value === 'string') return value.length > 80 ? `${value.slice(0, 77)}...` : value;
   if (value === null || typeof value !== 'object') return value;
-  if (isDate(value)) return value;
+  try {
+    if (isDate(value)) return value;
+  } catch {
+    return 'an unreadable value'; // a Proxy whose traps throw
+  }
   return describe(value);
 }
 

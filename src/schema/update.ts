@@ -203,8 +203,9 @@ const FIXES: Record<AnomalyCode, Fix | { readonly unfixable: string }> = {
       ...f,
       numeric: {
         ...n,
-        ...(n.min !== undefined ? { min: Math.min(n.min, r.min) } : {}),
-        ...(n.max !== undefined ? { max: Math.max(n.max, r.max) } : {}),
+        // `+ 0`: -0 written as 0, as JSON will, so the schema equals what parseSchema reads back.
+        ...(n.min !== undefined ? { min: Math.min(n.min, r.min) + 0 } : {}),
+        ...(n.max !== undefined ? { max: Math.max(n.max, r.max) + 0 } : {}),
       },
     };
   },
@@ -328,7 +329,9 @@ export function updateSchema(
   if (!Array.isArray(given))
     throw invalidArgument(fn, 'anomalies', 'must be a validation report or its anomalies array', anomalies);
   const list = checkArray(fn, 'anomalies', given, MAX_ANOMALIES) as readonly Anomaly[];
-  const reads = list.map((a, i) => readAnomaly(i, a));
+  // A loop, not map: map skips the holes of a sparse array, and a hole is no anomaly.
+  const reads: Read[] = [];
+  for (let i = 0; i < list.length; i++) reads.push(readAnomaly(i, list[i]));
   const o = readOptions(fn, options, UPDATE_KEYS);
   const accepts = acceptFilter(o.accept);
 

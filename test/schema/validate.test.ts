@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isFinding } from '../../src/core/finding.js';
 import {
   type AnomalyCode,
   assertValid,
@@ -220,7 +221,50 @@ describe('environments', () => {
   });
 });
 
+describe("anomalies are findings in core's shape, each with a one-line message", () => {
+  it('names the feature, what was expected and what was received', () => {
+    const rows = [
+      good,
+      { ...good, delay: 700, origin: 'XYZ', ratio: Number.NaN, when: 'soon', surprise: 1 },
+      { ...good, delay: -100, origin: 'XYZ', note: null },
+    ];
+    const r = validate(rows, schema, { environment: 'training' });
+    for (const a of r.anomalies) expect(isFinding(a)).toBe(true);
+    expect(Object.fromEntries(r.anomalies.map((a) => [`${a.code}:${a.feature ?? ''}`, a.message]))).toEqual({
+      'OUT_OF_RANGE:delay':
+        '"delay": expected an integer in [-60, 600], received values outside the range in 2 of 3 rows, from -100 to 700',
+      'NAN_NOT_ALLOWED:ratio': '"ratio": expected no NaN, received NaN in 1 of 3 rows, e.g. NaN',
+      'UNEXPECTED_CATEGORY:origin':
+        '"origin": expected 1 of 3 values, received values outside the domain in 2 of 3 rows, e.g. "XYZ"',
+      'TYPE_MISMATCH:when':
+        '"when": expected a timestamp (Date, epoch ms or ISO-8601 text), received values of another type in 1 of 3 rows, e.g. "soon"',
+      'NEW_COLUMN:surprise':
+        '"surprise": expected only the schema’s features, received a column "surprise" the schema does not list',
+    });
+    const batch = validate([good], schema, { environment: 'training' }).anomalies[0]!;
+    expect(batch).toMatchObject({
+      code: 'TOO_FEW_ROWS',
+      message: 'batch: expected at least 2 rows, received 1 rows',
+    });
+    expect(
+      validate([good, { ...good, note: null }, { ...good, note: undefined }], schema, {
+        environment: 'training',
+      }).anomalies[0]!.message,
+    ).toBe('"note": expected present in at least 1 rows and 50% of rows, received present in 1 of 3 rows');
+  });
+});
+
 describe('assertValid', () => {
+  it('names assertValid and the data in its fields, with the anomalies as issues', () => {
+    const rows = [good, { ...good, delay: 5000 }];
+    catchLockstep(() => assertValid(rows, schema, { environment: 'training' }), {
+      code: 'INVALID_DATA',
+      fn: 'assertValid',
+      arg: 'data',
+      issues: validate(rows, schema, { environment: 'training' }).anomalies,
+    });
+  });
+
   it('throws a LockstepError carrying the anomalies, and returns the report when data are valid', () => {
     expect(assertValid([good, good], schema, { environment: 'training' }).ok).toBe(true);
     catchLockstep(() => assertValid([good, { ...good, delay: 5000 }], schema, { environment: 'training' }), {

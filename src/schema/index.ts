@@ -1,3 +1,15 @@
+export { LockstepError, type LockstepErrorCode } from '../core/errors.js';
+export type {
+  ArrowTableLike,
+  BooleanColumn,
+  Column,
+  DictionaryColumn,
+  Frame,
+  FrameInput,
+  MixedColumn,
+  NumericColumn,
+  StringColumn,
+} from '../core/frame-types.js';
 export {
   type CategoricalDomain,
   type Comparator,

@@ -1,4 +1,5 @@
 export { LockstepError, type LockstepErrorCode } from '../core/errors.js';
+export { toFrame, toRows } from '../core/frame.js';
 export type {
   ArrowTableLike,
   BooleanColumn,
@@ -9,8 +10,7 @@ export type {
   MixedColumn,
   NumericColumn,
   StringColumn,
-} from '../core/frame.js';
-export { toFrame, toRows } from '../core/frame.js';
+} from '../core/frame-types.js';
 export { createRng, type Rng, type RngState } from '../core/rng.js';
 export type { SplitWeights } from '../core/weights.js';
 export { assignSplit, sampleByKey } from './assign.js';

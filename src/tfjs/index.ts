@@ -15,6 +15,18 @@
  *    layer (they take no seed), no `Math.random` in a custom loss or callback.
  * @packageDocumentation
  */
+export { LockstepError, type LockstepErrorCode } from '../core/errors.js';
+export type {
+  ArrowTableLike,
+  BooleanColumn,
+  Column,
+  DictionaryColumn,
+  Frame,
+  FrameInput,
+  MixedColumn,
+  NumericColumn,
+  StringColumn,
+} from '../core/frame-types.js';
 export { type BackendName, useBackend } from './backend.js';
 export { type Batch, type BatchData, type BatchOptions, createBatches, epochOrder } from './batches.js';
 export { type BatchTensors, toTensor, toTensors } from './tensor.js';

@@ -13,8 +13,8 @@ import {
 } from '../core/check.js';
 import { describe, invalidArgument, isLockstepError, rethrownAs } from '../core/errors.js';
 import type { FrameInput } from '../core/frame.js';
-import { parseTimestamp } from '../core/timestamp.js';
 import { type FeatureProfile, type ProfileArtifact, parseProfile } from '../stats/artifact.js';
+import { isoTimestamp } from '../stats/iso-dates.js';
 import { profile } from '../stats/profile.js';
 import {
   type Comparator,
@@ -181,13 +181,13 @@ function typeOf(
   }
 }
 
-/** ISO-8601 dates and date-times: YYYY-MM-DD, then optionally T (or a space), a time and an offset. */
-const ISO_DATE =
-  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
-
-/** Whether text is an ISO-8601 date or date-time that names a real instant (`2001-02-30` does not). */
+/**
+ * Whether text is an ISO-8601 date or date-time that names a real instant: the profile's own rule
+ * (lockstep/stats' isoTimestamp: `YYYY-MM-DD`, optionally `T` or a space, a time and an offset; dashes,
+ * not slashes; `2001-02-30` is no date), so inferSchema and profile agree on what a date is.
+ */
 export function isIsoTimestamp(text: string): boolean {
-  return text.length <= 40 && ISO_DATE.test(text) && !Number.isNaN(parseTimestamp(text));
+  return !Number.isNaN(isoTimestamp(text));
 }
 
 /**

@@ -74,10 +74,10 @@ const INFER_KEYS: readonly (keyof InferOptions)[] = [
 /**
  * The skew and drift comparators inferSchema gives a feature, by type, read by lockstep/drift's `compare`
  * in its skew and drift modes. Numbers (numeric, integer): Jensen–Shannon divergence in bits, alarm at
- * 0.1 (TFDV's numeric comparator; compare's calibrated threshold for it). Categories (categorical,
+ * 0.1 (TFDV's numeric comparator; compare's default threshold for it). Categories (categorical,
  * boolean): L-infinity distance, the largest change in one category's share, alarm at 0.1 (TFDV's
  * categorical comparator; TFDV's examples use 0.01, which alarms on sampling noise alone below about
- * 10,000 rows a side: a share of one half moves by about 0.022 between two samples of 1,000). Timestamps
+ * 50,000 rows a side: a share of one half moves by about 0.022 between two samples of 1,000). Timestamps
  * get none (their distribution moves with time by construction, so every comparison would alarm), nor
  * does free text (no distribution to compare).
  */

@@ -8,9 +8,15 @@
 // definition's own `seal` does, so that building and reading profiles bundles no zod: only parsing does
 // (test/package/bundle-size.test.ts).
 import * as z from 'zod/mini';
-import { type ArtifactKind, defineArtifact, withFingerprint } from '../core/artifact.js';
+import {
+  type ArtifactKind,
+  artifactIssue,
+  defineArtifact,
+  invalidArtifact,
+  withFingerprint,
+} from '../core/artifact.js';
 import { base64ToBytes, base64ToFloat64, bytesToBase64, float64ToBase64 } from '../core/base64.js';
-import { describe, invalidArgument, LockstepError } from '../core/errors.js';
+import { describe, invalidArgument, isLockstepError, LockstepError } from '../core/errors.js';
 import { seal, sealedKind } from '../core/freeze.js';
 import { createFeature, type FeatureState, type SketchSizes, type TypeCounts } from './feature.js';
 import { createFrequencies, frequenciesSorted } from './frequent.js';
@@ -48,8 +54,11 @@ export interface NumericProfile {
   /** Population variance (ddof = 0). */
   readonly variance: number | null;
   readonly stdDev: number | null;
-  /** Sum of squared deviations from the mean: the merge state behind `variance`. */
-  readonly m2: number;
+  /**
+   * Sum of squared deviations from the mean: the merge state behind `variance`. Null (as `mean` and
+   * `variance` are) when it overflowed float64, which values near ±1.8e308 can make it do.
+   */
+  readonly m2: number | null;
   readonly quantiles: QuantileSketch;
 }
 
@@ -138,17 +147,17 @@ export function toFeatureProfile(f: FeatureState): FeatureProfile {
       ...(Number.isNaN(s.fractional) ? {} : { fractional: s.fractional }),
       min: finiteOrNull(s.min),
       max: finiteOrNull(s.max),
-      mean: s.moments.count > 0 ? s.moments.mean : null,
+      mean: s.moments.count > 0 ? finiteOrNull(s.moments.mean) : null,
       variance: finiteOrNull(variance),
       stdDev: finiteOrNull(Math.sqrt(variance)),
-      m2: s.moments.m2,
+      m2: finiteOrNull(s.moments.m2),
       quantiles: {
         k: q.k,
         n: q.n,
         levels: q.sizes,
         items: float64ToBase64(q.items),
         rng: q.rng,
-        sampler: q.sampler,
+        sampler: { ...q.sampler, candidate: q.sampler.candidate + 0 },
       },
     };
   }
@@ -189,7 +198,12 @@ export function fromFeatureProfile(p: FeatureProfile, sizes: SketchSizes): Featu
       fractional: n.fractional ?? Number.NaN,
       min: n.min ?? Number.POSITIVE_INFINITY,
       max: n.max ?? Number.NEGATIVE_INFINITY,
-      moments: { count: n.count, mean: n.mean ?? 0, m2: n.m2 },
+      // A null mean or m2 of values present overflowed: NaN keeps them unknown through every merge.
+      moments: {
+        count: n.count,
+        mean: n.mean ?? (n.count > 0 ? Number.NaN : 0),
+        m2: n.m2 ?? Number.NaN,
+      },
       kll: kllFromState(quantileState(q)),
     };
   }
@@ -317,7 +331,7 @@ function profileShape(): z.ZodMiniType<ProfileArtifact> {
     mean: z.nullable(finite),
     variance: z.nullable(finite),
     stdDev: z.nullable(finite),
-    m2: finite,
+    m2: z.nullable(finite),
     quantiles,
   });
   const categorical = z.object({
@@ -465,5 +479,18 @@ export function profileKind(): ArtifactKind<ProfileArtifact> {
  *   in `issues`.
  */
 export function parseProfile(json: unknown): ProfileArtifact {
-  return profileKind().parse(json, 'parseProfile');
+  return parseProfileAs(json, 'parseProfile');
+}
+
+/**
+ * parseProfile for `fn`'s argument `arg`. A getter or Proxy that throws while the envelope is read is an
+ * INVALID_ARTIFACT too (core's parse reads `formatVersion` before zod sees the value).
+ */
+export function parseProfileAs(json: unknown, fn: string, arg = 'json'): ProfileArtifact {
+  try {
+    return profileKind().parse(json, fn, arg);
+  } catch (error) {
+    if (isLockstepError(error)) throw error;
+    throw invalidArtifact(fn, KIND, [artifactIssue('$', 'could not be read (a getter or proxy threw)')], arg);
+  }
 }

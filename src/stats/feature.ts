@@ -204,7 +204,12 @@ function accumulateNumbers(
   s.min = min;
   s.max = max;
   if (count > 0) {
-    const mean = sum / count;
+    let mean = sum / count;
+    if (!Number.isFinite(mean)) {
+      // The sum overflowed (values near ±1.8e308): the mean of values each divided by the count cannot.
+      mean = 0;
+      for (let i = 0; i < count; i++) mean += finite[i]! / count;
+    }
     let m2 = 0;
     for (let i = 0; i < count; i++) {
       const d = finite[i]! - mean;

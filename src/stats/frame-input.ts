@@ -31,9 +31,8 @@ export function readFrame(fn: string, data: unknown, select?: ReadonlySet<string
 }
 
 function bad(fn: string, problem: string, got?: unknown): LockstepError {
-  return got === undefined
-    ? invalidArgument(fn, 'data', `must be a well-formed Frame: ${problem}`)
-    : invalidArgument(fn, 'data', `must be a well-formed Frame: ${problem}`, got);
+  const must = `must be a well-formed Frame: ${problem}`;
+  return got === undefined ? invalidArgument(fn, 'data', must) : invalidArgument(fn, 'data', must, got);
 }
 
 /** Throws unless `frame` has a row count, names matching its columns, and columns of the kinds Frames hold. */
@@ -42,48 +41,40 @@ function checkFrame(fn: string, frame: Frame): void {
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
     throw bad(fn, 'its length must be a non-negative integer', n);
   const names = frame.names;
-  if (!Array.isArray(names) || names.length !== frame.columns.size)
+  if (
+    !Array.isArray(names) ||
+    names.length !== frame.columns.size ||
+    names.some((name) => !frame.columns.has(name))
+  )
     throw bad(fn, 'its names must list its columns');
-  for (const name of names) {
-    if (typeof name !== 'string' || !frame.columns.has(name))
-      throw bad(fn, 'its names must list its columns', name);
-  }
   for (const [name, column] of frame.columns) {
-    const problem = columnProblem(column, n);
-    if (problem !== undefined) throw bad(fn, `column ${describe(name)} ${problem}`);
+    if (!wellFormed(column, n))
+      throw bad(fn, `column ${describe(name)} must be a column of its kind (Frame types) with ${n} rows`);
   }
 }
 
-function columnProblem(column: Column, n: number): string | undefined {
-  if (typeof column !== 'object' || column === null)
-    return `must be a column object, got ${describe(column)}`;
-  const mask = (valid: unknown) => valid === undefined || (valid instanceof Uint8Array && valid.length >= n);
-  switch (column.kind) {
+function wellFormed(c: Column, n: number): boolean {
+  if (typeof c !== 'object' || c === null) return false;
+  const long = (a: unknown, type?: typeof Uint8Array | typeof Int32Array | typeof Float64Array) =>
+    (type ? a instanceof type : Array.isArray(a)) && (a as ArrayLike<unknown>).length >= n;
+  switch (c.kind) {
     case 'numeric':
-      if (!(column.values instanceof Float64Array) || column.values.length < n)
-        return `must hold a Float64Array of at least ${n} values`;
-      if (column.logical !== undefined && column.logical !== 'timestamp')
-        return "must have logical 'timestamp' or none";
-      return mask(column.valid) ? undefined : `must have no mask or a Uint8Array mask of at least ${n}`;
     case 'boolean':
-      if (!(column.values instanceof Uint8Array) || column.values.length < n)
-        return `must hold a Uint8Array of at least ${n} values`;
-      return mask(column.valid) ? undefined : `must have no mask or a Uint8Array mask of at least ${n}`;
+      return (
+        long(c.values, c.kind === 'numeric' ? Float64Array : Uint8Array) &&
+        (c.valid === undefined || long(c.valid, Uint8Array)) &&
+        (c.kind === 'boolean' || c.logical === undefined || c.logical === 'timestamp')
+      );
     case 'dictionary': {
-      if (!(column.codes instanceof Int32Array) || column.codes.length < n)
-        return `must hold an Int32Array of at least ${n} codes`;
-      const dictionary = column.dictionary;
-      if (!Array.isArray(dictionary)) return 'must hold a dictionary array';
-      for (let i = 0; i < dictionary.length; i++)
-        if (typeof dictionary[i] !== 'string') return `must hold strings in its dictionary (entry ${i})`;
-      return undefined;
+      const { dictionary } = c;
+      if (!long(c.codes, Int32Array) || !Array.isArray(dictionary)) return false;
+      for (let i = 0; i < dictionary.length; i++) if (typeof dictionary[i] !== 'string') return false;
+      return true;
     }
     case 'string':
     case 'mixed':
-      return Array.isArray(column.values) && column.values.length >= n
-        ? undefined
-        : `must hold an array of at least ${n} values`;
+      return long(c.values);
     default:
-      return `must be of kind numeric, string, dictionary, boolean or mixed, got ${describe((column as { kind?: unknown }).kind)}`;
+      return false;
   }
 }

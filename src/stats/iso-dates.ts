@@ -15,135 +15,71 @@
 import type { Column, NumericColumn } from '../core/frame.js';
 import { parseTimestamp } from '../core/timestamp.js';
 
-/** The longest strict ISO-8601 text read: 2026-01-05T10:00:00.123456789+02:00. */
-const MAX_LENGTH = 35;
 /** Distinct texts remembered per column and batch, so repeated dates are parsed once. */
 const CACHE = 1 << 16;
 
-function digit(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return c >= 48 && c <= 57;
-}
+/** The whole strict shape (parseTimestamp then checks the calendar and reads it). */
+const ISO = /^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:Z|[+-]\d\d(?::?\d\d)?)?)?$/;
 
-/** The cheap test: `YYYY-MM-DD` at the start and a plausible length. A few comparisons, no allocation. */
+/**
+ * The cheap test of a column's first present value: dashes where `YYYY-MM-DD` has them and a length a
+ * date or date-time can have (10 to 35). Two comparisons, no allocation.
+ */
 export function looksLikeIsoDate(text: string): boolean {
-  const n = text.length;
-  return (
-    n >= 10 &&
-    n <= MAX_LENGTH &&
-    digit(text, 0) &&
-    digit(text, 1) &&
-    digit(text, 2) &&
-    digit(text, 3) &&
-    text.charCodeAt(4) === 45 &&
-    digit(text, 5) &&
-    digit(text, 6) &&
-    text.charCodeAt(7) === 45 &&
-    digit(text, 8) &&
-    digit(text, 9)
-  );
+  return text.length >= 10 && text.length <= 35 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45;
 }
 
 /**
  * Epoch milliseconds of a strict ISO-8601 date or date-time (see the rule above), or NaN for any other
- * text. parseTimestamp does the reading; this adds what it is lenient about (slashes, surrounding space, an
- * offset on a bare date).
+ * text. parseTimestamp reads it; the pattern refuses what parseTimestamp is lenient about (slashes,
+ * surrounding space, an offset on a bare date).
  * @example isoTimestamp('2026-01-05T10:00:00Z') // => 1767607200000
+ * @example isoTimestamp('2026/01/05') // => NaN
  */
 export function isoTimestamp(text: string): number {
-  if (!looksLikeIsoDate(text)) return Number.NaN;
-  const n = text.length;
-  if (n > 10) {
-    const sep = text.charCodeAt(10);
-    if ((sep !== 84 && sep !== 32) || n < 16) return Number.NaN; // 'T' or ' ', then at least hh:mm
-    if (!digit(text, 11) || !digit(text, 12) || text.charCodeAt(13) !== 58) return Number.NaN;
-    if (!digit(text, 14) || !digit(text, 15)) return Number.NaN;
-    const last = text.charCodeAt(n - 1);
-    if (last !== 90 && !(last >= 48 && last <= 57)) return Number.NaN; // ends in a digit or 'Z'
-  }
-  return parseTimestamp(text);
-}
-
-/** Reads texts through isoTimestamp, remembering up to CACHE of them. */
-function parser(): (text: string) => number {
-  const seen = new Map<string, number>();
-  return (text) => {
-    let t = seen.get(text);
-    if (t === undefined) {
-      t = isoTimestamp(text);
-      if (seen.size < CACHE) seen.set(text, t);
-    }
-    return t;
-  };
+  return looksLikeIsoDate(text) && ISO.test(text) ? parseTimestamp(text) : Number.NaN;
 }
 
 /**
  * The column as timestamps when it is a string or dictionary column whose every present value is a strict
- * ISO-8601 date or date-time; otherwise undefined. O(1) for a column whose first present value is not one;
- * O(n) (parsing each distinct text once) for one that starts with a date.
+ * ISO-8601 date or date-time; otherwise undefined. O(1) for a column whose first present value does not
+ * look like one; O(n) for one that does (each distinct text parsed once, up to 65,536 of them).
  */
 export function isoDateColumn(column: Column, n: number): NumericColumn | undefined {
-  if (column.kind === 'string') return fromStrings(column.values, n);
-  if (column.kind === 'dictionary') return fromDictionary(column.codes, column.dictionary, n);
-  return undefined;
-}
-
-function fromStrings(values: readonly unknown[], n: number): NumericColumn | undefined {
+  let textAt: (i: number) => unknown;
+  if (column.kind === 'string') {
+    const { values } = column;
+    textAt = (i) => values[i];
+  } else if (column.kind === 'dictionary') {
+    const { codes, dictionary } = column;
+    // A code past the dictionary reads as null: not a date, so the column is left as it is.
+    textAt = (i) => (codes[i]! < 0 ? undefined : (dictionary[codes[i]!] ?? null));
+  } else return undefined;
   let first = 0;
-  while (first < n && values[first] === undefined) first++;
-  if (first === n) return undefined;
-  const head = values[first];
+  while (first < n && textAt(first) === undefined) first++;
+  const head = first < n ? textAt(first) : undefined;
   if (typeof head !== 'string' || !looksLikeIsoDate(head)) return undefined;
-  const parse = parser();
-  const out = new Float64Array(n);
-  let missing = first;
-  for (let i = first; i < n; i++) {
-    const v = values[i];
-    if (v === undefined) {
-      missing++;
-      continue;
-    }
-    if (typeof v !== 'string') return undefined;
-    const t = parse(v);
-    if (Number.isNaN(t)) return undefined; // not a date, so the column stays text
-    out[i] = t;
-  }
-  let valid: Uint8Array | undefined;
-  if (missing > 0) {
-    valid = new Uint8Array(n);
-    for (let i = 0; i < n; i++) valid[i] = values[i] === undefined ? 0 : 1;
-  }
-  return { kind: 'numeric', values: out, valid, logical: 'timestamp' };
-}
-
-function fromDictionary(
-  codes: Int32Array,
-  dictionary: readonly string[],
-  n: number,
-): NumericColumn | undefined {
-  let first = 0;
-  while (first < n && !(codes[first]! >= 0)) first++;
-  if (first === n) return undefined;
-  const head = dictionary[codes[first]!];
-  if (typeof head !== 'string' || !looksLikeIsoDate(head)) return undefined;
-  // Each dictionary entry parsed once, when a row first uses it; NaN marks "not parsed yet".
-  const times = new Float64Array(dictionary.length).fill(Number.NaN);
+  const seen = new Map<string, number>();
   const out = new Float64Array(n);
   let valid: Uint8Array | undefined;
+  let last: unknown;
+  let lastTime = 0;
   for (let i = 0; i < n; i++) {
-    const code = codes[i]!;
-    if (code < 0) {
+    const v = textAt(i);
+    if (v === undefined) {
       valid ??= new Uint8Array(n).fill(1, 0, i);
       continue;
     }
-    let t = times[code];
-    if (t === undefined) return undefined; // a code past the dictionary: leave the column as it is
-    if (Number.isNaN(t)) {
-      const text = dictionary[code];
-      t = typeof text === 'string' ? isoTimestamp(text) : Number.NaN;
-      if (Number.isNaN(t)) return undefined;
-      times[code] = t;
+    if (typeof v !== 'string') return undefined;
+    // Sorted or grouped data repeats a date row after row: the last one is at hand.
+    let t = v === last ? lastTime : seen.get(v);
+    if (t === undefined) {
+      t = isoTimestamp(v);
+      if (Number.isNaN(t)) return undefined; // one value that is not a date: the column stays text
+      if (seen.size < CACHE) seen.set(v, t);
     }
+    last = v;
+    lastTime = t;
     out[i] = t;
     if (valid) valid[i] = 1;
   }

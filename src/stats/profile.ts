@@ -13,7 +13,7 @@ import {
   fromFeatureProfile,
   isProfile,
   type ProfileArtifact,
-  profileKind,
+  parseProfileAs,
   SKETCH_RANGES,
   sealedProfile,
   toArtifact,
@@ -362,7 +362,7 @@ export function mergeProfiles(...profiles: ProfileArtifact[]): ProfileArtifact {
     } catch {
       object = false;
     }
-    if (typeof p === 'string' || object) return profileKind().parse(p, fn, `profiles[${i}]`);
+    if (typeof p === 'string' || object) return parseProfileAs(p, fn, `profiles[${i}]`);
     throw invalidArgument(fn, `profiles[${i}]`, 'must be a lockstep.profile artifact', describe(p));
   });
   const { profiler, internals, stateFor } = buildProfiler(
@@ -442,15 +442,23 @@ export async function profileStream(
     if (rows.length > 0) add(readFrame(fn, rows, settings.only));
     rows = [];
   };
-  let index = 0;
-  for await (const item of source as AsyncIterable<StreamItem>) {
-    if (isBatch(fn, item, index++)) {
+  const take = (item: unknown, index: number) => {
+    if (isBatch(fn, item, index)) {
       flush();
       add(readFrame(fn, item, settings.only));
     } else {
       rows.push(item);
       if (rows.length >= batchRows) flush();
     }
+  };
+  // Iterated by hand rather than with for-await, which would await every item of a sync iterable and so
+  // read a `then` property of each row.
+  let index = 0;
+  if (Symbol.asyncIterator in source) {
+    const it = (source as AsyncIterable<StreamItem>)[Symbol.asyncIterator]();
+    for (let step = await it.next(); !step.done; step = await it.next()) take(step.value, index++);
+  } else {
+    for (const item of source as Iterable<StreamItem>) take(item, index++);
   }
   flush();
   return profiler.result();

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { withFingerprint } from '../../src/core/artifact.js';
+import { float64ToBase64 } from '../../src/core/base64.js';
 import type { LockstepError } from '../../src/core/errors.js';
 import {
+  cdf,
   histogram,
   type ProfileArtifact,
   parseProfile,
@@ -166,5 +169,185 @@ describe('reading a profile', () => {
     expect(() => quantiles({} as never, 'x', [0.5])).toThrow(
       /argument 'profile' must be a lockstep.profile artifact/,
     );
+  });
+});
+
+describe('profiles are frozen artifacts', () => {
+  const data = { x: [1, 2, 3, 4, 5], c: ['a', 'b', 'a', 'c', 'a'] };
+
+  it('profile, result, mergeProfiles and parseProfile return deeply frozen profiles', async () => {
+    const { createProfiler, mergeProfiles } = await import('../../src/stats/index.js');
+    const p = profile(data);
+    const made = [
+      p,
+      createProfiler().update(data).result(),
+      mergeProfiles(p, profile(data)),
+      parseProfile(JSON.stringify(p)),
+    ];
+    for (const q of made) {
+      expect(Object.isFrozen(q)).toBe(true);
+      expect(Object.isFrozen(q.features)).toBe(true);
+      expect(Object.isFrozen(q.features[0]!.numeric!.quantiles.levels)).toBe(true);
+      expect(Object.isFrozen(q.features[1]!.categorical!.frequencies[0])).toBe(true);
+      expect(() => {
+        (q.features[0]!.numeric as { max: number }).max = 99;
+      }).toThrow(TypeError);
+    }
+  });
+
+  it('parseProfile returns a profile lockstep made or parsed as it is, and parses a copy afresh', () => {
+    const p = profile(data);
+    expect(parseProfile(p)).toBe(p);
+    const copy = parseProfile(JSON.parse(JSON.stringify(p)));
+    expect(copy).not.toBe(p);
+    expect(copy).toEqual(p);
+    expect(parseProfile(copy)).toBe(copy);
+  });
+
+  it('a cached read cannot go stale: to change a profile, edit its JSON and parse it (new answers)', () => {
+    const p = profile({ x: [1, 2, 3, 4, 5] });
+    expect(quantiles(p, 'x', [0.5])).toEqual([3]); // decodes and caches the sketch
+    expect(() => {
+      (p.features[0]!.numeric!.quantiles as { items: string }).items = '';
+    }).toThrow(TypeError);
+    expect(quantiles(p, 'x', [0.5])).toEqual([3]);
+    const other = profile({ x: [10, 20, 30, 40, 50] });
+    // The JSON of p with the sketch of other (and a fingerprint to match) is a new profile, read anew.
+    const json = JSON.parse(JSON.stringify(p));
+    json.features[0].numeric = JSON.parse(JSON.stringify(other.features[0]!.numeric));
+    delete json.fingerprint;
+    const edited = parseProfile(withFingerprint(json));
+    expect(quantiles(edited, 'x', [0.5])).toEqual([30]);
+    expect(quantiles(p, 'x', [0.5])).toEqual([3]);
+  });
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: the tests edit arbitrary JSON paths of the artifact.
+type Json = Record<string, any>;
+
+describe('readers take only profiles lockstep made or parsed', () => {
+  const p = profile({ x: [1, 2, 3, 4], c: ['a', 'b', 'a', 'b'] });
+  const json = () => JSON.parse(JSON.stringify(p));
+  const readers: [string, (q: unknown) => unknown][] = [
+    ['quantiles', (q) => quantiles(q as ProfileArtifact, 'x', [0.5])],
+    ['cdf', (q) => cdf(q as ProfileArtifact, 'x', [2])],
+    ['histogram', (q) => histogram(q as ProfileArtifact, 'x')],
+    ['topValues', (q) => topValues(q as ProfileArtifact, 'c', 1)],
+  ];
+
+  it.each(readers)(
+    '%s refuses a copy from JSON with INVALID_ARTIFACT, pointing at parseProfile',
+    (fn, read) => {
+      catchLockstep(() => read(json()), {
+        code: 'INVALID_ARTIFACT',
+        fn,
+        arg: 'profile',
+        message: new RegExp(
+          `^${fn}: argument 'profile' must be a profile made by lockstep or checked by parseProfile`,
+        ),
+      });
+      expect(() => read(parseProfile(json()))).not.toThrow();
+    },
+  );
+
+  it.each([
+    ['features that are an object', (q: Json) => (q.features = {})],
+    ['a KLL sketch without levels', (q: Json) => delete q.features[0].numeric.quantiles.levels],
+    ['a count that is a BigInt', (q: Json) => (q.features[0].present = 4n)],
+    ['numeric stats wrapped in an array', (q: Json) => (q.features[0].numeric = [q.features[0].numeric])],
+  ])('a profile with %s is an INVALID_ARTIFACT for every reader and for parseProfile', (_, edit) => {
+    const broken = json();
+    edit(broken);
+    for (const [fn, read] of readers) catchLockstep(() => read(broken), { code: 'INVALID_ARTIFACT', fn });
+    catchLockstep(() => parseProfile(broken), { code: 'INVALID_ARTIFACT', fn: 'parseProfile' });
+  });
+
+  it('refuses a sketch whose levels hold a 100 kB string quickly, by its declared size', () => {
+    const broken = json();
+    broken.features[0].numeric.quantiles.items = 'A'.repeat(100_000);
+    const start = performance.now();
+    const e = catchLockstep(() => parseProfile(broken), {
+      code: 'INVALID_ARTIFACT',
+      path: '$.features[0].numeric.quantiles.items',
+    });
+    expect(e.message).toMatch(/must hold at most \d+ values \(a sketch of k = 400 retains no more\)/);
+    expect(performance.now() - start).toBeLessThan(200);
+    const levels = json();
+    levels.features[0].numeric.quantiles.levels = 'x'.repeat(100_000);
+    catchLockstep(() => parseProfile(levels), {
+      code: 'INVALID_ARTIFACT',
+      path: '$.features[0].numeric.quantiles.levels',
+    });
+  });
+
+  it.each([
+    [
+      'a sketch size other than the declared one',
+      (q: Json) => (q.features[0].numeric.quantiles.k = 200),
+      '$.features[0].numeric.quantiles.k',
+    ],
+    [
+      'a sampler level past the levels',
+      (q: Json) => (q.features[0].numeric.quantiles.sampler.level = 3),
+      '$.features[0].numeric.quantiles.sampler.level',
+    ],
+    [
+      'sketch items that are not finite',
+      (q: Json) =>
+        (q.features[0].numeric.quantiles.items = float64ToBase64(Float64Array.of(1, 2, Number.NaN, 4))),
+      '$.features[0].numeric.quantiles.items',
+    ],
+    [
+      'types that do not add up to present',
+      (q: Json) => (q.features[0].types.number = 9),
+      '$.features[0].types',
+    ],
+    [
+      'a repeated frequent value',
+      (q: Json) => (q.features[1].categorical.frequencies[1][0] = 'a'),
+      '$.features[1].categorical.frequencies[1]',
+    ],
+    [
+      'more frequent values than the capacity',
+      (q: Json) => (q.sketches.frequentCapacity = 1),
+      '$.features[1].categorical.frequencies',
+    ],
+    [
+      'a HyperLogLog register too high for p',
+      (q: Json) => (q.features[1].categorical.hll = `/w==${'A'.repeat(5460)}`),
+      '$.features[1].categorical.hll',
+    ],
+  ])('parseProfile refuses %s, with its path', (_, edit, path) => {
+    const broken = json();
+    edit(broken);
+    catchLockstep(() => parseProfile(broken), { code: 'INVALID_ARTIFACT', path });
+  });
+});
+
+describe('reader arguments', () => {
+  const p = profile({ x: [1, 2, 3, 4], c: ['a', 'b', 'a', 'b'] });
+
+  it('refuses unknown histogram options, naming the closest known key', () => {
+    catchLockstep(() => histogram(p, 'x', { bin: 3 } as never), {
+      code: 'INVALID_ARGUMENT',
+      arg: 'options.bin',
+      message: /^histogram: argument 'options' has an unknown key "bin" \(did you mean "bins"\?\)/,
+    });
+    catchLockstep(() => histogram(p, 'x', 'bins' as never), { code: 'INVALID_ARGUMENT', arg: 'options' });
+    catchLockstep(() => histogram(p, 'x', { bins: 2 ** 32 }), { arg: 'options.bins' });
+    catchLockstep(() => histogram(p, 'x', { kind: 'log' as never }), { arg: 'options.kind' });
+  });
+
+  it('refuses points that are not an array of numbers, and huge or sparse arrays before walking them', () => {
+    const sparse: number[] = [];
+    sparse[2 ** 32 - 2] = 0.5;
+    catchLockstep(() => quantiles(p, 'x', sparse), { code: 'INVALID_ARGUMENT', arg: 'ps' });
+    const holed = [0.5, 0.6, 0.7];
+    delete holed[1];
+    catchLockstep(() => quantiles(p, 'x', holed), { arg: 'ps[1]' });
+    catchLockstep(() => cdf(p, 'x', 3 as never), { code: 'INVALID_ARGUMENT', arg: 'xs' });
+    catchLockstep(() => cdf(p, 'x', ['3'] as never), { arg: 'xs[0]' });
+    catchLockstep(() => topValues(p, 'c', Number.NaN), { arg: 'k' });
+    catchLockstep(() => quantiles(p, 5 as never, [0.5]), { arg: 'feature' });
   });
 });

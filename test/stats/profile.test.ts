@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createProfiler, type FeatureProfile, LockstepError, profile } from '../../src/index.js';
+import { makeFrame } from '../../src/core/frame.js';
+import { createProfiler, type FeatureProfile, LockstepError, profile, quantiles } from '../../src/index.js';
+import { catchLockstep, rejectsLockstep } from '../helpers/errors.js';
 
 const feature = (p: { features: readonly FeatureProfile[] }, name: string) =>
   p.features.find((f) => f.name === name)!;
@@ -244,5 +246,199 @@ describe('profileStream', () => {
       /profileStream: argument 'source' must be an iterable/,
     );
     await expect(profileStream([], { batchRows: 0 })).rejects.toThrow(/options.batchRows/);
+  });
+});
+
+describe('strict arguments', () => {
+  it.each([
+    ['profile', () => profile([{ x: 1 }], { feature: ['x'] } as never)],
+    ['createProfiler', () => createProfiler({ feature: ['x'] } as never)],
+  ])('%s: a misspelled option is an INVALID_ARGUMENT naming the key meant', (fn, call) => {
+    catchLockstep(call, {
+      code: 'INVALID_ARGUMENT',
+      fn,
+      arg: 'options.feature',
+      message: new RegExp(
+        `^${fn}: argument 'options' has an unknown key "feature" \\(did you mean "features"\\?\\)`,
+      ),
+    });
+  });
+
+  it('profileStream: a misspelled option rejects, naming the key meant', async () => {
+    const { profileStream } = await import('../../src/stats/index.js');
+    await rejectsLockstep(() => profileStream([{ x: 1 }], { batchRow: 10 } as never), {
+      code: 'INVALID_ARGUMENT',
+      fn: 'profileStream',
+      message: /unknown key "batchRow" \(did you mean "batchRows"\?\)/,
+    });
+    await rejectsLockstep(() => profileStream([{ x: 1 }], { batchRows: 2 ** 32 }), {
+      arg: 'options.batchRows',
+    });
+  });
+
+  it.each([
+    ['options that are a string', () => profile([{ x: 1 }], 'features' as never), 'options'],
+    ['sketches that are a string', () => createProfiler({ sketches: 'big' as never }), 'options.sketches'],
+    [
+      'an unknown sketch size',
+      () => createProfiler({ sketches: { quantilek: 8 } as never }),
+      'options.sketches.quantilek',
+    ],
+    ['a NaN chunk size', () => createProfiler({ chunkRows: Number.NaN }), 'options.chunkRows'],
+    ['a chunk size past 2^24', () => createProfiler({ chunkRows: 2 ** 25 }), 'options.chunkRows'],
+    ['repeated features', () => createProfiler({ features: ['a', 'a'] }), 'options.features[1]'],
+    ['types that are null', () => createProfiler({ types: null as never }), 'options.types'],
+    [
+      'a callback that is not a function',
+      () => createProfiler({ onProgress: 1 as never }),
+      'options.onProgress',
+    ],
+  ])('refuses %s, naming the argument', (_, call, arg) => {
+    catchLockstep(call, { code: 'INVALID_ARGUMENT', arg });
+  });
+
+  it('profiler.merge refuses null, NaN, a number and a row, and merges a profiler into itself as twice its data', () => {
+    const p = createProfiler().update({ x: [1, 2, 3] });
+    for (const other of [null, Number.NaN, 3, { x: 1 }, undefined])
+      catchLockstep(() => p.merge(other as never), {
+        code: 'INVALID_ARGUMENT',
+        fn: 'profiler.merge',
+        arg: 'other',
+      });
+    p.merge(p);
+    expect(p.rows).toBe(6);
+    expect(feature(p.result(), 'x').numeric).toMatchObject({ count: 6, mean: 2, min: 1, max: 3 });
+  });
+
+  it('mergeProfiles refuses what is not a profile, naming its position', async () => {
+    const { mergeProfiles } = await import('../../src/stats/index.js');
+    const p = profile({ x: [1] });
+    catchLockstep(() => mergeProfiles(p, null as never), { code: 'INVALID_ARGUMENT', arg: 'profiles[1]' });
+    catchLockstep(() => mergeProfiles(p, { kind: 'lockstep.profile' } as never), {
+      code: 'INVALID_ARTIFACT',
+      arg: 'profiles[1]',
+    });
+    catchLockstep(() => mergeProfiles(p, profile({ x: [1] }, { sketches: { quantileK: 16 } })), {
+      code: 'INVALID_ARGUMENT',
+      fn: 'mergeProfiles',
+      arg: 'profiles[1]',
+      message: /only equal sizes merge/,
+    });
+  });
+
+  it('refuses a Frame-like batch of length -1 or NaN, or with a column that is a number, at update', () => {
+    const column = { kind: 'numeric', values: new Float64Array(2), valid: undefined } as const;
+    for (const length of [-1, Number.NaN, 1.5]) {
+      const p = createProfiler();
+      catchLockstep(() => p.update(makeFrame(length, new Map([['x', column]]))), {
+        code: 'INVALID_ARGUMENT',
+        fn: 'profiler.update',
+        arg: 'data',
+      });
+      expect(p.rows).toBe(0);
+      expect(p.result().rows).toBe(0);
+    }
+    const bad = makeFrame(2, new Map([['x', 5 as never]]));
+    catchLockstep(() => profile(bad), { code: 'INVALID_ARGUMENT', fn: 'profile', message: /column "x"/ });
+    const short = makeFrame(3, new Map([['x', column]]));
+    catchLockstep(() => profile(short), { code: 'INVALID_ARGUMENT', message: /column "x"/ });
+  });
+});
+
+describe('ISO-8601 date strings', () => {
+  it('profiles a column of dates or date-times as timestamps (epoch ms, read as UTC without an offset)', () => {
+    const p = profile([
+      {
+        day: '2026-01-05',
+        at: '2026-01-05T10:00:00Z',
+        local: '2026-01-05 10:00',
+        zoned: '2026-01-05T12:00:00.5+02:00',
+      },
+      {
+        day: null,
+        at: '2026-01-06T10:00:00Z',
+        local: '2026-01-05 11:30:15',
+        zoned: '2026-01-05T10:00:00-01:30',
+      },
+      { day: '2026-01-07', at: undefined, local: '2026-01-05T09:00', zoned: '2026-01-05T10:00Z' },
+    ]);
+    const day = feature(p, 'day');
+    expect([day.type, day.present, day.missing, day.types]).toEqual([
+      'timestamp',
+      2,
+      1,
+      { number: 2, string: 0, boolean: 0, other: 0 },
+    ]);
+    expect(day.numeric).toMatchObject({ count: 2, min: Date.UTC(2026, 0, 5), max: Date.UTC(2026, 0, 7) });
+    expect(feature(p, 'at').numeric).toMatchObject({
+      min: Date.UTC(2026, 0, 5, 10),
+      max: Date.UTC(2026, 0, 6, 10),
+    });
+    expect(feature(p, 'local').numeric).toMatchObject({
+      min: Date.UTC(2026, 0, 5, 9),
+      max: Date.UTC(2026, 0, 5, 11, 30, 15),
+    });
+    expect(feature(p, 'zoned').numeric).toMatchObject({
+      min: Date.UTC(2026, 0, 5, 10),
+      max: Date.UTC(2026, 0, 5, 11, 30),
+    });
+    expect(quantiles(p, 'day', [0, 1])).toEqual([Date.UTC(2026, 0, 5), Date.UTC(2026, 0, 7)]);
+  });
+
+  it('gives the same profile as the same dates given as Date objects', () => {
+    const texts = ['2026-03-01', '2026-03-04', '2025-12-31', '2026-03-01'];
+    const fromText = feature(profile({ d: texts }), 'd');
+    const fromDates = feature(profile({ d: texts.map((t) => new Date(`${t}T00:00:00Z`)) }), 'd');
+    expect(fromText).toEqual(fromDates);
+  });
+
+  it.each([
+    ['one value that is not a date', ['2026-01-05', '2026-01-06', 'n/a']],
+    ['slashes', ['2026/01/05', '2026/01/06']],
+    ['an impossible date', ['2026-02-28', '2026-02-30']],
+    ['surrounding space', [' 2026-01-05', '2026-01-06']],
+    ['a trailing space', ['2026-01-05 ', '2026-01-06']],
+    ['an offset on a bare date', ['2026-01-05Z']],
+    ['a lower-case separator', ['2026-01-05t10:00']],
+    ['a year alone, and a month', ['2026', '2026-01']],
+    ['words of the same length', ['abcd-ef-gh', 'abcd-ef-gi']],
+    ['a time without minutes', ['2026-01-05T10']],
+  ])('keeps a column with %s categorical', (_, values) => {
+    const f = feature(profile({ c: values }), 'c');
+    expect(f.type).toBe('categorical');
+    expect(f.numeric).toBeUndefined();
+  });
+
+  it('reads dictionary-encoded (Arrow) date strings the same way as plain ones', () => {
+    const dictionary = ['2026-01-02', 'unused text', '2026-01-01'];
+    const frame = makeFrame(
+      4,
+      new Map([['d', { kind: 'dictionary', codes: Int32Array.of(0, 2, -1, 0), dictionary } as const]]),
+    );
+    const fromDictionary = feature(profile(frame), 'd');
+    const fromStrings = feature(
+      profile([{ d: '2026-01-02' }, { d: '2026-01-01' }, {}, { d: '2026-01-02' }]),
+      'd',
+    );
+    expect(fromDictionary.type).toBe('timestamp');
+    expect(fromDictionary).toEqual(fromStrings);
+  });
+
+  it("leaves dates as text when the feature is read as 'categorical', and does not parse them as numbers", () => {
+    const p = profile({ d: ['2026-01-05', '2026-01-06'] }, { types: { d: 'categorical' } });
+    expect(feature(p, 'd').type).toBe('categorical');
+    const n = profile({ d: ['2026-01-05'] }, { types: { d: 'numeric' } });
+    expect([feature(n, 'd').type, feature(n, 'd').invalid]).toEqual(['numeric', 1]);
+  });
+
+  it('decides batch by batch in a profiler, as merging the batches’ profiles would', async () => {
+    const { mergeProfiles } = await import('../../src/stats/index.js');
+    const a = [{ d: '2026-01-05' }, { d: '2026-01-06' }];
+    const b = [{ d: 'unknown' }];
+    const streamed = createProfiler().update(a).update(b).result();
+    const merged = mergeProfiles(profile(a), profile(b));
+    expect(feature(streamed, 'd')).toEqual(feature(merged, 'd'));
+    expect(feature(streamed, 'd').type).toBe('mixed');
+    expect(feature(profile([...a, ...b]), 'd').type).toBe('categorical');
   });
 });

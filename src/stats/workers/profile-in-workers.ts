@@ -20,7 +20,7 @@ import {
   makeFrame,
   takeRows,
 } from '../../core/frame.js';
-import { type ProfileArtifact, profileKind } from '../artifact.js';
+import { type ProfileArtifact, parseProfileAs } from '../artifact.js';
 import { readFrame } from '../frame-input.js';
 import { createProfiler, type ProfileOptions, type ProfileProgress, profileSettings } from '../profile.js';
 import { copyOf, isArrowLike, splitArrow } from './arrow-raw.js';
@@ -544,7 +544,7 @@ function mergeInOrder(
   merged.update(makeFrame(0, new Map(names.map((name) => [name, none]))));
   // A profile that crossed a thread is a structured clone, not one this thread made: it is parsed (shape,
   // sketches and fingerprint checked) before it merges.
-  for (const result of results) merged.merge(profileKind().parse(result, FN, 'worker result'));
+  for (const result of results) merged.merge(parseProfileAs(result, FN, 'worker result'));
   return merged.result();
 }
 

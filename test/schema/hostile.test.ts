@@ -235,8 +235,7 @@ describe('hostile inputs: a result or a LockstepError, always', () => {
 
 const cellArb = fc.oneof(
   fc.integer({ min: -1e6, max: 1e6 }),
-  // Finite magnitudes a profile's moments can square (stats: |x| above about 1e154 overflows m2).
-  fc.double({ min: -1e100, max: 1e100 }),
+  fc.double(),
   fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0),
   fc.constantFrom('a', 'b', 'c', '2026-01-05', '2026-01-05T10:00:00Z', '\uD800', ''),
   fc.string({ maxLength: 30 }),

@@ -6,7 +6,7 @@ import {
   type RawOptions,
   readOptions,
 } from '../core/check.js';
-import { describe, invalidArgument, isLockstepError, LockstepError } from '../core/errors.js';
+import { describe, invalidArgument, LockstepError } from '../core/errors.js';
 import { type Frame, type FrameInput, isArrowTable, isFrame } from '../core/frame.js';
 import {
   claimsProfile,
@@ -260,12 +260,13 @@ function mergeInto(
   only: ReadonlySet<string> | undefined,
   stateFor: (name: string) => FeatureState,
   fn: string,
+  arg = 'other',
 ): void {
   if (!sameSizes(theirs.sizes, internals.sizes)) {
     throw new LockstepError(
       'INVALID_ARGUMENT',
-      `${fn}: argument 'other' has sketch sizes ${JSON.stringify(theirs.sizes)}, this profiler ${JSON.stringify(internals.sizes)}; only equal sizes merge`,
-      { fn, arg: 'other' },
+      `${fn}: argument '${arg}' has sketch sizes ${JSON.stringify(theirs.sizes)}, ${arg === 'other' ? 'this profiler' : 'profiles[0]'} ${JSON.stringify(internals.sizes)}; only equal sizes merge`,
+      { fn, arg },
     );
   }
   for (const [name, state] of internals.states) if (!theirs.states.has(name)) state.missing += theirs.rows;
@@ -369,23 +370,9 @@ export function mergeProfiles(...profiles: ProfileArtifact[]): ProfileArtifact {
     profileSettings(fn, { sketches: checked[0]!.sketches }),
   );
   checked.forEach((p, i) => {
-    try {
-      mergeInto(internals, internalsOf(p, fn), undefined, stateFor, fn);
-    } catch (error) {
-      if (isLockstepError(error) && error.arg === 'other') throw renamed(error, fn, `profiles[${i}]`);
-      throw error;
-    }
+    mergeInto(internals, internalsOf(p, fn), undefined, stateFor, fn, `profiles[${i}]`);
   });
   return profiler.result();
-}
-
-/** The error with its argument renamed (same function). */
-function renamed(error: LockstepError, fn: string, arg: string): LockstepError {
-  const head = `${fn}: argument '${error.arg}'`;
-  const message = error.message.startsWith(head)
-    ? `${fn}: argument '${arg}'${error.message.slice(head.length)}`
-    : error.message;
-  return new LockstepError(error.code, message, { fn, arg, path: error.path, issues: error.issues });
 }
 
 /** What a stream may yield: single rows, or whole batches (arrays of rows, Arrow tables or record batches, Frames). */

@@ -73,13 +73,52 @@ function readNumbers(chunk: ArrowDataLike, out: Float64Array, at: number, scale:
   }
 }
 
+/** A typed array (not a DataView) holding at least `length` items. */
+function holds(values: unknown, length: number): values is ArrayLike<number | bigint> {
+  return (
+    ArrayBuffer.isView(values) &&
+    !(values instanceof DataView) &&
+    (values as unknown as ArrayLike<unknown>).length >= length
+  );
+}
+
+/**
+ * True when a chunk's fields fit together: a type with a numeric id, an integer offset and length, and a
+ * validity bitmap covering offset + length bits when it has nulls. Checked before any buffer is read, so an
+ * Arrow-like table made by hand never makes the decoder read past a buffer or loop on a made-up length.
+ */
+function chunkFits(chunk: ArrowDataLike | null | undefined): boolean {
+  if (typeof chunk !== 'object' || chunk === null) return false;
+  const { type, offset, length, nullCount, nullBitmap } = chunk;
+  if (typeof type !== 'object' || type === null || typeof type.typeId !== 'number') return false;
+  if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 0)
+    return false;
+  if (typeof nullCount !== 'number') return false;
+  return (
+    !(nullCount > 0 && nullBitmap) ||
+    (nullBitmap instanceof Uint8Array && nullBitmap.length * 8 >= offset + length)
+  );
+}
+
+/** True when a chunk's own buffers hold what its length says, for the types read from buffers. */
+function buffersFit(chunk: ArrowDataLike): boolean {
+  const { type, length } = chunk;
+  if (type.typeId === ARROW_UTF8 || type.typeId === ARROW_LARGE_UTF8) {
+    // Offsets: Int32 (Utf8), BigInt64 (LargeUtf8), or numbers rebased by the worker profiler.
+    return chunk.values instanceof Uint8Array && holds(chunk.valueOffsets, length + 1);
+  }
+  return holds(chunk.values, length);
+}
+
 /**
  * True when toFrame reads these chunks straight from their buffers: integers, floats (not half floats),
- * dates, timestamps, Utf8 and LargeUtf8, all chunks of one type. Other columns go through the vector's get().
+ * dates, timestamps, Utf8 and LargeUtf8, all chunks of one type, each chunk's buffers as long as its
+ * length says. Other columns go through the vector's get().
  */
 export function readsArrowBuffers(chunks: readonly ArrowDataLike[]): boolean {
+  if (!Array.isArray(chunks) || !chunks.every(chunkFits)) return false;
   const type = chunks[0]?.type;
-  if (!type || !chunks.every((c) => c.type.typeId === type.typeId)) return false;
+  if (!type || !chunks.every((c) => c.type.typeId === type.typeId && buffersFit(c))) return false;
   const id = type.typeId;
   if (id === ARROW_FLOAT) return chunks.every((c) => c.type.precision !== 0);
   return id === ARROW_INT || id === ARROW_UTF8 || id === ARROW_LARGE_UTF8 || msPerUnit(type) !== undefined;
@@ -94,6 +133,11 @@ export function readsArrowBuffers(chunks: readonly ArrowDataLike[]): boolean {
  */
 export function decodeArrowColumn(vector: ArrowVectorLike, n: number): Column | undefined {
   const chunks = vector.data;
+  // Chunks that do not fit together (an Arrow-like vector made by hand) go through the accessor.
+  if (!Array.isArray(chunks) || !chunks.every(chunkFits)) return undefined;
+  let total = 0;
+  for (const chunk of chunks) total += chunk.length;
+  if (total !== n || (n > 0 && !chunks.every((c) => buffersFit(c)))) return undefined;
   const type = chunks[0]?.type;
   const typeId = type?.typeId;
   const uniform = chunks.every((c) => c.type.typeId === typeId);
@@ -126,14 +170,24 @@ export function decodeArrowColumn(vector: ArrowVectorLike, n: number): Column | 
   if (uniform && (typeId === ARROW_UTF8 || typeId === ARROW_LARGE_UTF8)) return encodeUtf8Chunks(chunks, n);
   const first = chunks[0]?.dictionary;
   if (typeId === ARROW_DICTIONARY && first && chunks.every((c) => c.dictionary === first)) {
-    const dictionary = Array.from(first.toArray(), (v) => String(v));
+    if (typeof first.toArray !== 'function') return undefined;
+    const entries = first.toArray();
+    if (!holds(entries, 0) && !Array.isArray(entries)) return undefined;
+    const dictionary = Array.from(entries as ArrayLike<unknown>, (v) => String(v));
+    const size = dictionary.length;
     const codes = new Int32Array(n);
     let at = 0;
     for (const chunk of chunks) {
       const { values, offset, length, nullBitmap } = chunk;
       const nulls = chunk.nullCount > 0 && nullBitmap;
       for (let i = 0; i < length; i++) {
-        codes[at + i] = nulls && !isValid(nullBitmap, offset + i) ? -1 : Number(values[i]);
+        if (nulls && !isValid(nullBitmap, offset + i)) codes[at + i] = -1;
+        else {
+          const code = Number(values[i]);
+          // A code outside the dictionary (a vector made by hand): read it through the accessor instead.
+          if (!(code >= 0 && code < size)) return undefined;
+          codes[at + i] = code;
+        }
       }
       at += length;
     }
@@ -146,7 +200,7 @@ export function decodeArrowColumn(vector: ArrowVectorLike, n: number): Column | 
  * Arrow Utf8 / LargeUtf8 chunks as a dictionary column: each value's bytes are looked up in a hash table of
  * the distinct values seen, and only new values are decoded. O(total bytes).
  */
-function encodeUtf8Chunks(chunks: readonly ArrowDataLike[], n: number): DictionaryColumn {
+function encodeUtf8Chunks(chunks: readonly ArrowDataLike[], n: number): DictionaryColumn | undefined {
   const codes = new Int32Array(n);
   const dictionary: string[] = [];
   const decoder = new TextDecoder();
@@ -172,6 +226,8 @@ function encodeUtf8Chunks(chunks: readonly ArrowDataLike[], n: number): Dictiona
       }
       const start = wide ? offsets[2 * i]! + offsets[2 * i + 1]! * 4294967296 : offsets[i]!;
       const end = wide ? offsets[2 * i + 2]! + offsets[2 * i + 3]! * 4294967296 : offsets[i + 1]!;
+      // Offsets outside the bytes, or running backwards (a vector made by hand): use the accessor.
+      if (!(start >= 0 && end >= start && end <= bytes.length)) return undefined;
       let h = 0x811c9dc5; // FNV-1a
       for (let b = start; b < end; b++) h = Math.imul(h ^ bytes[b]!, 0x01000193);
       const mask = slots.length - 1;

@@ -2,6 +2,8 @@
 // parts of Apache Arrow's Table, Vector and Data that it reads (by shape: nothing here imports apache-arrow).
 // Built by core/frame.ts (rows and records of columns) and core/arrow-buffers.ts (Arrow buffers).
 
+import type { Finding } from './finding.js';
+
 /** Numbers as float64. `valid[i] === 0` marks a missing value; a NaN in the data stays NaN and is present. */
 export interface NumericColumn {
   readonly kind: 'numeric';
@@ -87,4 +89,34 @@ export interface ArrowVectorLike {
   readonly length: number;
   readonly data: readonly ArrowDataLike[];
   get(index: number): unknown;
+}
+
+/**
+ * What toFrame found wrong with its input, carried in the `issues` of the `INVALID_DATA` error it throws:
+ * `ROW_NOT_OBJECT` (a row that is not an object), `UNREADABLE` (a getter or Proxy threw while being read),
+ * `COLUMN_NOT_ARRAY` (a column that is not an array or typed array), `COLUMN_LENGTH` (columns of unequal
+ * length), `TOO_MANY_ROWS` (more rows than a Frame holds), `MALFORMED_FRAME` (a hand-made Frame whose
+ * length, names or columns do not fit together), `MALFORMED_ARROW` (an Arrow-like table whose lengths do
+ * not fit together), `UNSUPPORTED_VALUE` (a cell that cannot be read as text, such as an object with a null
+ * prototype).
+ */
+export type FrameIssueCode =
+  | 'ROW_NOT_OBJECT'
+  | 'UNREADABLE'
+  | 'COLUMN_NOT_ARRAY'
+  | 'COLUMN_LENGTH'
+  | 'TOO_MANY_ROWS'
+  | 'MALFORMED_FRAME'
+  | 'MALFORMED_ARROW'
+  | 'UNSUPPORTED_VALUE';
+
+/** One problem toFrame found, in core's finding shape; `feature` is the column concerned. */
+export interface FrameIssue extends Finding<FrameIssueCode> {
+  /** The row concerned (0-based), where there is one. */
+  readonly row?: number;
+  /** A short rendering of the value at fault. */
+  readonly received?: string;
+  /** A length or count that was found, and the one expected or allowed. */
+  readonly length?: number;
+  readonly expected?: number;
 }

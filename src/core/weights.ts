@@ -22,10 +22,15 @@ const TOLERANCE = 1e-9;
 
 /** Checks `splits` (non-empty, finite, non-negative, summing to 1 within 1e-9) and compiles them. */
 export function compileWeights(splits: unknown, fn: string, arg = 'splits'): CompiledWeights {
-  if (typeof splits !== 'object' || splits === null || Array.isArray(splits)) {
+  if (typeof splits !== 'object' || splits === null || Array.isArray(splits) || ArrayBuffer.isView(splits)) {
     throw invalidArgument(fn, arg, 'must be an object of split names to weights', splits);
   }
-  const names = Object.keys(splits);
+  let names: string[];
+  try {
+    names = Object.keys(splits);
+  } catch {
+    throw invalidArgument(fn, arg, 'must be a readable object (reading its keys threw)');
+  }
   if (names.length === 0) throw invalidArgument(fn, arg, 'must name at least one split', splits);
   // JavaScript lists integer-like keys ('0', '10') in numeric order, not as declared, so the declared
   // order another language would use cannot be known: refuse such names rather than disagree silently.
@@ -46,9 +51,14 @@ export function compileWeights(splits: unknown, fn: string, arg = 'splits'): Com
   let last = -1;
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
-    const w = (splits as Record<string, unknown>)[name];
+    let w: unknown;
+    try {
+      w = (splits as Record<string, unknown>)[name];
+    } catch {
+      throw invalidArgument(fn, `${arg}.${shortName(name)}`, 'must be readable (its getter threw)');
+    }
     if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
-      throw invalidArgument(fn, `${arg}.${name}`, 'must be a finite number >= 0', w);
+      throw invalidArgument(fn, `${arg}.${shortName(name)}`, 'must be a finite number >= 0', w);
     }
     sum += w;
     upper[i] = sum;
@@ -57,10 +67,31 @@ export function compileWeights(splits: unknown, fn: string, arg = 'splits'): Com
   if (Math.abs(sum - 1) > TOLERANCE) {
     throw new LockstepError(
       'INVALID_ARGUMENT',
-      `${fn}: argument '${arg}' must have weights summing to 1 (within ${TOLERANCE}), got ${JSON.stringify(splits)} summing to ${sum}`,
+      `${fn}: argument '${arg}' must have weights summing to 1 (within ${TOLERANCE}), got ${shownWeights(names, splits as Record<string, number>)} summing to ${sum}`,
+      { fn, arg },
     );
   }
   return { names, upper, last };
+}
+
+/** A split name as it appears in an argument path: at most 60 characters. */
+function shortName(name: string): string {
+  return name.length > 60 ? `${name.slice(0, 57)}...` : name;
+}
+
+/** The weights as JSON for a message, the first 8 of them (each already read once and checked finite). */
+function shownWeights(names: readonly string[], splits: Readonly<Record<string, number>>): string {
+  const parts: string[] = [];
+  for (let i = 0; i < Math.min(names.length, 8); i++) {
+    let w: unknown;
+    try {
+      w = splits[names[i]!];
+    } catch {
+      w = '?';
+    }
+    parts.push(`${JSON.stringify(shortName(names[i]!))}:${typeof w === 'number' ? JSON.stringify(w) : '?'}`);
+  }
+  return `{${parts.join(',')}${names.length > 8 ? ',...' : ''}}`;
 }
 
 /** Index of the split a unit value falls in: the first whose cumulative weight exceeds it. */

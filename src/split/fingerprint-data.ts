@@ -1,6 +1,7 @@
 import { describe, LockstepError } from '../core/errors.js';
+import type { Finding } from '../core/finding.js';
 import { canonicalJson, fingerprint } from '../core/fingerprint.js';
-import { type FrameInput, frameOf, isDate, valueAt } from '../core/frame.js';
+import { dateValue, type FrameInput, frameOf, isDate, valueAt } from '../core/frame.js';
 import { createSha256, wordsToHex } from '../core/sha256.js';
 import { encodeUtf8Into } from '../core/utf8.js';
 
@@ -13,6 +14,16 @@ const TAG_TRUE = 4;
 const TAG_JSON = 5;
 
 /**
+ * Why fingerprintData refused a value, in the `issues` of its `INVALID_DATA` error: code `NOT_JSON`, the
+ * column (`feature`) and `row` of a cell that is neither a number, string, boolean, Date nor plain JSON.
+ */
+export interface FingerprintDataIssue extends Finding<'NOT_JSON'> {
+  readonly feature: string;
+  readonly row: number;
+  readonly received: string;
+}
+
+/**
  * A content fingerprint of a data snapshot that does not depend on row order or column order, for
  * recording exactly which data a model was trained on. Each row is encoded canonically (columns sorted by
  * name; each cell a type tag and its value: numbers as float64 with -0 as 0 and one NaN, strings as UTF-8,
@@ -21,7 +32,8 @@ const TAG_JSON = 5;
  * the row count and that sum. The same values give the same fingerprint from rows, columns or an Arrow
  * table; timestamps count as epoch milliseconds. O(rows × row bytes).
  * @example fingerprintData([{ a: 1 }, { a: 2 }]) === fingerprintData([{ a: 2 }, { a: 1 }]) // => true
- * @throws LockstepError `INVALID_DATA` for a cell that is neither a number, string, boolean nor plain JSON.
+ * @throws LockstepError as toFrame for data it cannot read; `INVALID_DATA` (with a FingerprintDataIssue)
+ *   for a cell that is neither a number, string, boolean, Date nor plain JSON (nested at most 1,000 deep).
  */
 export function fingerprintData(data: FrameInput): string {
   const frame = frameOf(data, 'fingerprintData');
@@ -32,8 +44,11 @@ export function fingerprintData(data: FrameInput): string {
   const sum = new Uint32Array(8); // little-endian words of a 256-bit sum
   const view = new DataView(new ArrayBuffer(8));
   let buffer = new Uint8Array(1024);
+  // With no columns every row encodes to no bytes: the sum is n times one digest (mod 2^256), computed
+  // at once rather than hashing n empty rows (a Frame of 2^25 rows and no columns would take seconds).
+  const rows = columns.length === 0 ? 0 : frame.length;
 
-  for (let row = 0; row < frame.length; row++) {
+  for (let row = 0; row < rows; row++) {
     let at = 0;
     for (let c = 0; c < columns.length; c++) {
       const value = valueAt(columns[c]!, row);
@@ -64,7 +79,7 @@ export function fingerprintData(data: FrameInput): string {
             ? value
             : typeof value === 'bigint'
               ? Number(value)
-              : (value as Date).getTime();
+              : dateValue(value as Date);
         if (x === 0) x = 0; // -0 counts as 0
         if (Number.isNaN(x)) {
           // One bit pattern for every NaN (quiet NaN, little-endian): a NaN's payload is not data.
@@ -93,7 +108,14 @@ export function fingerprintData(data: FrameInput): string {
       carry = s > 0xffffffff ? 1 : 0;
     }
   }
-  const sumHex = wordsToHex(sum.slice().reverse());
+  let sumHex = wordsToHex(sum.slice().reverse());
+  if (columns.length === 0 && frame.length > 0) {
+    sha.reset();
+    sha.update(buffer, 0);
+    sha.digestWords(digest);
+    const product = (BigInt(`0x${wordsToHex(digest)}`) * BigInt(frame.length)) & ((1n << 256n) - 1n);
+    sumHex = product.toString(16).padStart(64, '0');
+  }
   return fingerprint({
     kind: 'lockstep.data',
     formatVersion: 1,
@@ -107,10 +129,19 @@ function jsonOf(value: unknown, column: string, row: number): string {
   try {
     return canonicalJson(value, 'fingerprintData');
   } catch {
-    throw new LockstepError(
-      'INVALID_DATA',
-      `fingerprintData: the value in column ${JSON.stringify(column)} of row ${row} of 'data' must be plain JSON, got ${describe(value)}`,
-      [{ row, column, value }],
-    );
+    const message = `the value in column ${describe(column)} of row ${row} of 'data' must be plain JSON, got ${describe(value)}`;
+    const issue: FingerprintDataIssue = {
+      code: 'NOT_JSON',
+      severity: 'error',
+      message,
+      feature: column,
+      row,
+      received: describe(value),
+    };
+    throw new LockstepError('INVALID_DATA', `fingerprintData: ${message}`, {
+      fn: 'fingerprintData',
+      arg: 'data',
+      issues: [issue],
+    });
   }
 }

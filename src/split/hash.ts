@@ -2,7 +2,7 @@
 // shared with every other hash assignment.
 
 import { invalidArgument } from '../core/errors.js';
-import { type HashKey, keyText, murmur3, saltSeed, TWO_POW_32, unitOf } from '../core/hash-key.js';
+import { type HashKey, keyText, murmur3, saltOption, TWO_POW_32, unitOf } from '../core/hash-key.js';
 
 export type { HashKey } from '../core/hash-key.js';
 
@@ -16,15 +16,18 @@ export type { HashKey } from '../core/hash-key.js';
  *   not an integer in [0, 2^32).
  */
 export function hash32(key: HashKey, seed = 0): number {
-  if (!Number.isInteger(seed) || seed < 0 || seed >= TWO_POW_32) {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed >= TWO_POW_32) {
     throw invalidArgument('hash32', 'seed', 'must be an integer in [0, 2^32)', seed);
   }
   return murmur3(keyText(key, 'hash32'), seed);
 }
 
-/** Options shared by every salted hash function. */
+/** Options shared by every salted hash function; no other key is accepted. */
 export interface SaltOptions {
-  /** Names the experiment or split; a different salt gives an independent assignment. Default `''`. */
+  /**
+   * Names the experiment or split; a different salt gives an independent assignment. Default `''`. At
+   * most 65,536 characters.
+   */
   readonly salt?: string;
 }
 
@@ -32,9 +35,10 @@ export interface SaltOptions {
  * The key's position in [0, 1): `murmur3(key, murmur3(salt, 0)) / 2^32`. Every split, sample and
  * route compares this number with cumulative weights.
  * @example hashUnit('user-42', { salt: 'v1' }) // => 0.7902330979704857
- * @throws LockstepError `INVALID_ARGUMENT` for a key hash32 rejects, or a salt that is not a string.
+ * @throws LockstepError `INVALID_ARGUMENT` for a key hash32 rejects, options that are not an object (a salt
+ *   string passed in their place), an unknown option key, or a salt that is not a string.
  */
-export function hashUnit(key: HashKey, options: SaltOptions = {}): number {
-  const seed = saltSeed(options.salt ?? '', 'hashUnit');
+export function hashUnit(key: HashKey, options?: SaltOptions): number {
+  const seed = saltOption('hashUnit', options);
   return unitOf(keyText(key, 'hashUnit'), seed);
 }

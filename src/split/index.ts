@@ -7,20 +7,23 @@ export type {
   DictionaryColumn,
   Frame,
   FrameInput,
+  FrameIssue,
+  FrameIssueCode,
   MixedColumn,
   NumericColumn,
   StringColumn,
 } from '../core/frame-types.js';
-export { createRng, type Rng, type RngState } from '../core/rng.js';
+export { createRng, type Rng, type RngOptions, type RngState, type RngStateInput } from '../core/rng.js';
 export type { SplitWeights } from '../core/weights.js';
 export { assignSplit, sampleByKey } from './assign.js';
-export { fingerprintData } from './fingerprint-data.js';
+export { type FingerprintDataIssue, fingerprintData } from './fingerprint-data.js';
 export { type HashKey, hash32, hashUnit, type SaltOptions } from './hash.js';
 export {
   type KeySelector,
   type MissingPolicy,
   type SplitByTimeOptions,
   type SplitIndices,
+  type SplitIssue,
   type SplitOptions,
   splitByTime,
   splitFrame,

@@ -1,6 +1,9 @@
+import { checkString, checkStrings, readOptions } from '../core/check.js';
 import { describe, invalidArgument, LockstepError } from '../core/errors.js';
+import type { Finding } from '../core/finding.js';
 import {
   type Column,
+  dateValue,
   type Frame,
   type FrameInput,
   frameOf,
@@ -9,7 +12,8 @@ import {
   takeRows,
   valueAt,
 } from '../core/frame.js';
-import { keyText, saltSeed, unitOf } from '../core/hash-key.js';
+import { saltSeed, unitOf } from '../core/hash-key.js';
+import { countAtMost } from '../core/search.js';
 import { parseTimestamp } from '../core/timestamp.js';
 import { compileWeights, pickIndex, type SplitWeights } from '../core/weights.js';
 
@@ -33,7 +37,38 @@ export interface SplitOptions<S extends string, M extends string = never> {
 /** Row indices per split, in input order. */
 export type SplitIndices<S extends string> = Record<S, Uint32Array>;
 
+/**
+ * Why a split refused its data, in the `issues` of the error it throws. `MISSING_KEY` and `MISSING_TIME`
+ * (error code `MISSING_KEY`): `count` rows have no key or no valid time, the first of them at `rows`;
+ * `INVALID_KEY` (error code `INVALID_DATA`): the key of `row` is not a string, a finite number, a bigint
+ * or bytes. `feature` is the key or time column, where the key is one.
+ */
+export interface SplitIssue extends Finding<'MISSING_KEY' | 'MISSING_TIME' | 'INVALID_KEY'> {
+  readonly count?: number;
+  readonly rows?: readonly number[];
+  readonly row?: number;
+  readonly received?: string;
+}
+
 const NO_SPLIT = -1;
+
+// Known option keys (module-level literals: nothing runs at import).
+const SPLIT_KEYS: readonly ('key' | 'splits' | 'salt' | 'missingKey')[] = [
+  'key',
+  'splits',
+  'salt',
+  'missingKey',
+];
+const TIME_KEYS: readonly ('column' | 'boundaries' | 'names' | 'missingTime')[] = [
+  'column',
+  'boundaries',
+  'names',
+  'missingTime',
+];
+const POLICY_KEYS: readonly 'split'[] = ['split'];
+
+/** Most boundaries splitByTime takes (each one a split). */
+export const MAX_BOUNDARIES = 4096;
 
 /**
  * Row indices of each split, for data the caller keeps in its own arrays or tensors. Same rules as
@@ -76,15 +111,22 @@ function assignByKey(
   options: SplitOptions<string, string>,
   fn: string,
 ): { frame: Frame; indices: Record<string, Uint32Array> } {
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument(fn, 'options', 'must be an object', options);
-  const weights = compileWeights(options.splits, fn, 'options.splits');
-  const seed = saltSeed(options.salt ?? '', fn);
-  const missing = checkMissingPolicy(options.missingKey, fn, 'options.missingKey');
+  if (options === undefined) {
+    throw invalidArgument(fn, 'options', "must be an object with 'key' and 'splits'", options);
+  }
+  const o = readOptions(fn, options, SPLIT_KEYS);
+  const weights = compileWeights(o.splits, fn, 'options.splits');
+  const seed = o.salt === undefined ? 0 : saltSeed(o.salt, fn);
+  const missing = checkMissingPolicy(o.missingKey, fn, 'options.missingKey');
+  const key = o.key;
+  if (typeof key === 'string') checkString(fn, 'options.key', key);
+  else if (typeof key !== 'function') {
+    throw invalidArgument(fn, 'options.key', 'must be a column name or a function of the row', key);
+  }
   const frame = frameOf(data, fn);
   const n = frame.length;
   const assignment = new Int32Array(n);
-  const { key } = options;
+  const feature = typeof key === 'string' ? key : undefined;
 
   if (typeof key === 'string') {
     const column = frame.columns.get(key);
@@ -92,41 +134,90 @@ function assignByKey(
       if (n === 0)
         return {
           frame,
-          indices: collect(assignment, weights.names, missing, fn, keyPhrase(key), 'missingKey'),
+          indices: collect(
+            assignment,
+            weights.names,
+            missing,
+            fn,
+            keyPhrase(key),
+            'missingKey',
+            'MISSING_KEY',
+            feature,
+          ),
         };
       throw invalidArgument(fn, 'options.key', `must name a column of 'data' (${listNames(frame)})`, key);
     }
-    assignFromColumn(column, n, seed, weights, assignment, fn);
-  } else if (typeof key === 'function') {
-    const rows = Array.isArray(data) ? data : undefined;
+    assignFromColumn(column, n, seed, weights, assignment, fn, key);
+  } else {
+    const select = key as (row: Readonly<Record<string, unknown>>, index: number) => unknown;
+    const rows = Array.isArray(data) ? (data as readonly unknown[]) : undefined;
     for (let i = 0; i < n; i++) {
-      const value = key(rows ? (rows[i] as Record<string, unknown>) : rowAt(frame, i), i);
+      const value = select(rows ? rowOf(rows, i, fn) : rowAt(frame, i), i);
       assignment[i] = isMissing(value) ? NO_SPLIT : pickIndex(weights, unitOf(keyAt(value, fn, i), seed));
     }
-  } else {
-    throw invalidArgument(fn, 'options.key', 'must be a column name or a function of the row', key);
   }
-  return { frame, indices: collect(assignment, weights.names, missing, fn, keyPhrase(key), 'missingKey') };
+  return {
+    frame,
+    indices: collect(
+      assignment,
+      weights.names,
+      missing,
+      fn,
+      keyPhrase(key),
+      'missingKey',
+      'MISSING_KEY',
+      feature,
+    ),
+  };
 }
 
-function keyPhrase(key: KeySelector): string {
-  return typeof key === 'string' ? `no key in column ${JSON.stringify(key)}` : 'no key from options.key';
+/** Row i of the caller's own array (already read once by toFrame), for the key function. */
+function rowOf(rows: readonly unknown[], i: number, fn: string): Record<string, unknown> {
+  try {
+    return rows[i] as Record<string, unknown>;
+  } catch {
+    throw new LockstepError(
+      'INVALID_DATA',
+      `${fn}: row ${i} of 'data' could not be read again (a getter or Proxy threw)`,
+      {
+        fn,
+        arg: 'data',
+      },
+    );
+  }
+}
+
+function keyPhrase(key: unknown): string {
+  return typeof key === 'string' ? `no key in column ${describe(key)}` : 'no key from options.key';
 }
 
 function isMissing(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'number' && Number.isNaN(value));
 }
 
-function keyAt(value: unknown, fn: string, row: number): string | Uint8Array {
-  const t = typeof value;
-  if (t === 'string' || t === 'number' || t === 'bigint' || value instanceof Uint8Array) {
-    return keyText(value, fn, `key of row ${row}`);
+/** A key as the text (or bytes) it hashes as, by the rule of core/hash-key.ts; INVALID_DATA for others. */
+function keyAt(value: unknown, fn: string, row: number, feature?: string): string | Uint8Array {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+      if (Number.isFinite(value)) return String(value);
+      break;
+    case 'bigint':
+      return String(value);
+    default:
+      if (ArrayBuffer.isView(value) && value instanceof Uint8Array) return value;
   }
-  throw new LockstepError(
-    'INVALID_DATA',
-    `${fn}: the key of row ${row} must be a string, a finite number or a bigint, got ${describe(value)}`,
-    [{ row, value }],
-  );
+  const message = `the key of row ${row} must be a string, a finite number or a bigint, got ${describe(value)}`;
+  const issue: SplitIssue = {
+    code: 'INVALID_KEY',
+    severity: 'error',
+    message,
+    ...(feature === undefined ? {} : { feature }),
+    row,
+    received: describe(value),
+  };
+  throw new LockstepError('INVALID_DATA', `${fn}: ${message}`, { fn, arg: 'data', issues: [issue] });
 }
 
 function assignFromColumn(
@@ -136,6 +227,7 @@ function assignFromColumn(
   weights: ReturnType<typeof compileWeights>,
   out: Int32Array,
   fn: string,
+  feature: string,
 ): void {
   switch (column.kind) {
     case 'numeric': {
@@ -145,7 +237,7 @@ function assignFromColumn(
         out[i] =
           (valid && valid[i] === 0) || Number.isNaN(v)
             ? NO_SPLIT
-            : pickIndex(weights, unitOf(keyText(v, fn, `key of row ${i}`), seed));
+            : pickIndex(weights, unitOf(keyAt(v, fn, i, feature), seed));
       }
       return;
     }
@@ -168,7 +260,7 @@ function assignFromColumn(
       const { values } = column;
       for (let i = 0; i < n; i++) {
         const v = values[i];
-        out[i] = isMissing(v) ? NO_SPLIT : pickIndex(weights, unitOf(keyAt(v, fn, i), seed));
+        out[i] = isMissing(v) ? NO_SPLIT : pickIndex(weights, unitOf(keyAt(v, fn, i, feature), seed));
       }
     }
   }
@@ -176,18 +268,15 @@ function assignFromColumn(
 
 function checkMissingPolicy(policy: unknown, fn: string, arg: string): MissingPolicy {
   if (policy === undefined || policy === 'error') return 'error';
-  if (
-    typeof policy === 'object' &&
-    policy !== null &&
-    typeof (policy as { split?: unknown }).split === 'string'
-  ) {
-    return policy as { split: string };
+  if (typeof policy === 'object' && policy !== null && !Array.isArray(policy)) {
+    const p = readOptions(fn, policy, POLICY_KEYS, arg);
+    return { split: checkString(fn, `${arg}.split`, p.split) };
   }
   throw invalidArgument(fn, arg, "must be 'error' or { split: name }", policy);
 }
 
 function listNames(frame: Frame): string {
-  const shown = frame.names.slice(0, 10).map((n) => JSON.stringify(n));
+  const shown = frame.names.slice(0, 10).map((n) => describe(n));
   if (frame.names.length === 0) return 'it has no columns';
   return `columns: ${shown.join(', ')}${frame.names.length > 10 ? ', ...' : ''}`;
 }
@@ -202,6 +291,8 @@ function collect(
   fn: string,
   problem: string,
   option: string,
+  code: 'MISSING_KEY' | 'MISSING_TIME',
+  feature: string | undefined,
 ): Record<string, Uint32Array> {
   const all = missing === 'error' || names.includes(missing.split) ? [...names] : [...names, missing.split];
   const missingIndex = missing === 'error' ? NO_SPLIT : all.indexOf(missing.split);
@@ -221,11 +312,16 @@ function collect(
     counts[s]!++;
   }
   if (missingIndex === NO_SPLIT && missingCount > 0) {
-    throw new LockstepError(
-      'MISSING_KEY',
-      `${fn}: ${missingCount} of ${assignment.length} rows of 'data' have ${problem}, first at rows ${missingRows.join(', ')}; pass ${option}: { split: 'name' } to keep them in a split of their own`,
-      [{ code: 'MISSING_KEY', count: missingCount, rows: missingRows }],
-    );
+    const message = `${missingCount} of ${assignment.length} rows of 'data' have ${problem}, first at rows ${missingRows.join(', ')}; pass ${option}: { split: 'name' } to keep them in a split of their own`;
+    const issue: SplitIssue = {
+      code,
+      severity: 'error',
+      message,
+      ...(feature === undefined ? {} : { feature }),
+      count: missingCount,
+      rows: missingRows,
+    };
+    throw new LockstepError('MISSING_KEY', `${fn}: ${message}`, { fn, arg: 'data', issues: [issue] });
   }
   const out = all.map((_, s) => new Uint32Array(counts[s]!));
   const fill = new Uint32Array(all.length);
@@ -269,7 +365,7 @@ function timesOf(column: Column, n: number): Float64Array {
 function toTime(point: unknown): number {
   if (typeof point === 'number') return point;
   if (typeof point === 'string') return parseTimestamp(point);
-  if (isDate(point)) return point.getTime();
+  if (isDate(point)) return dateValue(point);
   return Number.NaN;
 }
 
@@ -289,14 +385,18 @@ export function splitByTime<S extends string = 'train' | 'eval' | 'test', M exte
   options: SplitByTimeOptions<S, M>,
 ): Record<S | M, Frame> {
   const fn = 'splitByTime';
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument(fn, 'options', 'must be an object', options);
-  const { boundaries } = options;
-  if (!Array.isArray(boundaries) || boundaries.length === 0) {
-    throw invalidArgument(fn, 'options.boundaries', 'must be a non-empty array of times', boundaries);
+  if (options === undefined) {
+    throw invalidArgument(fn, 'options', "must be an object with 'column' and 'boundaries'", options);
   }
-  const cuts = boundaries.map(toTime);
+  const o = readOptions(fn, options, TIME_KEYS);
+  const columnName = checkString(fn, 'options.column', o.column);
+  const boundaries = readList(fn, 'options.boundaries', o.boundaries, MAX_BOUNDARIES, 'times');
+  if (boundaries.length === 0) {
+    throw invalidArgument(fn, 'options.boundaries', 'must be a non-empty array of times', o.boundaries);
+  }
+  const cuts = new Float64Array(boundaries.length);
   for (let i = 0; i < cuts.length; i++) {
+    cuts[i] = toTime(boundaries[i]);
     if (Number.isNaN(cuts[i]!)) {
       throw invalidArgument(
         fn,
@@ -311,41 +411,62 @@ export function splitByTime<S extends string = 'train' | 'eval' | 'test', M exte
   }
   const defaults =
     cuts.length === 1 ? ['train', 'test'] : cuts.length === 2 ? ['train', 'eval', 'test'] : undefined;
-  const names = (options.names ?? defaults) as readonly string[] | undefined;
-  if (!Array.isArray(names) || names.length !== cuts.length + 1 || new Set(names).size !== names.length) {
-    throw invalidArgument(
-      fn,
-      'options.names',
-      `must be ${cuts.length + 1} distinct split names (one more than the boundaries)`,
-      names,
-    );
+  const given =
+    o.names === undefined ? defaults : readList(fn, 'options.names', o.names, MAX_BOUNDARIES + 1, 'names');
+  const mustBe = `must be ${cuts.length + 1} distinct split names (one more than the boundaries)`;
+  if (given === undefined || given.length !== cuts.length + 1)
+    throw invalidArgument(fn, 'options.names', mustBe, o.names);
+  let names: readonly string[];
+  try {
+    names = checkStrings(fn, 'options.names', given);
+  } catch {
+    throw invalidArgument(fn, 'options.names', mustBe, o.names);
   }
-  const missing = checkMissingPolicy(options.missingTime, fn, 'options.missingTime');
+  const missing = checkMissingPolicy(o.missingTime, fn, 'options.missingTime');
   const frame = frameOf(data, fn);
-  const column = frame.columns.get(options.column);
+  const column = frame.columns.get(columnName);
   if (!column && frame.length > 0) {
     throw invalidArgument(
       fn,
       'options.column',
       `must name a column of 'data' (${listNames(frame)})`,
-      options.column,
+      columnName,
     );
   }
   const times = column ? timesOf(column, frame.length) : new Float64Array(0);
   const assignment = new Int32Array(frame.length);
   for (let i = 0; i < times.length; i++) {
     const t = times[i]!;
-    let s = 0;
-    while (s < cuts.length && t >= cuts[s]!) s++;
-    assignment[i] = Number.isNaN(t) ? NO_SPLIT : s;
+    // Split s holds [cuts[s-1], cuts[s]): the number of cuts at most t.
+    assignment[i] = Number.isNaN(t) ? NO_SPLIT : countAtMost(cuts, t);
   }
   const indices = collect(
     assignment,
     names,
     missing,
     fn,
-    `no valid time in column ${JSON.stringify(options.column)}`,
+    `no valid time in column ${describe(columnName)}`,
     'missingTime',
+    'MISSING_TIME',
+    columnName,
   );
   return mapSplits(indices, (rows) => takeRows(frame, rows)) as Record<S | M, Frame>;
+}
+
+/** A copy of an array argument of at most `max` items, read once (a Proxy or getter that throws is refused). */
+function readList(fn: string, arg: string, v: unknown, max: number, what: string): readonly unknown[] {
+  if (!Array.isArray(v)) throw invalidArgument(fn, arg, `must be an array of ${what}`, v);
+  let copy: unknown[];
+  try {
+    const n = v.length;
+    if (!Number.isSafeInteger(n) || n > max) {
+      throw invalidArgument(fn, arg, `must hold at most ${max} ${what}, got ${describe(n)}`);
+    }
+    copy = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) copy[i] = v[i];
+  } catch (error) {
+    if (error instanceof LockstepError) throw error;
+    throw invalidArgument(fn, arg, 'must be readable (a getter or Proxy threw)');
+  }
+  return copy;
 }

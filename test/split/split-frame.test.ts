@@ -116,7 +116,19 @@ describe('splitFrame', () => {
       catchLockstep(() => splitFrame(rows, { key: 'user', splits }), {
         code: 'MISSING_KEY',
         message: /splitFrame: 3 of 5 rows of 'data' have no key in column "user", first at rows 1, 2, 3/,
-        issues: [{ code: 'MISSING_KEY', count: 3, rows: [1, 2, 3] }],
+        fn: 'splitFrame',
+        arg: 'data',
+        issues: [
+          {
+            code: 'MISSING_KEY',
+            severity: 'error',
+            message:
+              "3 of 5 rows of 'data' have no key in column \"user\", first at rows 1, 2, 3; pass missingKey: { split: 'name' } to keep them in a split of their own",
+            feature: 'user',
+            count: 3,
+            rows: [1, 2, 3],
+          },
+        ],
       });
     });
 

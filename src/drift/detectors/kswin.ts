@@ -2,7 +2,7 @@
 // it, with the random draws taken from a seeded lockstep Rng.
 import * as z from 'zod/mini';
 import { invalidArgument } from '../../core/errors.js';
-import { createRng, type Rng, type RngState } from '../../core/rng.js';
+import { createRng, type Rng, type RngStateInput } from '../../core/rng.js';
 // The two-sample KS test of lockstep/drift (exact p-values for the equal sizes KSWIN compares, as scipy).
 import { ksTest } from '../ks-test.js';
 import {
@@ -54,7 +54,7 @@ export interface KswinState extends DetectorStateBase<'lockstep.drift.kswin', Ks
   readonly window: readonly number[];
   readonly statistic: number;
   readonly pValue: number;
-  readonly rng: RngState;
+  readonly rng: RngStateInput;
 }
 
 /** A KSWIN detector: {@link DriftDetector} plus the last test's result. */

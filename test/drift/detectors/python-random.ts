@@ -170,6 +170,6 @@ export function pythonRng(seed: number): Rng {
     shuffle: unsupported,
     sample: (values, k) => py.sample(values, k),
     bootstrap: unsupported,
-    state: () => ({ c: 0, s0: 0, s1: 0, s2: 0 }),
+    state: () => ({ kind: 'lockstep.rng-state', formatVersion: 1, c: 0, s0: 0, s1: 0, s2: 0 }),
   };
 }

@@ -10,7 +10,17 @@ import {
 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { LockstepError } from '../../src/core/errors.js';
-import { rowAt, takeRows, toFrame, toRows, valueAt } from '../../src/core/frame.js';
+import {
+  frameOf,
+  MAX_ARRAY_ROWS,
+  MAX_FRAME_ROWS,
+  rowAt,
+  takeRows,
+  toFrame,
+  toRows,
+  valueAt,
+} from '../../src/core/frame.js';
+import { catchLockstep } from '../helpers/errors.js';
 
 describe('toFrame from rows', () => {
   it('infers numeric, string, boolean, timestamp and mixed columns', () => {
@@ -156,5 +166,229 @@ describe('toRows', () => {
     );
     expect(rows.map((r) => ({ ...r }))).toEqual([{ a: 1, s: 'x' }, { b: true }]);
     expect(Object.getPrototypeOf(rows[0])).toBeNull();
+  });
+});
+
+describe('Frames lockstep built are trusted and frozen; others are checked', () => {
+  const numeric = (values: Float64Array) => ({ kind: 'numeric' as const, values, valid: undefined });
+
+  it('returns a Frame it built as is, with its shape frozen', () => {
+    const frame = toFrame([{ a: 1, s: 'x' }]);
+    expect(toFrame(frame)).toBe(frame);
+    expect(Object.isFrozen(frame)).toBe(true);
+    expect(Object.isFrozen(frame.names)).toBe(true);
+    expect(Object.isFrozen(frame.columns.get('a'))).toBe(true);
+    expect(() => (frame.columns as Map<string, unknown>).set('b', 5)).toThrow(LockstepError);
+    expect(() => (frame.columns as Map<string, unknown>).delete('a')).toThrow(LockstepError);
+    expect(() => {
+      (frame as { length: number }).length = -1;
+    }).toThrow(TypeError); // a frozen object in strict mode
+    expect(frame.length).toBe(1);
+  });
+
+  it('checks and copies a Frame it did not build (from another copy of lockstep, or made by hand)', () => {
+    const values = new Float64Array([1, 2]);
+    const codes = Int32Array.of(0, -1);
+    const made = {
+      kind: 'lockstep.frame',
+      length: 2,
+      names: ['x', 'd', 'm'],
+      columns: new Map<string, unknown>([
+        ['x', numeric(values)],
+        ['d', { kind: 'dictionary', codes, dictionary: ['a'] }],
+        ['m', { kind: 'mixed', values: [null, { k: 1 }] }],
+      ]),
+    };
+    const frame = toFrame(made as never);
+    expect(frame).not.toBe(made);
+    expect(toFrame(frame)).toBe(frame);
+    expect(frame.names).toEqual(['x', 'd', 'm']);
+    codes[0] = 99; // the copy is the Frame's own: changing the caller's codes changes nothing
+    expect(valueAt(frame.columns.get('d')!, 0)).toBe('a');
+    expect(toRows(frame).map((r) => ({ ...r }))).toEqual([
+      { x: 1, d: 'a' },
+      { x: 2, m: { k: 1 } },
+    ]);
+  });
+
+  it.each([
+    ['a length of -1', { length: -1 }, '$.length'],
+    ['a length of NaN', { length: Number.NaN }, '$.length'],
+    ['a length that is a string', { length: '2' }, '$.length'],
+    ['columns that are not a Map', { columns: { x: 1 } }, '$.columns'],
+    ['names that do not list the columns', { names: ['y'] }, '$.names'],
+    ['a column that is a number', { columns: new Map([['x', 5]]) }, '$.columns["x"]'],
+    [
+      'a column of no kind',
+      { columns: new Map([['x', { kind: 'text', values: [] }]]) },
+      '$.columns["x"].kind',
+    ],
+    [
+      'numbers in a plain array',
+      { columns: new Map([['x', { kind: 'numeric', values: [1, 2] }]]) },
+      '$.columns["x"].values',
+    ],
+    [
+      'a column of the wrong length',
+      { columns: new Map([['x', numeric(new Float64Array(3))]]) },
+      '$.columns["x"].values',
+    ],
+    [
+      'a code outside the dictionary',
+      { columns: new Map([['x', { kind: 'dictionary', codes: Int32Array.of(0, 3), dictionary: ['a'] }]]) },
+      '$.columns["x"].codes[1]',
+    ],
+    [
+      'a boolean that is not 0 or 1',
+      { columns: new Map([['x', { kind: 'boolean', values: Uint8Array.of(1, 2), valid: undefined }]]) },
+      '$.columns["x"].values[1]',
+    ],
+    [
+      'a number in a string column',
+      { columns: new Map([['x', { kind: 'string', values: ['a', 5] }]]) },
+      '$.columns["x"].values[1]',
+    ],
+  ])('refuses a hand-made Frame with %s (INVALID_DATA, MALFORMED_FRAME, the path)', (_, change, path) => {
+    const base = {
+      kind: 'lockstep.frame',
+      length: 2,
+      names: ['x'],
+      columns: new Map([['x', numeric(new Float64Array(2))]]),
+    };
+    const made = { ...base, ...change } as Record<string, unknown>;
+    if ('columns' in change && !('names' in change) && change.columns instanceof Map)
+      made.names = [...change.columns.keys()];
+    const e = catchLockstep(() => toFrame(made as never), {
+      code: 'INVALID_DATA',
+      fn: 'toFrame',
+      arg: 'data',
+      path,
+    });
+    expect(e.issues).toEqual([expect.objectContaining({ code: 'MALFORMED_FRAME', severity: 'error', path })]);
+    expect(e.message).toMatch(/^toFrame: 'data' is not a valid Frame: /);
+  });
+
+  it('names the function and the argument it was called for (frameOf)', () => {
+    catchLockstep(
+      () => frameOf({ kind: 'lockstep.frame', length: -1 } as never, 'compare', undefined, 'reference'),
+      {
+        code: 'INVALID_DATA',
+        fn: 'compare',
+        arg: 'reference',
+        message: /^compare: 'reference' is not a valid Frame: \$\.length/,
+      },
+    );
+  });
+});
+
+describe('toFrame refuses what no consumer could read', () => {
+  it('a cell that String() cannot convert, or a symbol: UNSUPPORTED_VALUE with the row and column', () => {
+    for (const cell of [Object.create(null), Symbol('s'), { toString: null, valueOf: null }]) {
+      const e = catchLockstep(() => toFrame([{ a: 1 }, { a: cell }]), {
+        code: 'INVALID_DATA',
+        fn: 'toFrame',
+      });
+      expect(e.issues).toEqual([
+        expect.objectContaining({ code: 'UNSUPPORTED_VALUE', severity: 'error', row: 1, feature: 'a' }),
+      ]);
+    }
+    // Objects String() converts stay data, in a mixed column.
+    expect(toFrame([{ a: { k: 1 } }, { a: [1, 2] }]).columns.get('a')?.kind).toBe('mixed');
+  });
+
+  it('a row or a cell whose getter or Proxy throws: UNREADABLE naming the row (and column)', () => {
+    const getter = {
+      get a() {
+        throw new Error('no');
+      },
+    };
+    const e = catchLockstep(() => toFrame([{ a: 1 }, getter]), { code: 'INVALID_DATA', fn: 'toFrame' });
+    expect(e.issues).toEqual([expect.objectContaining({ code: 'UNREADABLE', row: 1, feature: 'a' })]);
+    expect(e.message).toMatch(/could not be read at row 1, column "a"/);
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('no keys');
+        },
+      },
+    );
+    catchLockstep(() => toFrame([proxy]), {
+      code: 'INVALID_DATA',
+      issues: [expect.objectContaining({ code: 'UNREADABLE', row: 0 })],
+    });
+    const record = new Proxy(
+      {},
+      {
+        ownKeys: () => ['a'],
+        getOwnPropertyDescriptor: () => ({ configurable: true, enumerable: true }),
+        get(_target, key) {
+          if (key === 'a') throw new Error('no');
+          return undefined;
+        },
+      },
+    );
+    catchLockstep(() => toFrame(record), {
+      code: 'INVALID_DATA',
+      issues: [expect.objectContaining({ code: 'UNREADABLE', feature: 'a' })],
+    });
+  });
+
+  it('an object that only claims to be a Date is not one (a Symbol.toStringTag, a Proxy of a Date)', () => {
+    const fake = { [Symbol.toStringTag]: 'Date' };
+    expect(toFrame([{ d: fake }]).columns.get('d')?.kind).toBe('mixed');
+    const date = new Date(5);
+    date.getTime = () => 999; // the time value comes from the Date itself, not an overridden method
+    const d = toFrame([{ d: date }]).columns.get('d')!;
+    expect(d.kind === 'numeric' && d.values[0]).toBe(5);
+  });
+
+  it('more rows than a Frame holds, and JS arrays longer than 2^25: TOO_MANY_ROWS', () => {
+    const huge: unknown[] = [];
+    huge.length = MAX_ARRAY_ROWS + 1;
+    catchLockstep(() => toFrame(huge), {
+      code: 'INVALID_DATA',
+      issues: [
+        expect.objectContaining({
+          code: 'TOO_MANY_ROWS',
+          length: MAX_ARRAY_ROWS + 1,
+          expected: MAX_ARRAY_ROWS,
+        }),
+      ],
+    });
+    catchLockstep(() => toFrame({ x: huge }), {
+      code: 'INVALID_DATA',
+      message: /column "x" of 'data' must hold at most 33554432 values/,
+    });
+    const table = { numRows: MAX_FRAME_ROWS + 1, schema: { fields: [] }, getChild: () => null };
+    catchLockstep(() => toFrame(table), {
+      code: 'INVALID_DATA',
+      issues: [expect.objectContaining({ code: 'TOO_MANY_ROWS' })],
+    });
+  });
+
+  it('columns of unequal length and columns that are not arrays carry their findings', () => {
+    catchLockstep(() => toFrame({ a: [1, 2], b: [1] }), {
+      issues: [expect.objectContaining({ code: 'COLUMN_LENGTH', feature: 'b', length: 1, expected: 2 })],
+    });
+    catchLockstep(() => toFrame({ a: 5 } as never), {
+      issues: [expect.objectContaining({ code: 'COLUMN_NOT_ARRAY', feature: 'a', received: '5' })],
+    });
+    catchLockstep(() => toFrame([{ a: 1 }, 5]), {
+      issues: [expect.objectContaining({ code: 'ROW_NOT_OBJECT', row: 1, received: '5' })],
+    });
+  });
+
+  it('copies a Float64Array whose buffer can shrink, and uses any other as is', () => {
+    const fixed = new Float64Array([1, 2]);
+    const a = toFrame({ a: fixed }).columns.get('a')!;
+    expect(a.kind === 'numeric' && a.values).toBe(fixed);
+    const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer;
+    const buffer = new Resizable(16, { maxByteLength: 64 });
+    if (!('resizable' in buffer)) return; // an engine without resizable buffers
+    const tracking = new Float64Array(buffer);
+    const b = toFrame({ b: tracking }).columns.get('b')!;
+    expect(b.kind === 'numeric' && b.values).not.toBe(tracking);
+    expect(b.kind === 'numeric' && b.values.length).toBe(2);
   });
 });

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/core/rng.js';
+import { createRng, MAX_RNG_ITEMS } from '../../src/core/rng.js';
 import golden from '../fixtures/rng-golden.json' with { type: 'json' };
+import { catchLockstep } from '../helpers/errors.js';
+import { throwingProxy } from '../helpers/hostile.js';
 
 describe('createRng', () => {
   it.each(golden)('draws the seedrandom Alea sequence for seed $seed', ({ seed, next }) => {
@@ -107,5 +109,111 @@ describe('createRng', () => {
     expect(() => rng.sample([1, 2], 3)).toThrow(/rng.sample: argument 'k' must be between 0 and 2/);
     expect(() => rng.bootstrap([], 2)).toThrow(/rng.bootstrap: argument 'values'/);
     expect(rng.bootstrap([])).toEqual([]);
+  });
+
+  it('saves a frozen lockstep.rng-state, format version 1', () => {
+    const rng = createRng('kind');
+    rng.next();
+    const state = rng.state();
+    expect(Object.keys(state)).toEqual(['kind', 'formatVersion', 'c', 's0', 's1', 's2']);
+    expect(state).toMatchObject({ kind: 'lockstep.rng-state', formatVersion: 1 });
+    expect(Object.isFrozen(state)).toBe(true);
+  });
+
+  it('resumes from any state it wrote, after any number of draws, through JSON (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.integer()), fc.nat({ max: 300 }), (seed, draws) => {
+        const rng = createRng(seed);
+        for (let i = 0; i < draws; i++) rng.next();
+        const saved = JSON.parse(JSON.stringify(rng.state()));
+        const resumed = createRng(seed, { state: saved });
+        for (let i = 0; i < 10; i++) expect(resumed.next()).toBe(rng.next());
+        expect(resumed.state()).toEqual(rng.state());
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('resumes from a state saved before states had kind and formatVersion', () => {
+    const rng = createRng('legacy');
+    rng.next();
+    const { c, s0, s1, s2 } = rng.state();
+    const resumed = createRng('legacy', { state: { c, s0, s1, s2 } });
+    expect([resumed.next(), resumed.int(100)]).toEqual([rng.next(), rng.int(100)]);
+  });
+
+  it.each([
+    ['another kind', { kind: 'lockstep.schema' }, '$.kind'],
+    ['a newer format version', { formatVersion: 2 }, '$.formatVersion'],
+    ['a carry that is not an integer', { c: 1.5 }, '$.c'],
+    ['a carry out of range', { c: 2091639 }, '$.c'],
+    ['a lag of 1', { s0: 1 }, '$.s0'],
+    ['a negative lag', { s1: -0.25 }, '$.s1'],
+    ['a lag Alea never reaches', { s2: 0.1 }, '$.s2'],
+    ['a lag that is a string', { s2: '0.5' }, '$.s2'],
+    ['an unknown field', { seed: 'x' }, '$.seed'],
+  ])(
+    'refuses a state with %s: INVALID_ARTIFACT naming createRng, options.state and the path',
+    (_, change, path) => {
+      const state = { ...createRng('s').state(), ...change };
+      catchLockstep(() => createRng('s', { state } as never), {
+        code: 'INVALID_ARTIFACT',
+        fn: 'createRng',
+        arg: 'options.state',
+        path,
+      });
+    },
+  );
+
+  it('refuses options that are not an object or hold an unknown key, and long seeds', () => {
+    catchLockstep(() => createRng('s', 'state' as never), {
+      code: 'INVALID_ARGUMENT',
+      fn: 'createRng',
+      arg: 'options',
+    });
+    catchLockstep(() => createRng('s', { stat: {} } as never), {
+      code: 'INVALID_ARGUMENT',
+      arg: 'options.stat',
+      message: /did you mean "state"\?/,
+    });
+    catchLockstep(() => createRng('x'.repeat(65_537)), { code: 'INVALID_ARGUMENT', arg: 'seed' });
+    catchLockstep(() => createRng('s', { state: throwingProxy() } as never), {
+      code: 'INVALID_ARTIFACT',
+      path: '$',
+    });
+  });
+
+  it('methods refuse what is not an array, Proxies that throw, and sizes over 2^25', () => {
+    const rng = createRng('m');
+    for (const call of [
+      () => rng.shuffle('abc' as never),
+      () => rng.sample(5 as never, 1),
+      () => rng.bootstrap(null as never),
+    ]) {
+      catchLockstep(call, { code: 'INVALID_ARGUMENT', arg: 'values' });
+    }
+    const proxy = new Proxy([1, 2], {
+      get: (t, k) => (k === 'length' ? 2 : Reflect.get(t, k)),
+      getOwnPropertyDescriptor() {
+        throw new Error('no');
+      },
+      has() {
+        throw new Error('no');
+      },
+    });
+    catchLockstep(() => rng.shuffle(proxy), { code: 'INVALID_ARGUMENT', fn: 'rng.shuffle', arg: 'values' });
+    const huge: unknown[] = [];
+    huge.length = MAX_RNG_ITEMS + 1;
+    catchLockstep(() => rng.shuffle(huge), { code: 'INVALID_ARGUMENT', message: /at most 33554432 values/ });
+    catchLockstep(() => rng.bootstrap([1], MAX_RNG_ITEMS + 1), { code: 'INVALID_ARGUMENT', arg: 'size' });
+    catchLockstep(() => rng.int(-(2 ** 53 - 1), 2 ** 53 - 1), {
+      code: 'INVALID_ARGUMENT',
+      arg: 'high',
+      message: /at most 2\^53 above low/,
+    });
+    // Typed arrays are shuffled and sampled as typed arrays, as before.
+    const typed = rng.shuffle(Int32Array.of(1, 2, 3) as never);
+    expect(typed).toBeInstanceOf(Int32Array);
+    expect(rng.sample(Int32Array.of(1, 2, 3) as never, 2)).toHaveLength(2);
   });
 });

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, fingerprint } from '../../src/core/fingerprint.js';
+import { canonicalJson, fingerprint, MAX_JSON_ARRAY, MAX_JSON_DEPTH } from '../../src/core/fingerprint.js';
 import { createSha256, sha256Hex } from '../../src/core/sha256.js';
+import { catchLockstep } from '../helpers/errors.js';
+import { deepArray, deepObject, throwingGetters, throwingProxy } from '../helpers/hostile.js';
 
 const nodeSha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -83,5 +85,38 @@ describe('canonicalJson and fingerprint', () => {
     const a: Record<string, unknown> = {};
     a.self = a;
     expect(() => fingerprint(a)).toThrow(/circular/);
+  });
+
+  it('writes nesting up to 1,000 deep and refuses deeper (no stack overflow at 10,000)', () => {
+    expect(canonicalJson(deepArray(MAX_JSON_DEPTH - 2))).toMatch(/^\[+1\]+$/);
+    for (const deep of [deepArray(10_000), deepObject(10_000), deepArray(MAX_JSON_DEPTH)]) {
+      catchLockstep(() => fingerprint(deep), {
+        code: 'INVALID_ARGUMENT',
+        fn: 'fingerprint',
+        arg: 'value',
+        message: /must be plain JSON nested at most 1000 deep/,
+      });
+    }
+  });
+
+  it('refuses a sparse array longer than 2^25 at once, and throwing getters and Proxies', () => {
+    const sparse: unknown[] = [];
+    sparse[2 ** 32 - 2] = 1;
+    catchLockstep(() => fingerprint({ a: sparse }), {
+      code: 'INVALID_ARGUMENT',
+      path: '$.a',
+      message: new RegExp(`arrays of at most ${MAX_JSON_ARRAY} items, but \\$\\.a has 4294967295`),
+    });
+    for (const v of [
+      throwingGetters(),
+      throwingProxy(),
+      {
+        get x() {
+          throw new Error('no');
+        },
+      },
+    ]) {
+      catchLockstep(() => fingerprint({ v }), { code: 'INVALID_ARGUMENT', fn: 'fingerprint', arg: 'value' });
+    }
   });
 });

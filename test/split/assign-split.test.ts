@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assignSplit, LockstepError, sampleByKey } from '../../src/split/index.js';
+import { assignSplit, hashUnit, LockstepError, sampleByKey } from '../../src/split/index.js';
+import { catchLockstep } from '../helpers/errors.js';
 
 describe('assignSplit', () => {
   it('hits the weights within 0.2 points on 1M keys', () => {
@@ -127,5 +128,74 @@ describe('sampleByKey', () => {
         /sampleByKey: argument 'rate' must be a number in \[0, 1\]/,
       );
     }
+  });
+});
+
+describe('options of assignSplit, sampleByKey and hashUnit', () => {
+  const splits = { train: 0.8, test: 0.2 };
+
+  it('refuse a salt passed as a string where the options belong', () => {
+    catchLockstep(() => assignSplit('user-42', splits, 'churn-v1' as never), {
+      code: 'INVALID_ARGUMENT',
+      fn: 'assignSplit',
+      arg: 'options',
+      message: `assignSplit: argument 'options' must be an object, got "churn-v1"`,
+    });
+    catchLockstep(() => sampleByKey('k', 0.5, 'log' as never), { fn: 'sampleByKey', arg: 'options' });
+    catchLockstep(() => hashUnit('k', 'v1' as never), { fn: 'hashUnit', arg: 'options' });
+    for (const options of [null, 5, Number.NaN, ['v1'], true]) {
+      catchLockstep(() => assignSplit('k', splits, options as never), {
+        code: 'INVALID_ARGUMENT',
+        arg: 'options',
+      });
+    }
+  });
+
+  it('refuse an unknown key, naming the closest known one', () => {
+    catchLockstep(() => assignSplit('k', splits, { slat: 'v1' } as never), {
+      code: 'INVALID_ARGUMENT',
+      fn: 'assignSplit',
+      arg: 'options.slat',
+      message: /unknown key "slat" \(did you mean "salt"\?\)/,
+    });
+    catchLockstep(() => hashUnit('k', { salt: 'v1', seed: 3 } as never), { arg: 'options.seed' });
+    catchLockstep(() => sampleByKey('k', 1, { Salt: 'x' } as never), { message: /did you mean "salt"/ });
+  });
+
+  it('read a salt from any object holding it the same way (the fast path agrees with readOptions)', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (key, salt) => {
+        const plain = hashUnit(key, { salt });
+        const bare = Object.assign(Object.create(null), { salt });
+        const getter = {
+          get salt() {
+            return salt;
+          },
+        };
+        expect(hashUnit(key, bare)).toBe(plain);
+        expect(hashUnit(key, getter)).toBe(plain);
+        expect(hashUnit(key, {})).toBe(hashUnit(key));
+        expect(hashUnit(key, { salt: undefined })).toBe(hashUnit(key));
+        expect(assignSplit(key, splits, bare)).toBe(assignSplit(key, splits, { salt }));
+      }),
+      { numRuns: 200 },
+    );
+    // A salt inherited from a prototype is not an own option: it is not read.
+    const inherited = Object.create({ salt: 'v1' });
+    expect(hashUnit('k', inherited)).toBe(hashUnit('k'));
+  });
+
+  it('refuse a salt that is not a string or is longer than 65,536 characters, and a throwing getter', () => {
+    catchLockstep(() => hashUnit('k', { salt: 'x'.repeat(65_537) }), { arg: 'options.salt' });
+    expect(hashUnit('k', { salt: 'x'.repeat(65_536) })).toBeTypeOf('number');
+    catchLockstep(
+      () =>
+        assignSplit('k', splits, {
+          get salt(): string {
+            throw new Error('no');
+          },
+        }),
+      { code: 'INVALID_ARGUMENT', arg: 'options.salt' },
+    );
   });
 });

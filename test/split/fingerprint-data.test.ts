@@ -2,6 +2,8 @@ import { tableFromArrays } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng, fingerprintData, LockstepError } from '../../src/split/index.js';
+import { catchLockstep } from '../helpers/errors.js';
+import { deepObject } from '../helpers/hostile.js';
 
 const rows = Array.from({ length: 500 }, (_, i) => ({
   id: `r${i}`,
@@ -69,5 +71,36 @@ describe('fingerprintData', () => {
   it('fingerprints empty data', () => {
     expect(fingerprintData([])).toMatch(/^[0-9a-f]{64}$/);
     expect(fingerprintData([])).not.toBe(fingerprintData([{}]));
+  });
+
+  it('names a cell that is not plain JSON in a NOT_JSON finding', () => {
+    catchLockstep(() => fingerprintData([{ a: 'x' }, { a: () => 1 }]), {
+      code: 'INVALID_DATA',
+      fn: 'fingerprintData',
+      arg: 'data',
+      issues: [
+        {
+          code: 'NOT_JSON',
+          severity: 'error',
+          message: `the value in column "a" of row 1 of 'data' must be plain JSON, got a function`,
+          feature: 'a',
+          row: 1,
+          received: 'a function',
+        },
+      ],
+    });
+    catchLockstep(() => fingerprintData([{ a: deepObject(10_000) }]), {
+      code: 'INVALID_DATA',
+      issues: [expect.objectContaining({ code: 'NOT_JSON', row: 0 })],
+    });
+  });
+
+  it('fingerprints rows without columns as it always has (n times one empty-row digest)', () => {
+    // Pinned before the no-column shortcut: the sum of 3 digests of an empty row.
+    const three = fingerprintData([{}, {}, {}]);
+    expect(
+      fingerprintData({ kind: 'lockstep.frame', length: 3, names: [], columns: new Map() } as never),
+    ).toBe(three);
+    expect(three).not.toBe(fingerprintData([{}, {}]));
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rowAt } from '../../src/core/frame.js';
 import { parseTimestamp } from '../../src/core/timestamp.js';
 import { LockstepError, splitByTime } from '../../src/split/index.js';
+import { catchLockstep } from '../helpers/errors.js';
 
 describe('parseTimestamp', () => {
   it('reads dates and date-times as UTC unless an offset is given', () => {
@@ -83,5 +84,58 @@ describe('splitByTime', () => {
     expect(() => splitByTime(rows, { column: 'when', boundaries: [1] })).toThrow(
       /options.column' must name a column/,
     );
+  });
+
+  it('lists rows without a valid time in a MISSING_TIME finding', () => {
+    catchLockstep(
+      () => splitByTime([...rows, { t: 'soon', v: 7 }], { column: 't', boundaries: ['2001-03-01'] }),
+      {
+        code: 'MISSING_KEY',
+        fn: 'splitByTime',
+        issues: [
+          expect.objectContaining({
+            code: 'MISSING_TIME',
+            severity: 'error',
+            feature: 't',
+            count: 1,
+            rows: [6],
+          }),
+        ],
+      },
+    );
+  });
+
+  it('refuses unknown option keys, too many boundaries and a column that is not a string', () => {
+    catchLockstep(() => splitByTime(rows, { column: 't', boundries: ['2001-03-01'] } as never), {
+      code: 'INVALID_ARGUMENT',
+      arg: 'options.boundries',
+      message: /did you mean "boundaries"\?/,
+    });
+    catchLockstep(
+      () => splitByTime(rows, { column: 't', boundaries: Array.from({ length: 4097 }, (_, i) => i) }),
+      {
+        arg: 'options.boundaries',
+        message: /at most 4096 times/,
+      },
+    );
+    catchLockstep(() => splitByTime(rows, { column: 5, boundaries: [1] } as never), {
+      arg: 'options.column',
+    });
+    catchLockstep(() => splitByTime(rows, 't' as never), { arg: 'options' });
+  });
+
+  it('puts each time in the split the boundaries give, for many boundaries (binary search, property)', () => {
+    const cuts = Array.from({ length: 50 }, (_, i) => i * 10);
+    const names = Array.from({ length: 51 }, (_, i) => `s${i}`);
+    const data = Array.from({ length: 600 }, (_, i) => ({ t: i - 50 }));
+    const out = splitByTime(data, { column: 't', boundaries: cuts, names });
+    for (const [s, name] of names.entries()) {
+      const frame = out[name as keyof typeof out]!;
+      for (let i = 0; i < frame.length; i++) {
+        const t = rowAt(frame, i).t as number;
+        expect(s === 0 || t >= cuts[s - 1]!).toBe(true);
+        expect(s === cuts.length || t < cuts[s]!).toBe(true);
+      }
+    }
   });
 });

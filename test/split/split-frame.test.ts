@@ -181,4 +181,44 @@ describe('splitFrame', () => {
       /options.key' must be a column name or a function/,
     );
   });
+
+  it('refuses unknown option keys, options that are not an object, and a missing-key policy with unknown keys', () => {
+    const rows = events(3, 2);
+    catchLockstep(() => splitFrame(rows, { key: 'user', splits, sault: 'x' } as never), {
+      code: 'INVALID_ARGUMENT',
+      fn: 'splitFrame',
+      arg: 'options.sault',
+      message: /did you mean "salt"\?/,
+    });
+    catchLockstep(() => splitIndices(rows, 'user' as never), { fn: 'splitIndices', arg: 'options' });
+    catchLockstep(() => splitIndices(rows, undefined as never), { fn: 'splitIndices', arg: 'options' });
+    catchLockstep(() => splitFrame(rows, { key: 'user', splits, missingKey: { spilt: 'x' } } as never), {
+      arg: 'options.missingKey.spilt',
+    });
+    catchLockstep(() => splitFrame(rows, { key: 'user', splits, missingKey: { split: 5 } } as never), {
+      arg: 'options.missingKey.split',
+    });
+  });
+
+  it('gives a key that is not a string or number an INVALID_KEY finding with the row', () => {
+    catchLockstep(() => splitIndices([{ a: 'x' }, { a: { id: 1 } }], { key: 'a', splits }), {
+      code: 'INVALID_DATA',
+      fn: 'splitIndices',
+      arg: 'data',
+      issues: [
+        {
+          code: 'INVALID_KEY',
+          severity: 'error',
+          message: 'the key of row 1 must be a string, a finite number or a bigint, got an object',
+          feature: 'a',
+          row: 1,
+          received: 'an object',
+        },
+      ],
+    });
+    catchLockstep(() => splitIndices([{ a: Number.POSITIVE_INFINITY }], { key: 'a', splits }), {
+      code: 'INVALID_DATA',
+      issues: [expect.objectContaining({ code: 'INVALID_KEY', row: 0, received: 'Infinity' })],
+    });
+  });
 });

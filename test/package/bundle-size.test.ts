@@ -98,11 +98,11 @@ describe('bundle size', () => {
   });
 
   it.each([
-    ['profile', "import { profile } from 'lockstep/stats';\nconsole.log(profile([{ x: 1 }]));\n", 12, false],
+    ['profile', "import { profile } from 'lockstep/stats';\nconsole.log(profile([{ x: 1 }]));\n", 13, false],
     [
       'profile and its readers',
       "import { profile, quantiles, histogram, topValues, cdf } from 'lockstep/stats';\nconst p = profile([{ x: 1 }]);\nconsole.log(quantiles(p, 'x', [0.5]), histogram(p, 'x'), cdf(p, 'x', [1]), topValues);\n",
-      13,
+      14,
       false,
     ],
     [
@@ -189,7 +189,7 @@ describe('bundle size', () => {
     });
 
     it('fit, applyBatch and parseTransform together are at most 29 kB gzipped, with only zod/mini', async () => {
-      // Measured at 25.1 kB (2026-11, zod 4.6); the ceiling leaves about 15 % for growth.
+      // Measured at 26.1 kB (2026-12, zod 4.6); the ceiling leaves about 10 % for growth.
       const { gzip, packages, inputs } = await bundle(
         "import { fit, applyBatch, parseTransform } from 'lockstep/transform';\nconsole.log(fit, applyBatch, parseTransform);\n",
       );
@@ -260,5 +260,29 @@ describe('bundle size', () => {
         expect([subpath, text.trim()]).toEqual([subpath, '']);
       }
     });
+  });
+});
+
+// The sizes the README and the guides state ("about N kB") are measurements too: each must stay within 10 %
+// of what the bundle measures, so a figure cannot quietly go stale.
+describe('bundle sizes stated in README.md and docs/', () => {
+  const assignSplit =
+    "import { assignSplit } from 'lockstep/split';\nconsole.log(assignSplit('user-1', { train: 0.8, eval: 0.1, test: 0.1 }, { salt: 'v1' }));\n";
+  const apply = "import { apply } from 'lockstep/transform';\nconsole.log(apply);\n";
+  it.each([
+    ['README.md', "from 'lockstep/split'` bundles to at most 3 kB gzipped (tested; about ", assignSplit],
+    ['docs/transform.md', "`import { apply } from 'lockstep/transform'` bundles to about ", apply],
+    ['docs/transform.md', 'the kernel is about ', apply],
+  ])('%s: "%s… kB" matches the measured bundle', async (file, before, source) => {
+    const text = readFileSync(join(root, file), 'utf8').replace(/\s+/g, ' ');
+    const at = text.indexOf(before);
+    expect(at, `${file} no longer says "${before}… kB"`).toBeGreaterThanOrEqual(0);
+    const stated = Number(/^([\d.]+) kB/.exec(text.slice(at + before.length))?.[1]);
+    const { gzip } = await bundle(source);
+    const measured = gzip / 1024;
+    expect(
+      Math.abs(stated - measured) / measured,
+      `${file} says ${stated} kB; the bundle is ${measured.toFixed(2)} kB gzipped`,
+    ).toBeLessThanOrEqual(0.1);
   });
 });

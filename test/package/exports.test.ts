@@ -2,7 +2,7 @@
 // and not the others would publish a subpath with no file, or a file with no subpath.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { entries } from '../../tsup.config.js';
+import { entries, typesOf } from '../../tsup.config.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 
@@ -14,16 +14,22 @@ describe('package.json', () => {
     expect(subpaths.sort()).toEqual(['.', ...modules.map((m) => `./${m}`)].sort());
     for (const name of ['index', ...modules]) {
       const entry = pkg.exports[name === 'index' ? '.' : `./${name}`];
+      // Types are tsc's declarations of the entry's source file (with maps into the shipped src/).
+      const source = entries[name as keyof typeof entries];
       expect(entry).toEqual({
-        import: { types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` },
-        require: { types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` },
+        import: { types: typesOf(source, 'esm'), default: `./dist/${name}.js` },
+        require: { types: typesOf(source, 'cjs'), default: `./dist/${name}.cjs` },
       });
       expect(Object.keys(entry.import)[0]).toBe('types');
     }
   });
 
   it('maps every subpath in typesVersions for node10 resolution', () => {
-    expect(pkg.typesVersions['*']).toEqual(Object.fromEntries(modules.map((m) => [m, [`./dist/${m}.d.ts`]])));
+    expect(pkg.typesVersions['*']).toEqual(
+      Object.fromEntries(modules.map((m) => [m, [typesOf(entries[m as keyof typeof entries], 'esm')]])),
+    );
+    expect(pkg.types).toBe(typesOf(entries.index, 'cjs'));
+    expect(pkg.main).toBe('./dist/index.cjs');
   });
 
   it('declares no side effects, ESM, Node >= 20, and optional tfjs (and its WASM backend) and arrow peers', () => {

@@ -203,7 +203,7 @@ export function checkFunction<F extends (...args: never[]) => unknown>(
   return v as F;
 }
 
-/** An array (not a typed array) of at most `maxLength` items, none of them holes. */
+/** An array (not a typed array) of at most `maxLength` items (their values are the caller's to check). */
 export function checkArray(
   fn: string,
   arg: string,

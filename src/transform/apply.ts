@@ -1,19 +1,17 @@
 // Applying a fitted transform: one request row, or a batch of rows, through the same compiled kernel.
 import { describe, invalidArgument, LockstepError } from '../core/errors.js';
-import { type Column, type DictionaryColumn, type FrameInput, frameOf } from '../core/frame.js';
+import { type DictionaryColumn, type FrameInput, frameOf } from '../core/frame.js';
 import { type CompiledFeature, compileFeature } from './kernel.js';
 import {
   CHUNK,
   createScratch,
   type Fail,
-  readLists,
   readListValue,
-  readNumbers,
-  readTexts,
   readTextValue,
   readValue,
   type Scratch,
 } from './read.js';
+import { readChunk } from './read-chunk.js';
 import type { TransformArtifact, TransformedBatch } from './types.js';
 
 /** A fitted transform compiled for applying: its features' kernels and its scratch space. */
@@ -206,10 +204,6 @@ export interface BatchIssue {
   readonly value?: unknown;
 }
 
-function columnOf(columns: ReadonlyMap<string, Column>, name: string): Column | undefined {
-  return columns.get(name);
-}
-
 /**
  * Transforms a batch (rows, a record of columns, an Arrow table or record batch, or a Frame) into one
  * row-major Float32Array, ready for a tensor. Arrow tables and Frames are read column by column, without
@@ -291,44 +285,4 @@ export function applyBatch(
   return weights
     ? { values, rows, columns: stride, names: plan.names, weights }
     : { values, rows, columns: stride, names: plan.names };
-}
-
-/** Reads rows [start, start + n) of a feature's inputs into the scratch. */
-export function readChunk(
-  plan: Pick<Plan, 'scratch' | 'crossText'>,
-  c: { readonly kind: CompiledFeature['kind']; readonly feature: { readonly inputs: readonly string[] } },
-  columns: ReadonlyMap<string, Column>,
-  start: number,
-  n: number,
-  fail: Fail,
-): void {
-  const s = plan.scratch;
-  const inputs = c.feature.inputs;
-  switch (c.kind) {
-    case 'number':
-    case 'time':
-      readNumbers(s, c.kind, columnOf(columns, inputs[0]!), start, n, fail);
-      return;
-    case 'list':
-      readLists(s, columnOf(columns, inputs[0]!), start, n, fail);
-      return;
-    default: {
-      if (inputs.length === 1) {
-        readTexts(s, columnOf(columns, inputs[0]!), start, n, fail);
-        return;
-      }
-      const joined = plan.crossText;
-      readTexts(s, columnOf(columns, inputs[0]!), start, n, fail);
-      for (let i = 0; i < n; i++) joined[i] = s.text[i];
-      for (let k = 1; k < inputs.length; k++) {
-        readTexts(s, columnOf(columns, inputs[k]!), start, n, fail);
-        for (let i = 0; i < n; i++) {
-          const a = joined[i];
-          const b = s.text[i];
-          joined[i] = a === undefined || b === undefined ? undefined : `${a}\u001f${b}`;
-        }
-      }
-      for (let i = 0; i < n; i++) s.text[i] = joined[i];
-    }
-  }
 }

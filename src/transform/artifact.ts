@@ -4,91 +4,19 @@ import * as z from 'zod/mini';
 import { checkFingerprint, parseArtifact } from '../core/artifact.js';
 import { LockstepError } from '../core/errors.js';
 import { compileFeature } from './kernel.js';
-import { chainKind, checkBoundaries, checkStep } from './normalize.js';
+import { chainKind, checkStep } from './normalize.js';
 import type { FeatureSpec, Step } from './spec.js';
+import type { FittedProblem } from './steps/common.js';
+import { stepDefinition } from './steps/index.js';
 import type { FittedStep, TransformArtifact } from './types.js';
 
 const WHAT = 'lockstep.transform';
 
 let shape: z.ZodMiniType<TransformArtifact> | undefined;
 
-function isFiniteNumber(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
-}
-
-/** The problem with a step's `fitted` values, or undefined when they are right for the step. */
-function fittedProblem(step: FittedStep): [path: string, message: string] | undefined {
-  const f = (step as { fitted?: Record<string, unknown> }).fitted;
-  const needs = (...keys: string[]): [string, string] | undefined => {
-    if (typeof f !== 'object' || f === null) return ['fitted', 'must be an object of fitted values'];
-    for (const key of keys) if (!isFiniteNumber(f[key])) return [`fitted.${key}`, 'must be a finite number'];
-    return undefined;
-  };
-  switch (step.type) {
-    case 'standardize':
-      return (
-        needs('mean', 'std') ?? ((f!.std as number) < 0 ? ['fitted.std', 'must be at least 0'] : undefined)
-      );
-    case 'minMax':
-      return (
-        needs('min', 'max') ??
-        ((f!.min as number) > (f!.max as number) ? ['fitted.max', 'must be at least fitted.min'] : undefined)
-      );
-    case 'robustScale':
-      return (
-        needs('center', 'low', 'high') ??
-        ((f!.low as number) > (f!.high as number)
-          ? ['fitted.high', 'must be at least fitted.low']
-          : undefined)
-      );
-    case 'clip':
-      if (step.quantiles === undefined)
-        return f === undefined ? undefined : ['fitted', 'must be absent for fixed bounds'];
-      return (
-        needs('min', 'max') ??
-        ((f!.min as number) > (f!.max as number) ? ['fitted.max', 'must be at least fitted.min'] : undefined)
-      );
-    case 'bucketize': {
-      if (typeof f !== 'object' || f === null) return ['fitted', 'must be an object of fitted values'];
-      try {
-        checkBoundaries('parseTransform', 'boundaries', f.boundaries);
-      } catch {
-        return ['fitted.boundaries', 'must be finite numbers in strictly increasing order'];
-      }
-      if (step.boundaries !== undefined && JSON.stringify(step.boundaries) !== JSON.stringify(f.boundaries))
-        return ['fitted.boundaries', 'must equal the given boundaries'];
-      return undefined;
-    }
-    case 'vocabulary': {
-      if (typeof f !== 'object' || f === null) return ['fitted', 'must be an object of fitted values'];
-      const { values, counts, exact } = f as { values: unknown; counts: unknown; exact: unknown };
-      if (!Array.isArray(values) || !values.every((v) => typeof v === 'string'))
-        return ['fitted.values', 'must be an array of strings'];
-      if (new Set(values).size !== values.length) return ['fitted.values', 'must not repeat a value'];
-      if (typeof step.mask === 'string' && values.includes(step.mask))
-        return ['fitted.values', 'must not hold the mask token'];
-      if (
-        !Array.isArray(counts) ||
-        counts.length !== values.length ||
-        !counts.every((c) => Number.isInteger(c) && c > 0)
-      )
-        return ['fitted.counts', 'must be positive integers, one per value'];
-      if (typeof exact !== 'boolean') return ['fitted.exact', 'must be a boolean'];
-      return undefined;
-    }
-    case 'impute': {
-      if (typeof f !== 'object' || f === null) return ['fitted', 'must be an object of fitted values'];
-      const v = f.value;
-      if (!(typeof v === 'string' || isFiniteNumber(v)))
-        return ['fitted.value', 'must be a finite number or a string'];
-      if (step.strategy === 'constant' && v !== step.value) return ['fitted.value', 'must equal value'];
-      return undefined;
-    }
-    case 'recencyWeight':
-      return needs('reference');
-    default:
-      return f === undefined ? undefined : ['fitted', `must be absent: ${step.type} learns nothing`];
-  }
+/** The problem with a step's `fitted` values (its definition checks them), or undefined when they are right. */
+function fittedProblem(step: FittedStep): FittedProblem | undefined {
+  return stepDefinition(step.type).fittedProblem(step);
 }
 
 function transformShape(): z.ZodMiniType<TransformArtifact> {

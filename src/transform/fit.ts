@@ -16,14 +16,16 @@ import {
   linearQuantile,
   median,
   mergeAccumulators,
-  type QuantileAccumulator,
+  type SortedValues,
   sortedValues,
 } from './accumulate.js';
-import { readChunk } from './apply.js';
 import { compileFeature, compilePrefix, type Prep } from './kernel.js';
 import { type NormalizedFeature, normalizeSpec } from './normalize.js';
 import { CHUNK, createScratch, type Fail, toText } from './read.js';
+import { readChunk } from './read-chunk.js';
 import type { Step, TransformSpec } from './spec.js';
+import type { FitStats } from './steps/common.js';
+import { stepDefinition } from './steps/index.js';
 import type { FittedFeature, FittedStep, OutputColumn, TransformArtifact } from './types.js';
 
 export interface FitOptions {
@@ -56,53 +58,15 @@ export interface Fitter {
   result(): TransformArtifact;
 }
 
-/**
- * How many passes over the data a step needs to fit: none for steps that learn nothing (constant impute,
- * fixed bounds), two for standardize (the exact mean, then the exact sum of squared deviations from it),
- * one for the rest.
- */
+/** Passes over the data a step needs to fit (its definition says): 0 for steps that learn nothing. */
 function phasesOf(step: Step): number {
-  switch (step.type) {
-    case 'impute':
-      return step.strategy === 'constant' ? 0 : 1;
-    case 'standardize':
-      return 2;
-    case 'minMax':
-    case 'robustScale':
-    case 'vocabulary':
-    case 'recencyWeight':
-      return 1;
-    case 'clip':
-    case 'bucketize':
-      return step.quantiles !== undefined ? 1 : 0;
-    default:
-      return 0;
-  }
-}
-
-function accumulatorType(step: Step): Accumulator['type'] {
-  switch (step.type) {
-    case 'standardize':
-      return 'sum';
-    case 'minMax':
-    case 'recencyWeight':
-      return 'range';
-    case 'vocabulary':
-      return 'counts';
-    case 'impute':
-      return step.strategy === 'mean' ? 'sum' : step.strategy === 'median' ? 'quantiles' : 'counts';
-    default:
-      return 'quantiles';
-  }
+  return stepDefinition(step.type).fit?.phases(step) ?? 0;
 }
 
 /** The fitted form of steps that learn nothing. */
 function fixedStep(step: Step): FittedStep {
-  if (step.type === 'impute' && step.strategy === 'constant')
-    return { ...step, fitted: { value: step.value! } };
-  if (step.type === 'bucketize' && step.boundaries !== undefined)
-    return { ...step, fitted: { boundaries: step.boundaries } };
-  return step as FittedStep;
+  if (phasesOf(step) > 0) return step as FittedStep;
+  return stepDefinition(step.type).fixed?.(step) ?? (step as FittedStep);
 }
 
 function checkSize(fn: string, name: string, v: unknown, fallback: number, min: number): number {
@@ -223,7 +187,7 @@ function makeFitter(fn: string, run: FitRun, stage: number, firstRows: number | 
       step: at,
       phase: next.phase,
       acc: createAccumulator(
-        accumulatorType(step),
+        stepDefinition(step.type).fit!.accumulator(step),
         sizes,
         next.phase === 1 ? means.get(`${fi}:${at}`) : undefined,
       ),
@@ -260,13 +224,7 @@ function makeFitter(fn: string, run: FitRun, stage: number, firstRows: number | 
         const step = f.steps[slot.step]!;
         if (f.kind === 'category' || f.kind === 'list') {
           if (f.kind === 'list') addListTexts(slot.acc, s.lists, n, fail);
-          else
-            addTexts(
-              slot.acc,
-              s.text,
-              n,
-              step.type === 'vocabulary' && typeof step.mask === 'string' ? step.mask : undefined,
-            );
+          else addTexts(slot.acc, s.text, n, stepDefinition(step.type).fit!.skip?.(step));
         } else {
           const { x, miss } = s;
           const imputed = f.steps[0]!.type === 'impute' && slot.step > 0;
@@ -308,9 +266,10 @@ function makeFitter(fn: string, run: FitRun, stage: number, firstRows: number | 
       const f = features[slot.feature]!;
       const step = f.steps[slot.step]!;
       const key = `${slot.feature}:${slot.step}`;
-      if (step.type === 'standardize' && slot.phase === 0)
-        means.set(key, meanOf(fn, f.name, slot.acc, 'standardize'));
-      else steps[slot.feature]![slot.step] = finishStep(fn, f, step, slot.acc, means.get(key));
+      const fitting = stepDefinition(step.type).fit!;
+      const stats = statsOf(fn, f, step, slot.acc);
+      if (slot.phase + 1 < fitting.phases(step)) means.set(key, fitting.center!(step, stats));
+      else steps[slot.feature]![slot.step] = fitting.finish(step, stats, means.get(key));
     }
   };
 
@@ -394,103 +353,43 @@ function overflow(fn: string, feature: string, what: string): LockstepError {
   );
 }
 
-/** The exact mean of a sum accumulator: the correctly rounded sum, divided by the count. */
-function meanOf(fn: string, feature: string, acc: Accumulator, what: string): number {
-  if (acc.type !== 'sum' || acc.n === 0) throw noValues(fn, feature, what);
-  const mean = exactSum(acc.partials) / acc.n;
-  if (!Number.isFinite(mean)) throw overflow(fn, feature, what);
-  return mean;
-}
-
-/** Turns a step's accumulator into its fitted values, by the rules in docs/transform.md. */
-function finishStep(
-  fn: string,
-  f: NormalizedFeature,
-  step: Step,
-  acc: Accumulator,
-  mean: number | undefined,
-): FittedStep {
-  const name = f.name;
-  const quantiles = () => {
-    const s = sortedValues(acc as QuantileAccumulator);
-    if (s.total === 0) throw noValues(fn, name, step.type);
-    return s;
+/**
+ * The statistics a step's definition reads from its accumulator once a pass is done (steps/common.ts):
+ * exact means, ranges, numpy's quantiles and median, and sorted frequencies, each refusing an empty input.
+ */
+function statsOf(fn: string, f: NormalizedFeature, step: Step, acc: Accumulator): FitStats {
+  const what = step.type;
+  let sorted: SortedValues | undefined;
+  const values = () => {
+    if (acc.type !== 'quantiles') throw new Error(`unreachable: ${what} reads quantiles of ${acc.type}`);
+    sorted ??= sortedValues(acc);
+    if (sorted.total === 0) throw noValues(fn, f.name, what);
+    return sorted;
   };
-  switch (step.type) {
-    case 'standardize': {
-      // Second pass: the exact sum of squared deviations from the exact mean of the first.
-      if (acc.type !== 'sum' || mean === undefined)
-        throw new Error('unreachable: standardize without its mean');
-      const variance = exactSum(acc.partials) / acc.n;
-      if (!Number.isFinite(variance)) throw overflow(fn, name, 'standardize');
-      // A variance within rounding error of zero is zero (scikit-learn's _is_constant_feature): the mean of
-      // a constant column is rounded, so its computed variance can be 1e-34 instead of 0.
-      const eps = Number.EPSILON;
-      const constant = variance <= acc.n * eps * variance + (acc.n * mean * eps) ** 2;
-      return { ...step, fitted: { mean, std: constant ? 0 : Math.sqrt(variance) } };
-    }
-    case 'minMax':
-      if (acc.type !== 'range' || acc.n === 0) throw noValues(fn, name, 'minMax');
-      return { ...step, fitted: { min: acc.min, max: acc.max } };
-    case 'recencyWeight':
-      if (acc.type !== 'range' || acc.n === 0) throw noValues(fn, name, 'recencyWeight');
-      return { ...step, fitted: { reference: acc.max } };
-    case 'robustScale': {
-      const s = quantiles();
-      const [lo, hi] = step.quantiles ?? [0.25, 0.75];
-      return {
-        ...step,
-        fitted: { center: linearQuantile(s, 0.5), low: linearQuantile(s, lo), high: linearQuantile(s, hi) },
-      };
-    }
-    case 'clip': {
-      const s = quantiles();
-      const [lo, hi] = step.quantiles!;
-      return { ...step, fitted: { min: linearQuantile(s, lo), max: linearQuantile(s, hi) } };
-    }
-    case 'bucketize': {
-      const s = quantiles();
-      const n = step.quantiles!;
-      const boundaries: number[] = [];
-      for (let i = 1; i < n; i++) {
-        const b = linearQuantile(s, i / n);
-        if (boundaries.length === 0 || b > boundaries[boundaries.length - 1]!) boundaries.push(b);
-      }
-      return { ...step, fitted: { boundaries } };
-    }
-    case 'impute': {
-      if (step.strategy === 'mean') return { ...step, fitted: { value: meanOf(fn, name, acc, 'impute') } };
-      if (step.strategy === 'median') return { ...step, fitted: { value: median(quantiles()) } };
-      if (acc.type !== 'counts' || acc.f.counts.size === 0) throw noValues(fn, name, 'impute');
-      // Mode: the most frequent value; ties go to the smallest (numbers) or the first in code-unit order.
-      const entries = frequenciesSorted(acc.f);
-      const top = entries[0]![1];
-      if (f.kind === 'number') {
-        let best = Number.POSITIVE_INFINITY;
-        for (const [v, c] of entries) if (c === top) best = Math.min(best, Number(v));
-        return { ...step, fitted: { value: best } };
-      }
-      return { ...step, fitted: { value: entries[0]![0] } };
-    }
-    case 'vocabulary': {
-      if (acc.type !== 'counts') throw new Error('unreachable');
-      const min = step.minFrequency ?? 1;
-      let kept = frequenciesSorted(acc.f).filter(([, c]) => c >= min);
-      if (step.topK !== undefined) kept = kept.slice(0, step.topK);
-      if (kept.length === 0 && (step.oovBuckets ?? 1) === 0) {
-        throw new LockstepError(
-          'INVALID_DATA',
-          `${fn}: the vocabulary of feature '${name}' is empty (no value occurs ${min} times) and it has no OOV buckets, so no value could be encoded`,
-        );
-      }
-      return {
-        ...step,
-        fitted: { values: kept.map((e) => e[0]), counts: kept.map((e) => e[1]), exact: acc.f.error === 0 },
-      };
-    }
-    default:
-      throw new Error(`unreachable: ${step.type} is not stateful`);
-  }
+  return {
+    feature: f.name,
+    kind: f.kind,
+    count: acc.type === 'counts' ? acc.f.counts.size : acc.n,
+    mean() {
+      // The correctly rounded exact sum, divided by the count.
+      if (acc.type !== 'sum' || acc.n === 0) throw noValues(fn, f.name, what);
+      const mean = exactSum(acc.partials) / acc.n;
+      if (!Number.isFinite(mean)) throw overflow(fn, f.name, what);
+      return mean;
+    },
+    range() {
+      if (acc.type !== 'range' || acc.n === 0) throw noValues(fn, f.name, what);
+      return { min: acc.min, max: acc.max };
+    },
+    quantile: (p) => linearQuantile(values(), p),
+    median: () => median(values()),
+    frequencies() {
+      if (acc.type !== 'counts') throw new Error(`unreachable: ${what} reads counts of ${acc.type}`);
+      return { entries: frequenciesSorted(acc.f), exact: acc.f.error === 0 };
+    },
+    noValues: () => noValues(fn, f.name, what),
+    invalid: (message) => new LockstepError('INVALID_DATA', `${fn}: ${message}`),
+  };
 }
 
 /** Lays out the output columns and seals the artifact. */

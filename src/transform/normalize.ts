@@ -3,7 +3,8 @@
 //   category: [impute] (vocabulary | hashBucket) [oneHot]      list: (vocabulary | hashBucket) multiHot
 //   cross [oneHot]      datetime      recencyWeight
 import { invalidArgument } from '../core/errors.js';
-import type { DatePart, Step } from './spec.js';
+import type { Step } from './spec.js';
+import { isStepType, STEPS, stepDefinition } from './steps/index.js';
 import type { FittedFeature, InputKind } from './types.js';
 
 /** A feature of a spec, checked and in one shape: a fitted feature before fitting and layout. */
@@ -11,204 +12,26 @@ export interface NormalizedFeature extends Omit<FittedFeature, 'steps' | 'offset
   readonly steps: readonly Step[];
 }
 
-export const DATE_PARTS: readonly DatePart[] = [
-  'year',
-  'month',
-  'dayOfMonth',
-  'dayOfWeek',
-  'dayOfYear',
-  'hour',
-  'minute',
-];
-
 const NUMERIC_OPS = new Set(['standardize', 'minMax', 'robustScale', 'clip', 'log1p', 'passthrough']);
-const KNOWN = new Set([
-  ...NUMERIC_OPS,
-  'bucketize',
-  'vocabulary',
-  'oneHot',
-  'multiHot',
-  'hashBucket',
-  'cross',
-  'impute',
-  'datetime',
-  'recencyWeight',
-]);
 
-/** Options allowed on each step type, beyond `type` (and `fitted` in an artifact). */
-const OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  standardize: [],
-  minMax: ['clip'],
-  robustScale: ['quantiles'],
-  clip: ['min', 'max', 'quantiles'],
-  log1p: [],
-  passthrough: [],
-  bucketize: ['boundaries', 'quantiles', 'missing'],
-  vocabulary: ['topK', 'minFrequency', 'oovBuckets', 'mask', 'salt'],
-  oneHot: [],
-  multiHot: [],
-  hashBucket: ['buckets', 'salt', 'missing'],
-  cross: ['inputs', 'buckets', 'salt', 'missing'],
-  impute: ['strategy', 'value', 'indicator'],
-  datetime: ['parts', 'cyclical'],
-  recencyWeight: ['column', 'halfLife'],
-};
-
-const MAX_BUCKETS = 1 << 24;
-
-/** Checks one step's options; `at` is its path in the spec, for messages. */
+/** Checks one step's options (by its definition in steps/); `at` is its path in the spec, for messages. */
 export function checkStep(fn: string, at: string, step: unknown, allowFitted: boolean): Step {
   if (typeof step !== 'object' || step === null || Array.isArray(step)) {
     throw invalidArgument(fn, at, 'must be a step object such as standardize()', step);
   }
   const s = step as Record<string, unknown>;
   const type = s.type;
-  if (typeof type !== 'string' || !KNOWN.has(type)) {
-    throw invalidArgument(fn, `${at}.type`, `must be one of ${[...KNOWN].join(', ')}`, type);
+  if (!isStepType(type)) {
+    throw invalidArgument(fn, `${at}.type`, `must be one of ${Object.keys(STEPS).join(', ')}`, type);
   }
-  const allowed = OPTIONS[type]!;
+  const def = stepDefinition(type);
   for (const key of Object.keys(s)) {
-    if (key !== 'type' && !allowed.includes(key) && !(allowFitted && key === 'fitted')) {
+    if (key !== 'type' && !def.options.includes(key) && !(allowFitted && key === 'fitted')) {
       throw invalidArgument(fn, `${at}.${key}`, `is not an option of ${type}()`, s[key]);
     }
   }
-  const bool = (key: string) => {
-    if (s[key] !== undefined && typeof s[key] !== 'boolean')
-      throw invalidArgument(fn, `${at}.${key}`, 'must be a boolean', s[key]);
-  };
-  const salt = () => {
-    if (s.salt !== undefined && typeof s.salt !== 'string')
-      throw invalidArgument(fn, `${at}.salt`, 'must be a string', s.salt);
-  };
-  const missing = () => {
-    if (s.missing !== undefined && s.missing !== 'error' && s.missing !== 'bucket')
-      throw invalidArgument(fn, `${at}.missing`, "must be 'error' or 'bucket'", s.missing);
-  };
-  const count = (key: string, min: number, max: number, required: boolean) => {
-    const v = s[key];
-    if (v === undefined && !required) return;
-    if (!Number.isInteger(v) || (v as number) < min || (v as number) > max)
-      throw invalidArgument(fn, `${at}.${key}`, `must be an integer in [${min}, ${max}]`, v);
-  };
-  const probabilities = (key: string) => {
-    const q = s[key];
-    if (
-      !Array.isArray(q) ||
-      q.length !== 2 ||
-      !q.every((p) => typeof p === 'number' && p >= 0 && p <= 1) ||
-      !(q[0] < q[1])
-    ) {
-      throw invalidArgument(fn, `${at}.${key}`, 'must be two probabilities [low, high] with low < high', q);
-    }
-  };
-  switch (type) {
-    case 'minMax':
-      bool('clip');
-      break;
-    case 'robustScale':
-      if (s.quantiles !== undefined) probabilities('quantiles');
-      break;
-    case 'clip':
-      if (s.quantiles !== undefined) {
-        if (s.min !== undefined || s.max !== undefined)
-          throw invalidArgument(fn, at, 'must give either quantiles or min/max, not both', step);
-        probabilities('quantiles');
-      } else {
-        for (const key of ['min', 'max']) {
-          if (s[key] !== undefined && (typeof s[key] !== 'number' || Number.isNaN(s[key])))
-            throw invalidArgument(fn, `${at}.${key}`, 'must be a number', s[key]);
-        }
-        if (s.min === undefined && s.max === undefined)
-          throw invalidArgument(fn, at, 'must give min, max or quantiles', step);
-        if (s.min !== undefined && s.max !== undefined && !((s.min as number) <= (s.max as number)))
-          throw invalidArgument(fn, `${at}.max`, `must be at least min (${s.min as number})`, s.max);
-      }
-      break;
-    case 'bucketize':
-      missing();
-      if ((s.boundaries === undefined) === (s.quantiles === undefined))
-        throw invalidArgument(fn, at, 'must give either boundaries or quantiles', step);
-      if (s.boundaries !== undefined) checkBoundaries(fn, `${at}.boundaries`, s.boundaries);
-      else count('quantiles', 2, 10_000, true);
-      break;
-    case 'vocabulary':
-      count('topK', 1, MAX_BUCKETS, false);
-      count('minFrequency', 1, Number.MAX_SAFE_INTEGER, false);
-      count('oovBuckets', 0, MAX_BUCKETS, false);
-      salt();
-      if (s.mask !== undefined && s.mask !== true && typeof s.mask !== 'string')
-        throw invalidArgument(fn, `${at}.mask`, 'must be a string or true', s.mask);
-      break;
-    case 'hashBucket':
-      count('buckets', 1, MAX_BUCKETS, true);
-      salt();
-      missing();
-      break;
-    case 'cross': {
-      count('buckets', 1, MAX_BUCKETS, true);
-      salt();
-      missing();
-      const inputs = s.inputs;
-      if (
-        !Array.isArray(inputs) ||
-        inputs.length < 2 ||
-        !inputs.every((c) => typeof c === 'string') ||
-        new Set(inputs).size !== inputs.length
-      ) {
-        throw invalidArgument(fn, `${at}.inputs`, 'must be two or more distinct column names', inputs);
-      }
-      break;
-    }
-    case 'impute': {
-      const strategy = s.strategy;
-      if (strategy !== 'mean' && strategy !== 'median' && strategy !== 'mode' && strategy !== 'constant')
-        throw invalidArgument(
-          fn,
-          `${at}.strategy`,
-          "must be 'mean', 'median', 'mode' or 'constant'",
-          strategy,
-        );
-      if (strategy === 'constant') {
-        const v = s.value;
-        if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v)))
-          throw invalidArgument(fn, `${at}.value`, "must be a finite number or a string for 'constant'", v);
-      } else if (s.value !== undefined) {
-        throw invalidArgument(fn, `${at}.value`, "is only for strategy 'constant'", s.value);
-      }
-      bool('indicator');
-      break;
-    }
-    case 'datetime': {
-      const parts = s.parts;
-      if (
-        !Array.isArray(parts) ||
-        parts.length === 0 ||
-        !parts.every((p) => DATE_PARTS.includes(p)) ||
-        new Set(parts).size !== parts.length
-      ) {
-        throw invalidArgument(fn, `${at}.parts`, `must be distinct parts of ${DATE_PARTS.join(', ')}`, parts);
-      }
-      bool('cyclical');
-      break;
-    }
-    case 'recencyWeight':
-      if (typeof s.column !== 'string' || s.column === '')
-        throw invalidArgument(fn, `${at}.column`, 'must be a column name', s.column);
-      if (typeof s.halfLife !== 'number' || !(s.halfLife > 0) || !Number.isFinite(s.halfLife))
-        throw invalidArgument(fn, `${at}.halfLife`, 'must be a positive number of milliseconds', s.halfLife);
-      break;
-  }
+  def.check(fn, at, s);
   return step as Step;
-}
-
-/** Checks bucket boundaries: finite and strictly increasing. */
-export function checkBoundaries(fn: string, at: string, b: unknown): void {
-  if (
-    !Array.isArray(b) ||
-    !b.every((x, i) => typeof x === 'number' && Number.isFinite(x) && (i === 0 || x > b[i - 1]))
-  ) {
-    throw invalidArgument(fn, at, 'must be finite numbers in strictly increasing order', b);
-  }
 }
 
 /** Checks a chain against the grammar at the top of this file and says what it reads. */

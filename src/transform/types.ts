@@ -1,50 +1,38 @@
 // The fitted transform artifact's shape: each step keeps its spec options and, under `fitted`, what
 // fitting learned, so one JSON file is both the definition and its state.
-import type {
-  BucketizeStep,
-  ClipStep,
-  CrossStep,
-  DatetimeStep,
-  HashBucketStep,
-  ImputeStep,
-  Log1pStep,
-  MinMaxStep,
-  MultiHotStep,
-  OneHotStep,
-  PassthroughStep,
-  RecencyWeightStep,
-  RobustScaleStep,
-  StandardizeStep,
-  VocabularyStep,
-} from './spec.js';
+import type { FittedBucketize } from './steps/bucketize.js';
+import type { FittedClip } from './steps/clip.js';
+import type { CrossStep } from './steps/cross.js';
+import type { DatetimeStep } from './steps/datetime.js';
+import type { HashBucketStep } from './steps/hash-bucket.js';
+import type { FittedImpute } from './steps/impute.js';
+import type { Log1pStep } from './steps/log1p.js';
+import type { FittedMinMax } from './steps/min-max.js';
+import type { MultiHotStep } from './steps/multi-hot.js';
+import type { OneHotStep } from './steps/one-hot.js';
+import type { PassthroughStep } from './steps/passthrough.js';
+import type { FittedRecencyWeight } from './steps/recency-weight.js';
+import type { FittedRobustScale } from './steps/robust-scale.js';
+import type { FittedStandardize } from './steps/standardize.js';
+import type { FittedVocabulary } from './steps/vocabulary.js';
 
-/** A step with the values fitting learned. Stateless steps carry no `fitted`. */
+/** A step with the values fitting learned (each step's file says what). Stateless steps carry no `fitted`. */
 export type FittedStep =
-  | (StandardizeStep & { readonly fitted: { readonly mean: number; readonly std: number } })
-  | (MinMaxStep & { readonly fitted: { readonly min: number; readonly max: number } })
-  | (RobustScaleStep & {
-      readonly fitted: { readonly center: number; readonly low: number; readonly high: number };
-    })
-  | (ClipStep & { readonly fitted?: { readonly min: number; readonly max: number } })
+  | FittedStandardize
+  | FittedMinMax
+  | FittedRobustScale
+  | FittedClip
   | Log1pStep
-  | (BucketizeStep & { readonly fitted: { readonly boundaries: readonly number[] } })
-  | (VocabularyStep & {
-      readonly fitted: {
-        /** The vocabulary, most frequent first, ties in lexicographic order. */
-        readonly values: readonly string[];
-        readonly counts: readonly number[];
-        /** False when the training data had more distinct values than the counting capacity. */
-        readonly exact: boolean;
-      };
-    })
+  | FittedBucketize
+  | FittedVocabulary
   | OneHotStep
   | MultiHotStep
   | HashBucketStep
   | CrossStep
-  | (ImputeStep & { readonly fitted: { readonly value: number | string } })
+  | FittedImpute
   | DatetimeStep
   | PassthroughStep
-  | (RecencyWeightStep & { readonly fitted: { readonly reference: number } });
+  | FittedRecencyWeight;
 
 /** What a feature reads: numbers, categories (strings), date-times, or lists of categories. */
 export type InputKind = 'number' | 'category' | 'time' | 'list';

@@ -291,7 +291,14 @@ describe('parseTransform refuses a malformed artifact with INVALID_ARTIFACT and 
     expect(e.message).toBe(
       "parseTransform: argument 'json' is not a valid lockstep.transform: $.fingerprint does not match the content (edited or corrupted)",
     );
-    expect(e.issues).toEqual([{ path: '$.fingerprint', message: 'does not match the content' }]);
+    expect(e.issues).toEqual([
+      {
+        code: 'INVALID_FIELD',
+        severity: 'error',
+        path: '$.fingerprint',
+        message: 'does not match the content (edited or corrupted)',
+      },
+    ]);
   });
 });
 

@@ -18,6 +18,7 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LockstepError } from '../../src/core/errors.js';
+import type { Finding } from '../../src/core/finding.js';
 import { type FrameInput, toFrame } from '../../src/core/frame.js';
 import { datePart } from '../../src/transform/dates.js';
 import {
@@ -394,7 +395,7 @@ function checkRowsAgree(t: TransformArtifact, rows: readonly Record<string, unkn
     applyBatch(t, rows, { maxIssues: Number.POSITIVE_INFINITY });
   } catch (e) {
     if (!(e instanceof LockstepError) || e.code !== 'INVALID_DATA') throw e;
-    for (const issue of e.issues as { row: number; feature: string }[]) {
+    for (const issue of e.issues as readonly (Finding & { row: number })[]) {
       anyIssues.add(issue.row);
       if (issue.feature !== weight?.name) inputIssues.add(issue.row);
     }
@@ -485,7 +486,7 @@ function batchOutcome(t: TransformArtifact, input: Parameters<typeof applyBatch>
   } catch (e) {
     if (!(e instanceof LockstepError) || e.code !== 'INVALID_DATA') throw e;
     return {
-      issues: (e.issues as { row: number; feature: string; problem: string }[]).map((i) => [
+      issues: (e.issues as readonly (Finding & { row: number; problem: string })[]).map((i) => [
         i.row,
         i.feature,
         i.problem,

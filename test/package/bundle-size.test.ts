@@ -97,27 +97,30 @@ describe('bundle size', () => {
     expect(text).not.toContain(ALEA);
   });
 
+  // Measured 2026-12 (zod 4.6): profile 14.7 kB, with its readers 15.9 kB, parseProfile 12.1 kB,
+  // mergeProfiles 24.3 kB. The hostile-input checks of toFrame (Frame-likes, Proxies, sparse arrays, Arrow
+  // chunks that do not fit their buffers) and strict options added about 5 kB to each since 2026-11.
   it.each([
-    ['profile', "import { profile } from 'lockstep/stats';\nconsole.log(profile([{ x: 1 }]));\n", 13, false],
+    ['profile', 16, "import { profile } from 'lockstep/stats';\nconsole.log(profile([{ x: 1 }]));\n", false],
     [
       'profile and its readers',
+      17,
       "import { profile, quantiles, histogram, topValues, cdf } from 'lockstep/stats';\nconst p = profile([{ x: 1 }]);\nconsole.log(quantiles(p, 'x', [0.5]), histogram(p, 'x'), cdf(p, 'x', [1]), topValues);\n",
-      14,
       false,
     ],
     [
       'parseProfile (zod/mini)',
-      "import { parseProfile } from 'lockstep/stats';\nconsole.log(parseProfile('{}'));\n",
       13,
+      "import { parseProfile } from 'lockstep/stats';\nconsole.log(parseProfile('{}'));\n",
       true,
     ],
     [
       'mergeProfiles',
+      26,
       "import { mergeProfiles } from 'lockstep/stats';\nconsole.log(mergeProfiles);\n",
-      22,
       true,
     ],
-  ])('lockstep/stats: %s is at most %i kB gzipped, with no tfjs or arrow', async (_name, source, kb, zod) => {
+  ])('lockstep/stats: %s is at most %i kB gzipped, with no tfjs or arrow', async (_name, kb, source, zod) => {
     const { gzip, inputs } = await bundle(source as string);
     expect(gzip).toBeLessThanOrEqual((kb as number) * 1024);
     for (const name of ['@tensorflow', 'apache-arrow', 'seedrandom'])
@@ -137,17 +140,17 @@ describe('bundle size', () => {
   });
 
   it.each([
-    ['compare', "import { compare } from 'lockstep/drift';\nconsole.log(compare);\n", 16, false],
-    ['ksTest', "import { ksTest } from 'lockstep/drift';\nconsole.log(ksTest([1], [2]));\n", 6, false],
+    ['compare', 16, "import { compare } from 'lockstep/drift';\nconsole.log(compare);\n", false],
+    ['ksTest', 6, "import { ksTest } from 'lockstep/drift';\nconsole.log(ksTest([1], [2]));\n", false],
     [
       'createAdwin (state checked with zod/mini)',
-      "import { createAdwin } from 'lockstep/drift';\nconsole.log(createAdwin({}).update(1));\n",
       10,
+      "import { createAdwin } from 'lockstep/drift';\nconsole.log(createAdwin({}).update(1));\n",
       true,
     ],
   ])(
     'lockstep/drift: %s is at most %i kB gzipped, with no tfjs, arrow or full zod',
-    async (_name, source, kb, zod) => {
+    async (_name, kb, source, zod) => {
       const { gzip, inputs } = await bundle(source as string);
       expect(gzip).toBeLessThanOrEqual((kb as number) * 1024);
       for (const name of ['@tensorflow', 'apache-arrow', 'zod/v4/classic'])
@@ -227,19 +230,19 @@ describe('bundle size', () => {
     it.each([
       [
         'toTensor',
-        "import { toTensor } from 'lockstep/tfjs';\nconsole.log(toTensor);\n",
         9,
+        "import { toTensor } from 'lockstep/tfjs';\nconsole.log(toTensor);\n",
         ['@tensorflow/tfjs'],
       ],
       [
         'toTensor, createBatches and useBackend',
-        "import { toTensor, createBatches, useBackend } from 'lockstep/tfjs';\nconsole.log(toTensor, createBatches, useBackend);\n",
         11,
+        "import { toTensor, createBatches, useBackend } from 'lockstep/tfjs';\nconsole.log(toTensor, createBatches, useBackend);\n",
         ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
       ],
     ])(
       "lockstep/tfjs with @tensorflow/* external: %s is at most %i kB gzipped of lockstep's own code",
-      async (_name, source, kb, external) => {
+      async (_name, kb, source, external) => {
         const { gzip, packages, imports } = await bundle(source as string, { external: ['@tensorflow/*'] });
         expect(gzip).toBeLessThanOrEqual((kb as number) * 1024);
         // Nothing foreign is bundled: tfjs stays external, and no arrow or zod comes along.

@@ -7,7 +7,7 @@ import { compileFeature } from './kernel.js';
 import { chainKind, checkStep } from './normalize.js';
 import type { FeatureSpec, Step } from './spec.js';
 import type { FittedProblem } from './steps/common.js';
-import { stepDefinition } from './steps/index.js';
+import { stepRules } from './steps/index.js';
 import type { FittedStep, TransformArtifact } from './types.js';
 
 const WHAT = 'lockstep.transform';
@@ -16,7 +16,7 @@ let shape: z.ZodMiniType<TransformArtifact> | undefined;
 
 /** The problem with a step's `fitted` values (its definition checks them), or undefined when they are right. */
 function fittedProblem(step: FittedStep): FittedProblem | undefined {
-  return stepDefinition(step.type).fittedProblem(step);
+  return stepRules(step.type).fittedProblem(step);
 }
 
 function transformShape(): z.ZodMiniType<TransformArtifact> {

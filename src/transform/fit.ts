@@ -25,7 +25,7 @@ import { CHUNK, createScratch, type Fail, toText } from './read.js';
 import { readChunk } from './read-chunk.js';
 import type { Step, TransformSpec } from './spec.js';
 import type { FitStats } from './steps/common.js';
-import { stepDefinition } from './steps/index.js';
+import { stepRules } from './steps/index.js';
 import type { FittedFeature, FittedStep, OutputColumn, TransformArtifact } from './types.js';
 
 export interface FitOptions {
@@ -60,13 +60,13 @@ export interface Fitter {
 
 /** Passes over the data a step needs to fit (its definition says): 0 for steps that learn nothing. */
 function phasesOf(step: Step): number {
-  return stepDefinition(step.type).fit?.phases(step) ?? 0;
+  return stepRules(step.type).fit?.phases(step) ?? 0;
 }
 
 /** The fitted form of steps that learn nothing. */
 function fixedStep(step: Step): FittedStep {
   if (phasesOf(step) > 0) return step as FittedStep;
-  return stepDefinition(step.type).fixed?.(step) ?? (step as FittedStep);
+  return stepRules(step.type).fixed?.(step) ?? (step as FittedStep);
 }
 
 function checkSize(fn: string, name: string, v: unknown, fallback: number, min: number): number {
@@ -187,7 +187,7 @@ function makeFitter(fn: string, run: FitRun, stage: number, firstRows: number | 
       step: at,
       phase: next.phase,
       acc: createAccumulator(
-        stepDefinition(step.type).fit!.accumulator(step),
+        stepRules(step.type).fit!.accumulator(step),
         sizes,
         next.phase === 1 ? means.get(`${fi}:${at}`) : undefined,
       ),
@@ -224,7 +224,7 @@ function makeFitter(fn: string, run: FitRun, stage: number, firstRows: number | 
         const step = f.steps[slot.step]!;
         if (f.kind === 'category' || f.kind === 'list') {
           if (f.kind === 'list') addListTexts(slot.acc, s.lists, n, fail);
-          else addTexts(slot.acc, s.text, n, stepDefinition(step.type).fit!.skip?.(step));
+          else addTexts(slot.acc, s.text, n, stepRules(step.type).fit!.skip?.(step));
         } else {
           const { x, miss } = s;
           const imputed = f.steps[0]!.type === 'impute' && slot.step > 0;
@@ -266,7 +266,7 @@ function makeFitter(fn: string, run: FitRun, stage: number, firstRows: number | 
       const f = features[slot.feature]!;
       const step = f.steps[slot.step]!;
       const key = `${slot.feature}:${slot.step}`;
-      const fitting = stepDefinition(step.type).fit!;
+      const fitting = stepRules(step.type).fit!;
       const stats = statsOf(fn, f, step, slot.acc);
       if (slot.phase + 1 < fitting.phases(step)) means.set(key, fitting.center!(step, stats));
       else steps[slot.feature]![slot.step] = fitting.finish(step, stats, means.get(key));

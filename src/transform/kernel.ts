@@ -2,15 +2,16 @@
 // scratch space, then write Float32 output. `apply` runs it on a chunk of one row, `applyBatch` on chunks
 // of 1,024 rows, and fitting runs its prefix; the arithmetic is the same float64 expressions in the same
 // order in every case, so a row and a batch give the same bits.
-
 //
-// What each step computes is in its file under steps/; this file assembles a feature's steps into one
-// compiled feature, and holds what several steps share: the category readers and the dictionary-code memo.
+// What each step computes is in its file under steps/ (its kernel object, looked up in the kernel table of
+// steps/index.ts, never its rules, so `apply` bundles no option checks or fitting code); this file
+// assembles a feature's steps into one compiled feature, and holds what several steps share: the category
+// readers and the dictionary-code memo.
 
 import type { DictionaryColumn } from '../core/frame.js';
 import type { Fail, Scratch } from './read.js';
 import { MISSING_NUMBER } from './steps/common.js';
-import { stepDefinition } from './steps/index.js';
+import { stepKernel } from './steps/index.js';
 import type { FittedFeature, FittedStep, InputKind } from './types.js';
 
 /** A step working in place on the first n values of a chunk. */
@@ -172,7 +173,7 @@ export function compilePrefix(kind: InputKind, steps: readonly FittedStep[], cou
   const preps: Prep[] = [];
   for (let k = 0; k < count; k++) {
     const step = steps[k]!;
-    const def = stepDefinition(step.type);
+    const def = stepKernel(step.type);
     if (kind === 'number') preps.push(hook(def.number, step, 'a numeric step')(step));
     else if (def.text) preps.push(def.text(step));
   }
@@ -198,9 +199,9 @@ export function compileFeature(feature: FittedFeature): CompiledFeature {
 
   if (kind === 'number') {
     const indexStep = body[body.length - 1]!;
-    const buckets = stepDefinition(indexStep.type).buckets;
+    const buckets = stepKernel(indexStep.type).buckets;
     for (const step of buckets ? body.slice(0, -1) : body)
-      preps.push(hook(stepDefinition(step.type).number, step, 'a numeric step')(step));
+      preps.push(hook(stepKernel(step.type).number, step, 'a numeric step')(step));
     if (buckets) {
       const compiled = buckets(indexStep, imputed);
       if (compiled.handlesMissing) handlesMissing = 'bucket';
@@ -216,12 +217,8 @@ export function compileFeature(feature: FittedFeature): CompiledFeature {
     // category, list: [impute] index step
     const indexStep = body[body.length - 1]!;
     if (imputed && kind === 'category')
-      preps.push(hook(stepDefinition(first.type).text, first, 'a category impute')(first));
-    const categories = hook(
-      stepDefinition(indexStep.type).index,
-      indexStep,
-      'a category index step',
-    )(indexStep);
+      preps.push(hook(stepKernel(first.type).text, first, 'a category impute')(first));
+    const categories = hook(stepKernel(indexStep.type).index, indexStep, 'a category index step')(indexStep);
     const { space: sp, index, outside } = categories;
     space = sp;
     const rule =
@@ -230,7 +227,7 @@ export function compileFeature(feature: FittedFeature): CompiledFeature {
     if (!imputed && missingIndex >= 0) handlesMissing = sp.masked ? 'mask' : 'bucket';
     if (kind === 'list') {
       // list: the expansion reads the lists directly.
-      const list = hook(stepDefinition(last.type).list, last, 'a list expansion')(feature, categories);
+      const list = hook(stepKernel(last.type).list, last, 'a list expansion')(feature, categories);
       return { feature, kind, prep: preps, emit: list.emit, names: list.names, handlesMissing: 'mask' };
     }
     const missingProblem = `is missing; add impute() or ${feature.inputs.length > 1 ? "missing: 'bucket'" : 'a mask or missing bucket'}`;
@@ -261,7 +258,7 @@ export function compileFeature(feature: FittedFeature): CompiledFeature {
   const offset = feature.offset;
   let emit: Emit;
   if (space !== undefined && expands) {
-    const expanded = hook(stepDefinition(last.type).expand, last, 'an index expansion')(space, name, offset);
+    const expanded = hook(stepKernel(last.type).expand, last, 'an index expansion')(space, name, offset);
     emit = expanded.emit;
     names = expanded.names;
   } else {
@@ -271,7 +268,7 @@ export function compileFeature(feature: FittedFeature): CompiledFeature {
       for (let i = 0; i < n; i++) out[base + i * stride + offset] = x[i]!;
     };
   }
-  const extra = stepDefinition(first.type).extra?.(first, name, emit, offset + names.length);
+  const extra = stepKernel(first.type).extra?.(first, name, emit, offset + names.length);
   if (extra) {
     emit = extra.emit;
     names = [...names, extra.name];
@@ -288,6 +285,6 @@ function compileTime(feature: FittedFeature): CompiledFeature {
     const miss = s.miss;
     for (let i = 0; i < n; i++) if (miss[i] === 1) fail(i, 'is missing; a date-time is required');
   };
-  const { emit, names } = hook(stepDefinition(step.type).time, step, 'a date-time step')(step, feature);
+  const { emit, names } = hook(stepKernel(step.type).time, step, 'a date-time step')(step, feature);
   return { feature, kind: 'time', prep: [requireTime], emit, names, handlesMissing: undefined };
 }

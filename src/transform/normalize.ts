@@ -4,7 +4,7 @@
 //   cross [oneHot]      datetime      recencyWeight
 import { invalidArgument } from '../core/errors.js';
 import type { Step } from './spec.js';
-import { isStepType, STEPS, stepDefinition } from './steps/index.js';
+import { isStepType, STEPS, stepRules } from './steps/index.js';
 import type { FittedFeature, InputKind } from './types.js';
 
 /** A feature of a spec, checked and in one shape: a fitted feature before fitting and layout. */
@@ -24,7 +24,7 @@ export function checkStep(fn: string, at: string, step: unknown, allowFitted: bo
   if (!isStepType(type)) {
     throw invalidArgument(fn, `${at}.type`, `must be one of ${Object.keys(STEPS).join(', ')}`, type);
   }
-  const def = stepDefinition(type);
+  const def = stepRules(type);
   for (const key of Object.keys(s)) {
     if (key !== 'type' && !def.options.includes(key) && !(allowFitted && key === 'fitted')) {
       throw invalidArgument(fn, `${at}.${key}`, `is not an option of ${type}()`, s[key]);

@@ -9,7 +9,8 @@ import {
   checkMissingRule,
   MISSING_NUMBER,
   type MissingBucketRule,
-  type StepDefinition,
+  type StepKernel,
+  type StepRules,
 } from './common.js';
 
 export interface BucketizeStep {
@@ -67,7 +68,7 @@ function countAtMostByScan(b: Float64Array, v: number): number {
   return k;
 }
 
-export const bucketizeStep: StepDefinition<BucketizeStep, FittedBucketize> = {
+export const bucketizeStep: StepRules<BucketizeStep, FittedBucketize> = {
   type: 'bucketize',
   options: ['boundaries', 'quantiles', 'missing'],
   check(fn, at, s) {
@@ -101,6 +102,9 @@ export const bucketizeStep: StepDefinition<BucketizeStep, FittedBucketize> = {
       return ['fitted.boundaries', 'must equal the given boundaries'];
     return undefined;
   },
+};
+
+export const bucketizeKernel: StepKernel<FittedBucketize> = {
   buckets(step, imputed) {
     const bounds = Float64Array.from(step.fitted.boundaries);
     const missingBucket = step.missing === 'bucket';

@@ -1,6 +1,6 @@
 // clip: to fixed bounds (either side may be open), or to quantiles of the training data.
 import { invalidArgument } from '../../core/errors.js';
-import { checkProbabilities, needsNumbers, type StepDefinition } from './common.js';
+import { checkProbabilities, needsNumbers, type StepKernel, type StepRules } from './common.js';
 
 export interface ClipStep {
   readonly type: 'clip';
@@ -24,7 +24,7 @@ export function clip(
   return { type: 'clip', ...options };
 }
 
-export const clipStep: StepDefinition<ClipStep, FittedClip> = {
+export const clipStep: StepRules<ClipStep, FittedClip> = {
   type: 'clip',
   options: ['min', 'max', 'quantiles'],
   check(fn, at, s) {
@@ -60,6 +60,9 @@ export const clipStep: StepDefinition<ClipStep, FittedClip> = {
       (f!.min > f!.max ? ['fitted.max', 'must be at least fitted.min'] : undefined)
     );
   },
+};
+
+export const clipKernel: StepKernel<FittedClip> = {
   number(step) {
     const lo = step.fitted?.min ?? step.min ?? Number.NEGATIVE_INFINITY;
     const hi = step.fitted?.max ?? step.max ?? Number.POSITIVE_INFINITY;

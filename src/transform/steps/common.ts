@@ -1,13 +1,16 @@
-// What a transform step is, written once for all fifteen: the interface every step's file implements, and
-// the option checks they share. A step's file holds everything about it: its options' type and builder,
-// the check of its options, how fitting learns its values (passes over the data, accumulator, the fitted
-// values from the accumulator's statistics), the check of those fitted values in an artifact, and the
-// kernel it compiles to. The machinery that drives them stays shared: the chain grammar (normalize.ts),
-// the fitting stages (fit.ts), the artifact (artifact.ts) and the kernel's assembly (kernel.ts), each of
-// which looks a step up in one table (steps/index.ts).
+// What a transform step is, written once for all fifteen: the two interfaces every step's file implements,
+// and the option checks they share. A step's file holds everything about it: its options' type and
+// builder, and two objects. Its rules (`xStep`): the check of its options, how fitting learns its values
+// (passes over the data, accumulator, the fitted values from the accumulator's statistics) and the check of
+// those fitted values in an artifact. Its kernel (`xKernel`): what it compiles to. The machinery that drives
+// them stays shared: the chain grammar (normalize.ts), the fitting stages (fit.ts), the artifact
+// (artifact.ts) and the kernel's assembly (kernel.ts), each of which looks a step up in one of two tables
+// (steps/index.ts): the rules table or the kernel table.
 //
-// Fitting code reaches a step only through `FitStats`, which fit.ts builds from the accumulator, so the
-// request path (`apply`), which imports the table for the kernels, bundles no sketch or sorting code.
+// Rules and kernel are two objects so that the request path (`apply`), which reaches only the kernel
+// table, bundles neither option checks nor fitting code: an unused top-level object is dropped by
+// bundlers. Fitting code reaches a step only through `FitStats`, which fit.ts builds from the accumulator,
+// so no sketch or sorting code rides along either.
 import { invalidArgument } from '../../core/errors.js';
 import type { Accumulator } from '../accumulate.js';
 import type { CategoryIndex, Emit, IndexSpace, Prep } from '../kernel.js';
@@ -76,8 +79,11 @@ export interface StepFit<S, F> {
   finish(step: S, stats: FitStats, center: number | undefined): F;
 }
 
-/** The one interface every step implements. `S` is its spec form, `F` its fitted form. */
-export interface StepDefinition<S extends { readonly type: string }, F extends FittedStep> {
+/**
+ * The rules of a step: its options and their check, how it is fitted, and the check of its fitted values.
+ * `S` is its spec form, `F` its fitted form. Fitting and parsing read these; applying never does.
+ */
+export interface StepRules<S extends { readonly type: string }, F extends FittedStep> {
   readonly type: S['type'];
   /** Option keys beside `type` (and `fitted`, in an artifact). */
   readonly options: readonly string[];
@@ -92,8 +98,14 @@ export interface StepDefinition<S extends { readonly type: string }, F extends F
   fixed?(step: S): F;
   /** The problem with a fitted step's `fitted` values in an artifact, or undefined when they are right. */
   fittedProblem(step: F): FittedProblem | undefined;
+}
 
-  // The kernel: each step compiles through the hook of its place in the chain grammar.
+/**
+ * The kernel of a step: it compiles through the hook of its place in the chain grammar. A separate object
+ * from the rules, so the request path (`apply`), which needs only kernels, bundles no option checks and no
+ * fitting code.
+ */
+export interface StepKernel<F extends FittedStep> {
   /** A numeric step (or a numeric impute): works in place on `x`. */
   number?(step: F): Prep;
   /** A category impute: fills missing texts. */

@@ -1,7 +1,7 @@
 // cross: two or more columns crossed into one category, their values joined with U+001F, then hashed into
 // `buckets` indices as hashBucket does; a missing value in any column makes the tuple missing.
 import { invalidArgument } from '../../core/errors.js';
-import { learnsNothing, type MissingBucketRule, type StepDefinition } from './common.js';
+import { learnsNothing, type MissingBucketRule, type StepKernel, type StepRules } from './common.js';
 import { checkHashOptions, hashIndex } from './hash-bucket.js';
 
 export interface CrossStep {
@@ -25,7 +25,7 @@ export function cross(
   return { type: 'cross', inputs, ...options };
 }
 
-export const crossStep: StepDefinition<CrossStep, CrossStep> = {
+export const crossStep: StepRules<CrossStep, CrossStep> = {
   type: 'cross',
   options: ['inputs', 'buckets', 'salt', 'missing'],
   check(fn, at, s) {
@@ -41,5 +41,8 @@ export const crossStep: StepDefinition<CrossStep, CrossStep> = {
     }
   },
   fittedProblem: learnsNothing,
+};
+
+export const crossKernel: StepKernel<CrossStep> = {
   index: hashIndex,
 };

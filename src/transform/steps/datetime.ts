@@ -3,7 +3,7 @@
 import { invalidArgument } from '../../core/errors.js';
 import { datePart, PERIODS } from '../dates.js';
 import type { Emit } from '../kernel.js';
-import { checkFlag, learnsNothing, type StepDefinition } from './common.js';
+import { checkFlag, learnsNothing, type StepKernel, type StepRules } from './common.js';
 
 /** Parts of a UTC date-time that `datetime()` can output. */
 export type DatePart = 'year' | 'month' | 'dayOfMonth' | 'dayOfWeek' | 'dayOfYear' | 'hour' | 'minute';
@@ -37,7 +37,7 @@ export function datetime(options: {
   return { type: 'datetime', ...options };
 }
 
-export const datetimeStep: StepDefinition<DatetimeStep, DatetimeStep> = {
+export const datetimeStep: StepRules<DatetimeStep, DatetimeStep> = {
   type: 'datetime',
   options: ['parts', 'cyclical'],
   check(fn, at, s) {
@@ -53,6 +53,9 @@ export const datetimeStep: StepDefinition<DatetimeStep, DatetimeStep> = {
     checkFlag(fn, at, s, 'cyclical');
   },
   fittedProblem: learnsNothing,
+};
+
+export const datetimeKernel: StepKernel<DatetimeStep> = {
   time(step, feature) {
     const offset = feature.offset;
     const cyclical = step.cyclical === true;

@@ -9,7 +9,8 @@ import {
   learnsNothing,
   MAX_BUCKETS,
   type MissingBucketRule,
-  type StepDefinition,
+  type StepKernel,
+  type StepRules,
 } from './common.js';
 
 export interface HashBucketStep {
@@ -59,10 +60,13 @@ export function hashIndex(step: {
   };
 }
 
-export const hashBucketStep: StepDefinition<HashBucketStep, HashBucketStep> = {
+export const hashBucketStep: StepRules<HashBucketStep, HashBucketStep> = {
   type: 'hashBucket',
   options: ['buckets', 'salt', 'missing'],
   check: checkHashOptions,
   fittedProblem: learnsNothing,
+};
+
+export const hashBucketKernel: StepKernel<HashBucketStep> = {
   index: hashIndex,
 };

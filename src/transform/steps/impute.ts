@@ -3,7 +3,7 @@
 // the filled rows. It leads its chain and is fitted on the raw input.
 import { invalidArgument } from '../../core/errors.js';
 import type { Emit } from '../kernel.js';
-import { checkFlag, isFiniteNumber, type StepDefinition } from './common.js';
+import { checkFlag, isFiniteNumber, type StepKernel, type StepRules } from './common.js';
 
 /** How `impute()` fills a missing value. */
 export type ImputeStrategy = 'mean' | 'median' | 'mode' | 'constant';
@@ -32,7 +32,7 @@ export function impute(options: {
   return { type: 'impute', ...options };
 }
 
-export const imputeStep: StepDefinition<ImputeStep, FittedImpute> = {
+export const imputeStep: StepRules<ImputeStep, FittedImpute> = {
   type: 'impute',
   options: ['strategy', 'value', 'indicator'],
   check(fn, at, s) {
@@ -77,6 +77,9 @@ export const imputeStep: StepDefinition<ImputeStep, FittedImpute> = {
     if (step.strategy === 'constant' && v !== step.value) return ['fitted.value', 'must equal value'];
     return undefined;
   },
+};
+
+export const imputeKernel: StepKernel<FittedImpute> = {
   number(step) {
     const fill = step.fitted.value as number;
     return (s, n) => {

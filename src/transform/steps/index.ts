@@ -1,31 +1,32 @@
-// The one table of transform steps: each step's type to its definition (steps/common.ts says what a
-// definition holds). Every part of the shared machinery looks a step up here, so adding a step is a file
-// and a line in this table (and its place in the chain grammar, normalize.ts).
+// The two tables of transform steps: each step's type to its rules (options, fitting, fitted-value check)
+// and to its kernel (steps/common.ts says what each holds). Fitting, parsing and the chain grammar look a
+// step up in the rules table; the kernel's assembly only in the kernel table, so the request path bundles
+// no rules. Adding a step is a file, a line in each table, and its place in the chain grammar
+// (normalize.ts).
 import type { Step } from '../spec.js';
 import type { FittedStep } from '../types.js';
-import { bucketizeStep } from './bucketize.js';
-import { clipStep } from './clip.js';
-import type { StepDefinition } from './common.js';
-import { crossStep } from './cross.js';
-import { datetimeStep } from './datetime.js';
-import { hashBucketStep } from './hash-bucket.js';
-import { imputeStep } from './impute.js';
-import { log1pStep } from './log1p.js';
-import { minMaxStep } from './min-max.js';
-import { multiHotStep } from './multi-hot.js';
-import { oneHotStep } from './one-hot.js';
-import { passthroughStep } from './passthrough.js';
-import { recencyWeightStep } from './recency-weight.js';
-import { robustScaleStep } from './robust-scale.js';
-import { standardizeStep } from './standardize.js';
-import { vocabularyStep } from './vocabulary.js';
+import { bucketizeKernel, bucketizeStep } from './bucketize.js';
+import { clipKernel, clipStep } from './clip.js';
+import type { StepKernel, StepRules } from './common.js';
+import { crossKernel, crossStep } from './cross.js';
+import { datetimeKernel, datetimeStep } from './datetime.js';
+import { hashBucketKernel, hashBucketStep } from './hash-bucket.js';
+import { imputeKernel, imputeStep } from './impute.js';
+import { log1pKernel, log1pStep } from './log1p.js';
+import { minMaxKernel, minMaxStep } from './min-max.js';
+import { multiHotKernel, multiHotStep } from './multi-hot.js';
+import { oneHotKernel, oneHotStep } from './one-hot.js';
+import { passthroughKernel, passthroughStep } from './passthrough.js';
+import { recencyWeightKernel, recencyWeightStep } from './recency-weight.js';
+import { robustScaleKernel, robustScaleStep } from './robust-scale.js';
+import { standardizeKernel, standardizeStep } from './standardize.js';
+import { vocabularyKernel, vocabularyStep } from './vocabulary.js';
 
-/** Every step, by type: the numeric steps first, then the index steps, then those that lead a chain. */
+type Of<U, T> = Extract<U, { readonly type: T }>;
+
+/** Every step's rules, by type: the numeric steps first, then the index steps, then those that lead a chain. */
 export const STEPS: {
-  readonly [T in Step['type']]: StepDefinition<
-    Extract<Step, { readonly type: T }>,
-    Extract<FittedStep, { readonly type: T }>
-  >;
+  readonly [T in Step['type']]: StepRules<Of<Step, T>, Of<FittedStep, T>>;
 } = {
   standardize: standardizeStep,
   minMax: minMaxStep,
@@ -44,9 +45,33 @@ export const STEPS: {
   recencyWeight: recencyWeightStep,
 };
 
-/** The definition of a step's type, typed for any step (the table's entries are each for their own). */
-export function stepDefinition(type: Step['type']): StepDefinition<Step, FittedStep> {
-  return STEPS[type] as unknown as StepDefinition<Step, FittedStep>;
+/** Every step's kernel, by type, in the same order. */
+const KERNELS: { readonly [T in Step['type']]: StepKernel<Of<FittedStep, T>> } = {
+  standardize: standardizeKernel,
+  minMax: minMaxKernel,
+  robustScale: robustScaleKernel,
+  clip: clipKernel,
+  log1p: log1pKernel,
+  passthrough: passthroughKernel,
+  bucketize: bucketizeKernel,
+  vocabulary: vocabularyKernel,
+  oneHot: oneHotKernel,
+  multiHot: multiHotKernel,
+  hashBucket: hashBucketKernel,
+  cross: crossKernel,
+  impute: imputeKernel,
+  datetime: datetimeKernel,
+  recencyWeight: recencyWeightKernel,
+};
+
+/** The rules of a step's type, typed for any step (the table's entries are each for their own). */
+export function stepRules(type: Step['type']): StepRules<Step, FittedStep> {
+  return STEPS[type] as unknown as StepRules<Step, FittedStep>;
+}
+
+/** The kernel of a step's type, typed for any step. */
+export function stepKernel(type: Step['type']): StepKernel<FittedStep> {
+  return KERNELS[type] as unknown as StepKernel<FittedStep>;
 }
 
 /** True for a step type lockstep knows. */

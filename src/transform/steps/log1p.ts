@@ -1,5 +1,5 @@
 // log1p: ln(1 + x). A value at or below −1 has no logarithm and is INVALID_DATA, never a NaN in the output.
-import { learnsNothing, type StepDefinition } from './common.js';
+import { learnsNothing, type StepKernel, type StepRules } from './common.js';
 
 export interface Log1pStep {
   readonly type: 'log1p';
@@ -13,11 +13,14 @@ export function log1p(): Log1pStep {
   return { type: 'log1p' };
 }
 
-export const log1pStep: StepDefinition<Log1pStep, Log1pStep> = {
+export const log1pStep: StepRules<Log1pStep, Log1pStep> = {
   type: 'log1p',
   options: [],
   check() {},
   fittedProblem: learnsNothing,
+};
+
+export const log1pKernel: StepKernel<Log1pStep> = {
   number() {
     return (s, n, fail) => {
       const x = s.x;

@@ -1,6 +1,6 @@
 // minMax: (x − min) / (max − min) over the training range, as scikit-learn's MinMaxScaler; optionally
 // clipped to [0, 1] when serving (scikit-learn's `clip=True`).
-import { checkFlag, needsNumbers, type StepDefinition } from './common.js';
+import { checkFlag, needsNumbers, type StepKernel, type StepRules } from './common.js';
 
 export interface MinMaxStep {
   readonly type: 'minMax';
@@ -19,7 +19,7 @@ export function minMax(options: { readonly clip?: boolean } = {}): MinMaxStep {
   return options.clip === undefined ? { type: 'minMax' } : { type: 'minMax', clip: options.clip };
 }
 
-export const minMaxStep: StepDefinition<MinMaxStep, FittedMinMax> = {
+export const minMaxStep: StepRules<MinMaxStep, FittedMinMax> = {
   type: 'minMax',
   options: ['clip'],
   check(fn, at, s) {
@@ -40,6 +40,9 @@ export const minMaxStep: StepDefinition<MinMaxStep, FittedMinMax> = {
       (f.min > f.max ? ['fitted.max', 'must be at least fitted.min'] : undefined)
     );
   },
+};
+
+export const minMaxKernel: StepKernel<FittedMinMax> = {
   number(step) {
     const { min, max } = step.fitted;
     const scale = max - min === 0 ? 1 : max - min;

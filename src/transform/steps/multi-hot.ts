@@ -2,7 +2,7 @@
 // of the list has that index. A missing list is an empty one; a masked index 0 is not written.
 import type { Emit } from '../kernel.js';
 import { toText } from '../read.js';
-import { learnsNothing, type StepDefinition } from './common.js';
+import { learnsNothing, type StepKernel, type StepRules } from './common.js';
 
 export interface MultiHotStep {
   readonly type: 'multiHot';
@@ -16,11 +16,14 @@ export function multiHot(): MultiHotStep {
   return { type: 'multiHot' };
 }
 
-export const multiHotStep: StepDefinition<MultiHotStep, MultiHotStep> = {
+export const multiHotStep: StepRules<MultiHotStep, MultiHotStep> = {
   type: 'multiHot',
   options: [],
   check() {},
   fittedProblem: learnsNothing,
+};
+
+export const multiHotKernel: StepKernel<MultiHotStep> = {
   list(feature, { space: sp, index, outside }) {
     const width = sp.size - (sp.masked ? 1 : 0);
     const shift = sp.masked ? 1 : 0;

@@ -1,7 +1,7 @@
 // oneHot: the index of the step before it (vocabulary, hashBucket, bucketize, cross) as one column per
 // index, 1 at the index and 0 elsewhere; a masked index 0 is all zeros.
 import type { Emit } from '../kernel.js';
-import { learnsNothing, type StepDefinition } from './common.js';
+import { learnsNothing, type StepKernel, type StepRules } from './common.js';
 
 export interface OneHotStep {
   readonly type: 'oneHot';
@@ -15,11 +15,14 @@ export function oneHot(): OneHotStep {
   return { type: 'oneHot' };
 }
 
-export const oneHotStep: StepDefinition<OneHotStep, OneHotStep> = {
+export const oneHotStep: StepRules<OneHotStep, OneHotStep> = {
   type: 'oneHot',
   options: [],
   check() {},
   fittedProblem: learnsNothing,
+};
+
+export const oneHotKernel: StepKernel<OneHotStep> = {
   expand(space, name, offset) {
     const shift = space.masked ? 1 : 0;
     const width = space.size - shift;

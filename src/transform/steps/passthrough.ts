@@ -1,5 +1,5 @@
 // passthrough: the number as it is (booleans as 0 and 1).
-import { learnsNothing, type StepDefinition } from './common.js';
+import { learnsNothing, type StepKernel, type StepRules } from './common.js';
 
 export interface PassthroughStep {
   readonly type: 'passthrough';
@@ -13,11 +13,14 @@ export function passthrough(): PassthroughStep {
   return { type: 'passthrough' };
 }
 
-export const passthroughStep: StepDefinition<PassthroughStep, PassthroughStep> = {
+export const passthroughStep: StepRules<PassthroughStep, PassthroughStep> = {
   type: 'passthrough',
   options: [],
   check() {},
   fittedProblem: learnsNothing,
+};
+
+export const passthroughKernel: StepKernel<PassthroughStep> = {
   number() {
     return () => {};
   },

@@ -2,7 +2,7 @@
 // latest time in the training data, so recent rows weigh more after a shift; weights lie in (0, 1].
 import { invalidArgument } from '../../core/errors.js';
 import type { Emit } from '../kernel.js';
-import { needsNumbers, type StepDefinition } from './common.js';
+import { needsNumbers, type StepKernel, type StepRules } from './common.js';
 
 export interface RecencyWeightStep {
   readonly type: 'recencyWeight';
@@ -26,7 +26,7 @@ export function recencyWeight(options: {
   return { type: 'recencyWeight', ...options };
 }
 
-export const recencyWeightStep: StepDefinition<RecencyWeightStep, FittedRecencyWeight> = {
+export const recencyWeightStep: StepRules<RecencyWeightStep, FittedRecencyWeight> = {
   type: 'recencyWeight',
   options: ['column', 'halfLife'],
   check(fn, at, s) {
@@ -41,6 +41,9 @@ export const recencyWeightStep: StepDefinition<RecencyWeightStep, FittedRecencyW
     finish: (step, stats) => ({ ...step, fitted: { reference: stats.range().max } }),
   },
   fittedProblem: (step) => needsNumbers(step.fitted, 'reference'),
+};
+
+export const recencyWeightKernel: StepKernel<FittedRecencyWeight> = {
   time(step) {
     const { reference } = step.fitted;
     const halfLife = step.halfLife;

@@ -1,6 +1,6 @@
 // robustScale: (x − median) / (q_high − q_low), as scikit-learn's RobustScaler, with numpy's linear
 // quantiles (exact up to `exactQuantiles` values).
-import { checkProbabilities, needsNumbers, type StepDefinition } from './common.js';
+import { checkProbabilities, needsNumbers, type StepKernel, type StepRules } from './common.js';
 
 export interface RobustScaleStep {
   readonly type: 'robustScale';
@@ -25,7 +25,7 @@ export function robustScale(
     : { type: 'robustScale', quantiles: options.quantiles };
 }
 
-export const robustScaleStep: StepDefinition<RobustScaleStep, FittedRobustScale> = {
+export const robustScaleStep: StepRules<RobustScaleStep, FittedRobustScale> = {
   type: 'robustScale',
   options: ['quantiles'],
   check(fn, at, s) {
@@ -49,6 +49,9 @@ export const robustScaleStep: StepDefinition<RobustScaleStep, FittedRobustScale>
       (f.low > f.high ? ['fitted.high', 'must be at least fitted.low'] : undefined)
     );
   },
+};
+
+export const robustScaleKernel: StepKernel<FittedRobustScale> = {
   number(step) {
     const { center, low, high } = step.fitted;
     const scale = high - low === 0 ? 1 : high - low;

@@ -1,7 +1,7 @@
 // standardize: (x − mean) / std, with the population std (ddof 0), as scikit-learn's StandardScaler. Two
 // passes: the exact mean, then the exact sum of squared deviations from it (numpy's two-pass `var`, with
 // exact sums), so the fitted values do not depend on how the data was cut into batches.
-import { needsNumbers, type StepDefinition } from './common.js';
+import { needsNumbers, type StepKernel, type StepRules } from './common.js';
 
 export interface StandardizeStep {
   readonly type: 'standardize';
@@ -21,7 +21,7 @@ export function standardize(): StandardizeStep {
   return { type: 'standardize' };
 }
 
-export const standardizeStep: StepDefinition<StandardizeStep, FittedStandardize> = {
+export const standardizeStep: StepRules<StandardizeStep, FittedStandardize> = {
   type: 'standardize',
   options: [],
   check() {},
@@ -45,6 +45,9 @@ export const standardizeStep: StepDefinition<StandardizeStep, FittedStandardize>
     const f = step.fitted;
     return needsNumbers(f, 'mean', 'std') ?? (f.std < 0 ? ['fitted.std', 'must be at least 0'] : undefined);
   },
+};
+
+export const standardizeKernel: StepKernel<FittedStandardize> = {
   number(step) {
     const { mean, std } = step.fitted;
     const scale = std === 0 ? 1 : std;

@@ -5,7 +5,7 @@
 import { invalidArgument } from '../../core/errors.js';
 import { murmur3String } from '../../core/murmur3.js';
 import type { Indexer, IndexSpace } from '../kernel.js';
-import { checkCount, checkSalt, MAX_BUCKETS, type StepDefinition } from './common.js';
+import { checkCount, checkSalt, MAX_BUCKETS, type StepKernel, type StepRules } from './common.js';
 
 export interface VocabularyStep {
   readonly type: 'vocabulary';
@@ -51,7 +51,7 @@ export function vocabulary(
   return { type: 'vocabulary', ...options };
 }
 
-export const vocabularyStep: StepDefinition<VocabularyStep, FittedVocabulary> = {
+export const vocabularyStep: StepRules<VocabularyStep, FittedVocabulary> = {
   type: 'vocabulary',
   options: ['topK', 'minFrequency', 'oovBuckets', 'mask', 'salt'],
   check(fn, at, s) {
@@ -97,6 +97,9 @@ export const vocabularyStep: StepDefinition<VocabularyStep, FittedVocabulary> = 
     if (typeof exact !== 'boolean') return ['fitted.exact', 'must be a boolean'];
     return undefined;
   },
+};
+
+export const vocabularyKernel: StepKernel<FittedVocabulary> = {
   index(step) {
     const { values } = step.fitted;
     const masked = step.mask !== undefined;

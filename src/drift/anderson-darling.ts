@@ -3,7 +3,7 @@
 
 import { invalidArgument } from '../core/errors.js';
 import { sortFloat64 } from '../core/sort.js';
-import { type NumericSample, sortedSample } from './samples.js';
+import { type NumericSample, readGuarded, sortedSample } from './samples.js';
 
 export interface AndersonDarlingResult {
   /** The normalized statistic (A²_kN − (k − 1)) / σ_N, as scipy's. */
@@ -31,15 +31,13 @@ const AD_B2 = [-0.105, -0.305, -0.362, -0.391, -0.396, -0.345, -0.154];
  * Reference: Scholz & Stephens, "K-sample Anderson–Darling tests", JASA 82 (1987).
  * @example andersonDarling([[1, 2, 3, 4], [1, 2, 3, 4]]) // => { statistic: -1.6399445001598159, pValue: 0.25, pValueCapped: true, criticalValues: [0.32500000000000007, 1.226, 1.9609999999999999, 2.718, 3.752, 4.592, 6.546] }
  * @throws LockstepError `INVALID_ARGUMENT` naming `andersonDarling` and the argument: `samples` not an
- *   array of at least 2 samples, with fewer than 4 values in all or fewer than 2 distinct values; a sample
+ *   array of 2 to 1,000 samples, with fewer than 4 values in all or fewer than 2 distinct values; a sample
  *   (`samples[i]`) not an array of numbers or a Float64Array, empty, or holding NaN (drop missing values
  *   first).
  */
 export function andersonDarling(samples: readonly NumericSample[]): AndersonDarlingResult {
   const fn = 'andersonDarling';
-  if (!Array.isArray(samples) || samples.length < 2)
-    throw invalidArgument(fn, 'samples', 'must be an array of at least 2 samples', samples);
-  const sorted = samples.map((s, i) => sortedSample(fn, `samples[${i}]`, s));
+  const sorted = readGuarded(fn, 'samples', () => sortedSamples(fn, samples));
   const k = sorted.length;
   const sizes = sorted.map((s) => s.length);
   const N = sizes.reduce((s, n) => s + n, 0);
@@ -114,6 +112,24 @@ export function andersonDarling(samples: readonly NumericSample[]): AndersonDarl
     AD_SIGNIFICANCE.map((s) => Math.log(s)),
   );
   return { statistic, pValue: Math.exp(logSignificanceAt(statistic)), pValueCapped: false, criticalValues };
+}
+
+/** Most samples `andersonDarling` compares: its statistic costs O(k · distinct values). */
+export const MAX_ANDERSON_DARLING_SAMPLES = 1000;
+
+/** Each sample checked and sorted (a copy), read by index so a hole is refused, never skipped. */
+function sortedSamples(fn: string, samples: unknown): Float64Array[] {
+  if (!Array.isArray(samples) || samples.length < 2)
+    throw invalidArgument(fn, 'samples', 'must be an array of at least 2 samples', samples);
+  if (samples.length > MAX_ANDERSON_DARLING_SAMPLES)
+    throw invalidArgument(
+      fn,
+      'samples',
+      `must hold at most ${MAX_ANDERSON_DARLING_SAMPLES} samples, got ${samples.length}`,
+    );
+  const sorted: Float64Array[] = [];
+  for (let i = 0; i < samples.length; i++) sorted.push(sortedSample(fn, `samples[${i}]`, samples[i]));
+  return sorted;
 }
 
 /**

@@ -24,8 +24,13 @@
 //   side only counts 0 on the other, whose unlisted values all sit in its "other values").
 // - Empty bins: psi and klDivergence replace a share of 0 with a floor (EMPTY_BIN_FLOOR below); the other
 //   distances are finite without one and use none.
+// - Bounds: at most MAX_BINS numeric bins (and MAX_BINS − 1 explicit edges), and a raw sample given as a JS
+//   array holds at most MAX_ARRAY_ROWS (2^25) values, core's rule for JS arrays (larger samples go as a
+//   Float64Array), so no option or sparse array can ask for memory the caller does not already hold.
 
-import { describe, invalidArgument } from '../core/errors.js';
+import { checkArray, checkChoice, checkInteger, type RawOptions } from '../core/check.js';
+import { invalidArgument, isLockstepError } from '../core/errors.js';
+import { MAX_ARRAY_ROWS } from '../core/frame.js';
 import { countAtMost } from '../core/search.js';
 import { sortFloat64 } from '../core/sort.js';
 import type { FeatureProfile, ProfileArtifact } from '../stats/artifact.js';
@@ -52,6 +57,9 @@ export type MissingRule = 'separate' | 'bin';
 /** Default number of numeric bins: reference deciles. */
 export const DEFAULT_BINS = 10;
 
+/** Most numeric bins a binned distance makes (`bins`), and most explicit interior edges plus one. */
+export const MAX_BINS = 100_000;
+
 /**
  * The empty-bin floor of psi and klDivergence, Evidently's rule (`get_binned_data`): a share of 0 becomes
  * 0.0001, or, when the distribution's smallest non-zero share is itself at most 0.0001, that share / 10⁶,
@@ -60,9 +68,12 @@ export const DEFAULT_BINS = 10;
 export const EMPTY_BIN_FLOOR = 0.0001;
 
 export interface BinningOptions {
-  /** Numeric bins from the reference's quantiles (equal edges merged). Default 10 (deciles). */
+  /** Numeric bins from the reference's quantiles (equal edges merged), 1 to 100,000. Default 10 (deciles). */
   readonly bins?: number;
-  /** Explicit interior edges for numeric samples (finite, strictly increasing); overrides `bins`. */
+  /**
+   * Explicit interior edges for numeric samples (1 to 99,999 finite, strictly increasing numbers);
+   * overrides `bins`.
+   */
   readonly edges?: readonly number[];
   /** Missing values reported beside the distance (`'separate'`, default) or compared as a bin (`'bin'`). */
   readonly missing?: MissingRule;
@@ -227,9 +238,25 @@ function numericFromArray(values: ArrayLike<unknown>, missing0: number, start: n
  * value present.
  */
 export function readSample(fn: string, arg: string, sample: Sample): SampleInput | Undetermined {
+  try {
+    return readSampleUnguarded(fn, arg, sample);
+  } catch (error) {
+    if (isLockstepError(error)) throw error;
+    // A Proxy or a throwing getter in the caller's sample: refused, never a TypeError from inside.
+    throw invalidArgument(fn, arg, 'must be readable (a getter or Proxy threw)');
+  }
+}
+
+function readSampleUnguarded(fn: string, arg: string, sample: Sample): SampleInput | Undetermined {
   if (sample instanceof Float64Array) return numericFromArray(sample, 0, 0);
   if (Array.isArray(sample)) {
     const values = sample as readonly unknown[];
+    if (values.length > MAX_ARRAY_ROWS)
+      throw invalidArgument(
+        fn,
+        arg,
+        `must hold at most ${MAX_ARRAY_ROWS} values as a JS array (pass a larger sample as a Float64Array), got ${values.length}`,
+      );
     let i = 0;
     let missing = 0;
     // Leading missing values: null and undefined only; a NaN is a number and settles the type.
@@ -371,34 +398,45 @@ export function sorted(values: Float64Array): Float64Array {
 // ---------------------------------------------------------------------------------------------------------
 // Options
 
-/** Checks the binning options shared by every binned distance; returns them with defaults filled in. */
-export function binningOptions(
-  fn: string,
-  options: BinningOptions,
-): { bins: number; edges: readonly number[] | undefined; missing: MissingRule } {
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument(fn, 'options', 'must be an object', options);
-  const bins = options.bins ?? DEFAULT_BINS;
-  if (!Number.isInteger(bins) || bins < 1)
-    throw invalidArgument(fn, 'options.bins', 'must be a positive integer', bins);
-  const edges = options.edges;
-  if (edges !== undefined) {
-    if (
-      !Array.isArray(edges) ||
-      edges.length === 0 ||
-      edges.some((x, i) => typeof x !== 'number' || !Number.isFinite(x) || (i > 0 && !(x > edges[i - 1]!)))
-    )
-      throw invalidArgument(
-        fn,
-        'options.edges',
-        'must be finite, strictly increasing numbers (at least one)',
-        edges,
-      );
-  }
-  const missing = options.missing ?? 'separate';
-  if (missing !== 'separate' && missing !== 'bin')
-    throw invalidArgument(fn, 'options.missing', "must be 'separate' or 'bin'", describe(missing));
+/** The binning options every binned distance knows (each adds its own: `top`, `epsilon`, `base`, …). */
+export type BinningKey = 'bins' | 'edges' | 'missing';
+
+/** The binning options, checked, with defaults filled in. */
+export interface CheckedBinning {
+  readonly bins: number;
+  readonly edges: readonly number[] | undefined;
+  readonly missing: MissingRule;
+}
+
+/**
+ * Checks the binning options shared by every binned distance, read by `readOptions` (known keys only):
+ * `bins` an integer in [1, MAX_BINS], `edges` 1 to MAX_BINS − 1 finite, strictly increasing numbers,
+ * `missing` 'separate' or 'bin'.
+ */
+export function binningOptions(fn: string, o: RawOptions<BinningKey>): CheckedBinning {
+  const bins = o.bins === undefined ? DEFAULT_BINS : checkInteger(fn, 'options.bins', o.bins, 1, MAX_BINS);
+  let edges: number[] | undefined;
+  if (o.edges !== undefined) edges = checkEdges(fn, o.edges);
+  const missing =
+    o.missing === undefined
+      ? 'separate'
+      : checkChoice<MissingRule>(fn, 'options.missing', o.missing, ['separate', 'bin']);
   return { bins, edges, missing };
+}
+
+/** Explicit interior edges: a copy, read once by index (holes and getters cannot slip through). */
+function checkEdges(fn: string, value: unknown): number[] {
+  const must = 'must be finite, strictly increasing numbers (at least one)';
+  const list = checkArray(fn, 'options.edges', value, MAX_BINS - 1);
+  if (list.length === 0) throw invalidArgument(fn, 'options.edges', must, value);
+  const edges = new Array<number>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i];
+    if (typeof x !== 'number' || !Number.isFinite(x) || (i > 0 && !(x > edges[i - 1]!)))
+      throw invalidArgument(fn, 'options.edges', must, value);
+    edges[i] = x;
+  }
+  return edges;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -528,16 +566,11 @@ function toShares(counts: Float64Array): Float64Array {
  * Puts two samples on common bins by the rules at the top of this file, and reports their missing shares.
  * O((n + m) log(bins)) for raw numeric values plus the sort of the reference; O(n + m) for categories plus
  * sorting them by count; O(r log r) for a profile's sketch of r retained values (about 1,200 at k = 400).
- * @throws LockstepError `INVALID_ARGUMENT` for bad options, an empty sample, an unknown profile feature, or a
- * numeric sample compared with a categorical one.
+ * `opts` are the caller's options after {@link binningOptions}.
+ * @throws LockstepError `INVALID_ARGUMENT` for an empty sample, an unknown profile feature, or a numeric
+ * sample compared with a categorical one.
  */
-export function binSamples(
-  fn: string,
-  reference: Sample,
-  current: Sample,
-  options: BinningOptions = {},
-): Binned {
-  const opts = binningOptions(fn, options);
+export function binSamples(fn: string, reference: Sample, current: Sample, opts: CheckedBinning): Binned {
   const [ref, cur] = readPair(fn, reference, current);
   checkNotEmpty(fn, 'reference', ref, opts.missing);
   checkNotEmpty(fn, 'current', cur, opts.missing);
@@ -554,7 +587,7 @@ export function binSamples(
   let edges: readonly number[] | undefined;
   let exact: boolean;
   if (ref.type === 'numeric' && cur.type === 'numeric') {
-    edges = opts.edges ? [...opts.edges] : quantileEdges(ref, opts.bins);
+    edges = opts.edges ?? quantileEdges(ref, opts.bins);
     bins = intervalBins(edges);
     rc = numericCounts(ref, edges);
     cc = numericCounts(cur, edges);

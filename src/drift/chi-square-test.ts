@@ -4,8 +4,16 @@
 import { describe, invalidArgument } from '../core/errors.js';
 import { clamp01 } from '../core/math/common.js';
 import { chiSquareSf } from '../core/math/gamma.js';
-import { type CategoricalSample, checkBoolean, checkOptions } from './samples.js';
+import {
+  type CategoricalSample,
+  checkBoolean,
+  checkOptions,
+  MAX_SAMPLE_VALUES,
+  readGuarded,
+} from './samples.js';
 
+/** The known option keys. */
+const KEYS = ['correction'] as const;
 export interface ChiSquareTestOptions {
   /**
    * Apply Yates' continuity correction when the table has one degree of freedom (two categories), as
@@ -63,7 +71,7 @@ export function chiSquareTest(
   options: ChiSquareTestOptions = {},
 ): ChiSquareTestResult {
   const fn = 'chiSquareTest';
-  const opts = checkOptions(fn, options);
+  const opts = checkOptions(fn, options, KEYS);
   const correction = checkBoolean(fn, 'options.correction', opts.correction, false);
   const ref = categoryCounts(fn, 'reference', reference);
   const cur = categoryCounts(fn, 'current', current);
@@ -116,6 +124,10 @@ export function chiSquareTest(
 
 /** Counts per category, in first-seen order, from any of the CategoricalSample forms. */
 function categoryCounts(fn: string, arg: string, sample: unknown): Map<string, number> {
+  return readGuarded(fn, arg, () => readCounts(fn, arg, sample));
+}
+
+function readCounts(fn: string, arg: string, sample: unknown): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (key: unknown, count: unknown) => {
     if (typeof key !== 'string') throw invalidArgument(fn, arg, 'must use strings as categories', key);
@@ -124,6 +136,12 @@ function categoryCounts(fn: string, arg: string, sample: unknown): Map<string, n
     counts.set(key, (counts.get(key) ?? 0) + count);
   };
   if (Array.isArray(sample)) {
+    if (sample.length > MAX_SAMPLE_VALUES)
+      throw invalidArgument(
+        fn,
+        arg,
+        `must hold at most ${MAX_SAMPLE_VALUES} values as an array (pass larger samples as counts), got ${sample.length}`,
+      );
     for (let i = 0; i < sample.length; i++) {
       const v = sample[i] as unknown;
       if (typeof v !== 'string')

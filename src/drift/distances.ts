@@ -2,12 +2,15 @@
 // jensenShannon, lInfinity, hellinger, totalVariation) work from raw values and from lockstep/stats
 // profiles alike, on the bins of bins.ts; wasserstein and energyDistance work on the values themselves
 // (wasserstein also, approximately, from two profiles' KLL sketches).
+import { checkBoolean, checkChoice, checkNumber, readOptions } from '../core/check.js';
 import { invalidArgument } from '../core/errors.js';
 import {
   type Bin,
   type Binned,
   type BinningOptions,
+  binningOptions,
   binSamples,
+  type CheckedBinning,
   checkNotEmpty,
   decodeSketch,
   floorShares,
@@ -111,18 +114,37 @@ export interface SampleDistance {
 // ---------------------------------------------------------------------------------------------------------
 // Shared steps of the binned distances
 
-function checkTop(fn: string, options: BinnedDistanceOptions): number {
-  const top = options.top ?? 10;
-  if (!(top === Number.POSITIVE_INFINITY || (Number.isInteger(top) && top >= 0)))
-    throw invalidArgument(fn, 'options.top', 'must be a non-negative integer or Infinity', top);
-  return top;
+// The known option keys of each family (plain literals: no work at import).
+const BINNED_KEYS = ['bins', 'edges', 'missing', 'top'] as const;
+const FLOORED_KEYS = ['bins', 'edges', 'missing', 'top', 'epsilon'] as const;
+const JENSEN_SHANNON_KEYS = ['bins', 'edges', 'missing', 'top', 'base', 'distance'] as const;
+const WASSERSTEIN_KEYS = ['normalize'] as const;
+
+/** A binned distance's options, read against its known keys and checked once. */
+interface CheckedBinned {
+  readonly binning: CheckedBinning;
+  readonly top: number;
 }
 
-function checkEpsilon(fn: string, options: FlooredDistanceOptions): number | undefined {
-  const e = options.epsilon;
-  if (e !== undefined && !(typeof e === 'number' && e > 0 && e < 1))
-    throw invalidArgument(fn, 'options.epsilon', 'must be a number in (0, 1)', e);
-  return e;
+function binnedOptions(fn: string, options: unknown): CheckedBinned {
+  const o = readOptions(fn, options, BINNED_KEYS);
+  return { binning: binningOptions(fn, o), top: checkTop(fn, o.top) };
+}
+
+function flooredOptions(fn: string, options: unknown): CheckedBinned & { readonly epsilon?: number } {
+  const o = readOptions(fn, options, FLOORED_KEYS);
+  const epsilon =
+    o.epsilon === undefined
+      ? undefined
+      : checkNumber(fn, 'options.epsilon', o.epsilon, { min: 0, max: 1, minOpen: true, maxOpen: true });
+  return { binning: binningOptions(fn, o), top: checkTop(fn, o.top), epsilon };
+}
+
+function checkTop(fn: string, top: unknown): number {
+  if (top === undefined) return 10;
+  if (!(top === Number.POSITIVE_INFINITY || (Number.isSafeInteger(top) && (top as number) >= 0)))
+    throw invalidArgument(fn, 'options.top', 'must be a non-negative integer or Infinity', top);
+  return top as number;
 }
 
 function result(
@@ -189,9 +211,8 @@ export function psi(
   options: FlooredDistanceOptions = {},
 ): BinnedDistance {
   const fn = 'psi';
-  const binned = binSamples(fn, reference, current, options);
-  const top = checkTop(fn, options);
-  const epsilon = checkEpsilon(fn, options);
+  const { binning, top, epsilon } = flooredOptions(fn, options);
+  const binned = binSamples(fn, reference, current, binning);
   const r = floorShares(binned.reference, epsilon);
   const c = floorShares(binned.current, epsilon);
   const terms = new Float64Array(r.shares.length);
@@ -218,9 +239,8 @@ export function klDivergence(
   options: FlooredDistanceOptions = {},
 ): BinnedDistance {
   const fn = 'klDivergence';
-  const binned = binSamples(fn, reference, current, options);
-  const top = checkTop(fn, options);
-  const epsilon = checkEpsilon(fn, options);
+  const { binning, top, epsilon } = flooredOptions(fn, options);
+  const binned = binSamples(fn, reference, current, binning);
   const r = floorShares(binned.reference, epsilon);
   const c = floorShares(binned.current, epsilon);
   const rs = sumOf(r.shares);
@@ -254,13 +274,12 @@ export function jensenShannon(
   options: JensenShannonOptions = {},
 ): BinnedDistance {
   const fn = 'jensenShannon';
-  const binned = binSamples(fn, reference, current, options);
-  const top = checkTop(fn, options);
-  const base = options.base ?? 2;
-  if (base !== 2 && base !== 'e') throw invalidArgument(fn, 'options.base', "must be 2 or 'e'", base);
-  const distance = options.distance ?? false;
-  if (typeof distance !== 'boolean')
-    throw invalidArgument(fn, 'options.distance', 'must be a boolean', distance);
+  const o = readOptions(fn, options, JENSEN_SHANNON_KEYS);
+  const binning = binningOptions(fn, o);
+  const top = checkTop(fn, o.top);
+  const base = o.base === undefined ? 2 : checkChoice<2 | 'e'>(fn, 'options.base', o.base, [2, 'e']);
+  const distance = o.distance === undefined ? false : checkBoolean(fn, 'options.distance', o.distance);
+  const binned = binSamples(fn, reference, current, binning);
   const scale = base === 2 ? Math.LN2 : 1;
   const r = binned.reference;
   const c = binned.current;
@@ -293,8 +312,8 @@ export function lInfinity(
   options: BinnedDistanceOptions = {},
 ): BinnedDistance {
   const fn = 'lInfinity';
-  const binned = binSamples(fn, reference, current, options);
-  const top = checkTop(fn, options);
+  const { binning, top } = binnedOptions(fn, options);
+  const binned = binSamples(fn, reference, current, binning);
   const terms = new Float64Array(binned.reference.length);
   let max = 0;
   for (let i = 0; i < terms.length; i++) {
@@ -317,8 +336,8 @@ export function hellinger(
   options: BinnedDistanceOptions = {},
 ): BinnedDistance {
   const fn = 'hellinger';
-  const binned = binSamples(fn, reference, current, options);
-  const top = checkTop(fn, options);
+  const { binning, top } = binnedOptions(fn, options);
+  const binned = binSamples(fn, reference, current, binning);
   const terms = new Float64Array(binned.reference.length);
   for (let i = 0; i < terms.length; i++) {
     const d = Math.sqrt(binned.reference[i]!) - Math.sqrt(binned.current[i]!);
@@ -340,8 +359,8 @@ export function totalVariation(
   options: BinnedDistanceOptions = {},
 ): BinnedDistance {
   const fn = 'totalVariation';
-  const binned = binSamples(fn, reference, current, options);
-  const top = checkTop(fn, options);
+  const { binning, top } = binnedOptions(fn, options);
+  const binned = binSamples(fn, reference, current, binning);
   const terms = new Float64Array(binned.reference.length);
   for (let i = 0; i < terms.length; i++) terms[i] = Math.abs(binned.reference[i]! - binned.current[i]!) / 2;
   return result(fn, binned, Math.min(1, sumOf(terms)), terms, top);
@@ -483,11 +502,11 @@ export function wasserstein(
   options: WassersteinOptions = {},
 ): SampleDistance {
   const fn = 'wasserstein';
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument(fn, 'options', 'must be an object', options);
-  const normalize = options.normalize ?? 'none';
-  if (normalize !== 'none' && normalize !== 'std')
-    throw invalidArgument(fn, 'options.normalize', "must be 'none' or 'std'", normalize);
+  const o = readOptions(fn, options, WASSERSTEIN_KEYS);
+  const normalize =
+    o.normalize === undefined
+      ? 'none'
+      : checkChoice<'none' | 'std'>(fn, 'options.normalize', o.normalize, ['none', 'std']);
   const [ref, cur] = numericPair(fn, reference, current);
   const a = weightedOf(fn, 'reference', ref);
   const b = weightedOf(fn, 'current', cur);

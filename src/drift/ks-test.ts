@@ -12,6 +12,8 @@ import {
   sortedSample,
 } from './samples.js';
 
+/** The known option keys. */
+const KEYS = ['alternative', 'method'] as const;
 export interface KsTestOptions {
   /**
    * 'two-sided' (default): D = max |F_a − F_b|. 'greater': D+ = max (F_a − F_b), large when `a` tends to
@@ -54,7 +56,7 @@ export interface KsTestResult {
  */
 export function ksTest(a: NumericSample, b: NumericSample, options: KsTestOptions = {}): KsTestResult {
   const fn = 'ksTest';
-  const opts = checkOptions(fn, options);
+  const opts = checkOptions(fn, options, KEYS);
   const alternative = checkAlternative(fn, opts.alternative);
   let mode = checkChoice(fn, 'options.method', opts.method, ['auto', 'exact', 'asymptotic'] as const);
   const x = sortedSample(fn, 'a', a);

@@ -14,6 +14,8 @@ import {
   sortedSample,
 } from './samples.js';
 
+/** The known option keys. */
+const KEYS = ['alternative', 'method', 'continuity'] as const;
 export interface MannWhitneyUOptions {
   /** 'two-sided' (default); 'greater': `a` stochastically greater than `b`; 'less': smaller. */
   readonly alternative?: Alternative;
@@ -54,7 +56,7 @@ export function mannWhitneyU(
   options: MannWhitneyUOptions = {},
 ): MannWhitneyUResult {
   const fn = 'mannWhitneyU';
-  const opts = checkOptions(fn, options);
+  const opts = checkOptions(fn, options, KEYS);
   const alternative = checkAlternative(fn, opts.alternative);
   let method = checkChoice(fn, 'options.method', opts.method, ['auto', 'exact', 'asymptotic'] as const);
   const continuity = checkBoolean(fn, 'options.continuity', opts.continuity, true);

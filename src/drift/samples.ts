@@ -8,7 +8,9 @@
 // nan_policy='raise'); ±Infinity is an ordinary (extreme) value for the rank-based tests (KS, Mann–Whitney,
 // Anderson–Darling) and is rejected by Welch's t-test, whose mean it would make infinite.
 
-import { invalidArgument } from '../core/errors.js';
+import { type RawOptions, readOptions } from '../core/check.js';
+import { invalidArgument, isLockstepError } from '../core/errors.js';
+import { MAX_ARRAY_ROWS } from '../core/frame.js';
 import type { Alternative } from '../core/math/kolmogorov.js';
 import { sortFloat64 } from '../core/sort.js';
 
@@ -27,11 +29,13 @@ const ALTERNATIVES: readonly Alternative[] = ['two-sided', 'less', 'greater'];
 
 // ------------------------------------------------------------------------------------ argument checks
 
-export function checkOptions(fn: string, options: unknown): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options))
-    throw invalidArgument(fn, 'options', 'must be an object', options);
-  return options as Record<string, unknown>;
+/** A test's options: known keys only (a misspelled key names the one meant), read once. */
+export function checkOptions<K extends string>(
+  fn: string,
+  options: unknown,
+  known: readonly K[],
+): RawOptions<K> {
+  return readOptions(fn, options, known);
 }
 
 export function checkAlternative(fn: string, value: unknown): Alternative {
@@ -60,13 +64,39 @@ export function checkBoolean(fn: string, arg: string, value: unknown, fallback: 
 }
 
 /**
- * A Float64Array copy of a numeric sample, after checking it: an array of numbers or a Float64Array, not
- * empty, without NaN (and, for Welch's t-test, without ±Infinity).
+ * Runs `read` over a caller's argument: a Proxy or throwing getter inside it becomes an `INVALID_ARGUMENT`
+ * naming `fn` and `arg`, never a TypeError from inside a test.
+ */
+export function readGuarded<T>(fn: string, arg: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (isLockstepError(error)) throw error;
+    throw invalidArgument(fn, arg, 'must be readable (a getter or Proxy threw)');
+  }
+}
+
+/** Most values a sample given as a JS array holds (core's rule for JS arrays); a Float64Array may hold more. */
+export const MAX_SAMPLE_VALUES = MAX_ARRAY_ROWS;
+
+/**
+ * A Float64Array copy of a numeric sample, after checking it: an array of numbers (at most
+ * MAX_SAMPLE_VALUES) or a Float64Array, not empty, without NaN (and, for Welch's t-test, without ±Infinity).
  */
 export function checkedSample(fn: string, arg: string, values: unknown, infinite = true): Float64Array {
+  return readGuarded(fn, arg, () => checkedSampleUnguarded(fn, arg, values, infinite));
+}
+
+function checkedSampleUnguarded(fn: string, arg: string, values: unknown, infinite: boolean): Float64Array {
   if (!(Array.isArray(values) || values instanceof Float64Array))
     throw invalidArgument(fn, arg, 'must be an array of numbers or a Float64Array', values);
   const n = values.length;
+  if (Array.isArray(values) && n > MAX_SAMPLE_VALUES)
+    throw invalidArgument(
+      fn,
+      arg,
+      `must hold at most ${MAX_SAMPLE_VALUES} values as a JS array (pass a larger sample as a Float64Array), got ${n}`,
+    );
   if (n === 0) throw invalidArgument(fn, arg, 'must not be empty');
   const copy = new Float64Array(n);
   for (let i = 0; i < n; i++) {

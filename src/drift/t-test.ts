@@ -12,6 +12,8 @@ import {
   type NumericSample,
 } from './samples.js';
 
+/** The known option keys. */
+const KEYS = ['alternative'] as const;
 export interface WelchTTestOptions {
   /** 'two-sided' (default); 'greater': mean of `a` > mean of `b`; 'less': smaller. */
   readonly alternative?: Alternative;
@@ -45,7 +47,7 @@ export function welchTTest(
   options: WelchTTestOptions = {},
 ): WelchTTestResult {
   const fn = 'welchTTest';
-  const opts = checkOptions(fn, options);
+  const opts = checkOptions(fn, options, KEYS);
   const alternative = checkAlternative(fn, opts.alternative);
   const x = checkedSample(fn, 'a', a, false);
   const y = checkedSample(fn, 'b', b, false);

@@ -6,6 +6,8 @@ import { clamp01 } from '../core/math/common.js';
 import { normalCdf, normalSf } from '../core/math/normal.js';
 import { type Alternative, checkAlternative, checkOptions } from './samples.js';
 
+/** The known option keys. */
+const KEYS = ['alternative'] as const;
 export interface ZTestProportionsOptions {
   /** 'two-sided' (default); 'greater': p_A > p_B; 'less': p_A < p_B. */
   readonly alternative?: Alternative;
@@ -39,7 +41,7 @@ export function zTestProportions(
   options: ZTestProportionsOptions = {},
 ): ZTestProportionsResult {
   const fn = 'zTestProportions';
-  const opts = checkOptions(fn, options);
+  const opts = checkOptions(fn, options, KEYS);
   const alternative = checkAlternative(fn, opts.alternative);
   for (const [arg, n] of [
     ['nA', nA],

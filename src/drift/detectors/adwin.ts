@@ -2,15 +2,19 @@
 // arithmetic of River's implementation (river/drift/adwin.py over rust_src/adwin.rs) step for step, so a
 // stream gives the drifts River reports at the same indices.
 import * as z from 'zod/mini';
+import { readOptions } from '../../core/check.js';
 import {
   badState,
-  badValue,
   checkInt,
   checkInterval,
-  checkOptions,
+  checkStreamValue,
   type DetectorStateBase,
   type DriftDetector,
   type DriftSignal,
+  fromOptions,
+  fromState,
+  frozenState,
+  type ParamSource,
   parseState,
   signals,
 } from './common.js';
@@ -21,7 +25,7 @@ export interface AdwinParams {
   readonly delta: number;
   /** Test for a cut every `clock` updates. Default 32. */
   readonly clock: number;
-  /** Buckets of each size kept before the two oldest merge (ADWIN2's M). Default 5. */
+  /** Buckets of each size kept before the two oldest merge (ADWIN2's M), 1 to 1,000. Default 5. */
   readonly maxBuckets: number;
   /** Neither side of a cut may hold fewer values than this. Default 5. */
   readonly minWindowLength: number;
@@ -57,7 +61,11 @@ export interface Adwin extends DriftDetector<AdwinState> {
 }
 
 const FN = 'createAdwin';
-const KEYS = ['delta', 'clock', 'maxBuckets', 'minWindowLength', 'gracePeriod', 'state'];
+const WHAT = 'ADWIN state';
+const KEYS = ['delta', 'clock', 'maxBuckets', 'minWindowLength', 'gracePeriod', 'state'] as const;
+
+/** Most buckets of one size ADWIN keeps (`maxBuckets`): River's default is 5. */
+export const MAX_ADWIN_BUCKETS = 1000;
 
 /** One row of the histogram: up to maxBuckets + 1 summaries of 2^row values, oldest first. */
 interface Row {
@@ -92,23 +100,24 @@ function dropOldest(row: Row, k: number): void {
  * River's `drift.ADWIN` (same parameters, defaults and decisions: on River's documented stream, 1,000
  * draws from {0, 1} then 1,000 from {4, …, 7} with `random.Random(12345)`, both report one drift, at 1023).
  *
- * Input: any finite numbers (a model's 0/1 errors, a loss, a feature). Resume with
- * `createAdwin({ state: adwin.state() })`.
+ * Input: finite numbers of at most 1e100 in absolute value (a model's 0/1 errors, a loss, a feature), so
+ * the window's sums stay finite and its state saves as JSON. Resume with
+ * `createAdwin({ state: adwin.state() })` (the state is frozen plain JSON).
  * @example const adwin = createAdwin(); for (const x of stream) if (adwin.update(x).drift) alert() // => alert() once per change in the stream's mean
- * @throws LockstepError `INVALID_ARGUMENT` for a parameter out of range or an unknown option (and, from
- *   `update`, a value that is not finite); `INVALID_ARTIFACT` for a malformed `state`.
+ * @throws LockstepError `INVALID_ARGUMENT` for a parameter out of range (`maxBuckets` at most 1,000) or an
+ *   unknown option, naming the closest known key (and, from `update`, a value that is not finite or beyond
+ *   1e100); `INVALID_ARTIFACT` for a malformed `state`.
  */
 export function createAdwin(options?: AdwinOptions): Adwin {
-  const o = checkOptions<AdwinOptions>(FN, options, KEYS);
+  const o = readOptions(FN, options, KEYS);
   let params: AdwinParams;
   let saved: AdwinState | undefined;
   if (o.state !== undefined) {
-    saved = parseState(FN, 'ADWIN state', o.state, adwinSchema(), o);
-    params = saved.params;
-    checkParams(params);
+    saved = parseState(FN, WHAT, o.state, adwinSchema(), o);
+    params = checkParams(fromState(FN, WHAT), saved.params);
     checkSaved(saved);
   } else {
-    params = checkParams({
+    params = checkParams(fromOptions(FN), {
       delta: o.delta ?? 0.002,
       clock: o.clock ?? 32,
       maxBuckets: o.maxBuckets ?? 5,
@@ -245,8 +254,7 @@ export function createAdwin(options?: AdwinOptions): Adwin {
   return {
     params,
     update(x) {
-      if (typeof x !== 'number' || !Number.isFinite(x))
-        throw badValue('adwin.update', 'must be a finite number', x);
+      checkStreamValue('adwin.update', x);
       if (last.drift) clear();
       insert(x);
       const drift = detect();
@@ -260,7 +268,7 @@ export function createAdwin(options?: AdwinOptions): Adwin {
       nDetections = 0;
     },
     state() {
-      return {
+      return frozenState({
         kind: 'lockstep.drift.adwin',
         formatVersion: 1,
         params: { ...params },
@@ -275,7 +283,7 @@ export function createAdwin(options?: AdwinOptions): Adwin {
           totals: Array.from(row.totals.subarray(0, row.count)),
           variances: Array.from(row.variances.subarray(0, row.count)),
         })),
-      };
+      });
     },
     get drift() {
       return last.drift;
@@ -304,18 +312,18 @@ export function createAdwin(options?: AdwinOptions): Adwin {
   };
 }
 
-function checkParams(p: AdwinParams): AdwinParams {
+function checkParams(src: ParamSource, p: { readonly [K in keyof AdwinParams]: unknown }): AdwinParams {
   return {
-    delta: checkInterval(FN, 'delta', p.delta, 0, 1),
-    clock: checkInt(FN, 'clock', p.clock, 1),
-    maxBuckets: checkInt(FN, 'maxBuckets', p.maxBuckets, 1),
-    minWindowLength: checkInt(FN, 'minWindowLength', p.minWindowLength, 1),
-    gracePeriod: checkInt(FN, 'gracePeriod', p.gracePeriod, 0),
+    delta: checkInterval(src, 'delta', p.delta, 0, 1),
+    clock: checkInt(src, 'clock', p.clock, 1),
+    maxBuckets: checkInt(src, 'maxBuckets', p.maxBuckets, 1, MAX_ADWIN_BUCKETS),
+    minWindowLength: checkInt(src, 'minWindowLength', p.minWindowLength, 1),
+    gracePeriod: checkInt(src, 'gracePeriod', p.gracePeriod, 0),
   };
 }
 
 function checkSaved(s: AdwinState): void {
-  const what = 'ADWIN state';
+  const what = WHAT;
   if (s.buckets.length === 0) throw badState(FN, what, '$.buckets', 'must have at least 1 row');
   let width = 0;
   s.buckets.forEach((b, i) => {

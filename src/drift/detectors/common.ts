@@ -2,8 +2,9 @@
 // the checks on their options and saved states. One convention for all six: `createX(options)` builds a
 // detector; `createX({ state })` resumes one from `detector.state()` (the state carries the parameters).
 import type * as z from 'zod/mini';
-import { parseArtifact } from '../../core/artifact.js';
-import { describe, invalidArgument, LockstepError } from '../../core/errors.js';
+import { artifactIssue, invalidArtifact, parseArtifact } from '../../core/artifact.js';
+import { describe, invalidArgument, type LockstepError } from '../../core/errors.js';
+import { deepFreeze } from '../../core/freeze.js';
 
 /** What one `update` found. Detectors return one of three shared, frozen objects, never a new one. */
 export interface DriftSignal {
@@ -71,69 +72,107 @@ export interface DetectorStateBase<K extends string, P> {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Option checks (at the public boundary, once).
+// Parameter checks (at the public boundary, once). Options are read with core's `readOptions` (known keys
+// only; a misspelled key names the one meant). A parameter comes from the options or from a saved state, and
+// is checked by the same rule either way; only the error differs: `INVALID_ARGUMENT` naming `options.<key>`,
+// or `INVALID_ARTIFACT` naming `options.state` and the path `$.params.<key>`.
 
-/** Checks that `options` is an object with no key outside `known`; returns it typed. */
-export function checkOptions<T extends object>(fn: string, options: unknown, known: readonly string[]): T {
-  if (options === undefined) return {} as T;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalidArgument(fn, 'options', 'must be an object', options);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw invalidArgument(
-        fn,
-        'options',
-        `has an unknown key ${JSON.stringify(key)} (known: ${known.join(', ')})`,
-      );
-    }
-  }
-  return options as T;
+/**
+ * Largest |x| that ADWIN and Page-Hinkley take (and Page-Hinkley's largest `delta`). Their running sums and
+ * squared deviations over up to 2^53 values stay finite below it (2^106 · (2 · 1e100)² is about 4e232), so
+ * every state they save is plain JSON they resume from; a value near 1.8e308 would overflow them to
+ * Infinity, which JSON cannot hold.
+ */
+export const MAX_ABS_VALUE = 1e100;
+
+/** Where a detector's parameters come from, and how a bad one is reported. */
+export interface ParamSource {
+  readonly fn: string;
+  fail(key: string, must: string, value: unknown): LockstepError;
+}
+
+/** Parameters given as options: a bad one is `INVALID_ARGUMENT` naming `options.<key>`. */
+export function fromOptions(fn: string): ParamSource {
+  return { fn, fail: (key, must, value) => invalidArgument(fn, `options.${key}`, must, value) };
+}
+
+/** Parameters read from a saved state: a bad one is `INVALID_ARTIFACT` at `$.params.<key>`. */
+export function fromState(fn: string, what: string): ParamSource {
+  return {
+    fn,
+    fail: (key, must, value) => badState(fn, what, `$.params.${key}`, `${must}, got ${describe(value)}`),
+  };
 }
 
 /** A number in the open interval (lo, hi), or in (lo, hi] with `closedHigh`. */
 export function checkInterval(
-  fn: string,
-  arg: string,
+  src: ParamSource,
+  key: string,
   v: unknown,
   lo: number,
   hi: number,
   closedHigh = false,
 ): number {
   const ok = typeof v === 'number' && v > lo && (closedHigh ? v <= hi : v < hi);
-  if (!ok) throw invalidArgument(fn, arg, `must be a number in (${lo}, ${hi}${closedHigh ? ']' : ')'}`, v);
+  if (!ok) throw src.fail(key, `must be a number in (${lo}, ${hi}${closedHigh ? ']' : ')'}`, v);
   return v as number;
 }
 
-/** An integer ≥ min (and a safe integer). */
-export function checkInt(fn: string, arg: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
-    throw invalidArgument(fn, arg, `must be an integer of at least ${min}`, v);
+/** An integer in [min, max] (a safe integer). */
+export function checkInt(
+  src: ParamSource,
+  key: string,
+  v: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `in [${min}, ${max}]`;
+    throw src.fail(key, `must be an integer ${range}`, v);
   }
   return v;
 }
 
-/** A finite number ≥ min (or > min when `strict`). */
-export function checkFinite(fn: string, arg: string, v: unknown, min: number, strict = false): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || (strict ? v <= min : v < min)) {
-    throw invalidArgument(
-      fn,
-      arg,
-      `must be a finite number ${strict ? 'greater than' : 'of at least'} ${min}`,
+/** A finite number ≥ min (or > min when `strict`), and at most `max`. */
+export function checkFinite(
+  src: ParamSource,
+  key: string,
+  v: unknown,
+  min: number,
+  strict = false,
+  max = Number.POSITIVE_INFINITY,
+): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || (strict ? v <= min : v < min) || v > max) {
+    const low = `${strict ? 'greater than' : 'of at least'} ${min}`;
+    throw src.fail(
+      key,
+      `must be a finite number ${low}${max === Number.POSITIVE_INFINITY ? '' : ` and at most ${max}`}`,
       v,
     );
   }
   return v;
 }
 
-export function checkBoolean(fn: string, arg: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw invalidArgument(fn, arg, 'must be a boolean', v);
+export function checkBoolean(src: ParamSource, key: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw src.fail(key, 'must be a boolean', v);
   return v;
 }
 
 /** The error for a value `update` cannot take (NaN, ±Infinity, or not 0/1 for the binary detectors). */
 export function badValue(fn: string, must: string, x: unknown): LockstepError {
   return invalidArgument(fn, 'x', must, x);
+}
+
+/** A finite number with |x| ≤ MAX_ABS_VALUE, for `update` of ADWIN and Page-Hinkley. */
+export function checkStreamValue(fn: string, x: unknown): number {
+  if (typeof x !== 'number' || !Number.isFinite(x)) throw badValue(fn, 'must be a finite number', x);
+  if (Math.abs(x) > MAX_ABS_VALUE)
+    throw badValue(
+      fn,
+      `must be at most ${MAX_ABS_VALUE} in absolute value (larger values would overflow the detector's sums, and its state could not be saved)`,
+      x,
+    );
+  return x;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -152,22 +191,10 @@ export function parseState<S extends { readonly params: object }>(
   schema: z.ZodMiniType<S>,
   given: object,
 ): S {
-  let parsed: S;
-  try {
-    parsed = parseArtifact(fn, what, state, schema);
-  } catch (error) {
-    if (error instanceof LockstepError) {
-      throw new LockstepError(
-        error.code,
-        error.message.replace("argument 'json'", "argument 'options.state'"),
-        error.issues,
-      );
-    }
-    throw error;
-  }
+  const parsed = parseArtifact(fn, what, state, schema, 'options.state');
   const params = parsed.params as Readonly<Record<string, unknown>>;
   for (const [key, value] of Object.entries(given as Record<string, unknown>)) {
-    if (value !== undefined && key in params && !Object.is(params[key], value)) {
+    if (value !== undefined && Object.hasOwn(params, key) && !Object.is(params[key], value)) {
       throw invalidArgument(
         fn,
         `options.${key}`,
@@ -181,9 +208,10 @@ export function parseState<S extends { readonly params: object }>(
 
 /** A broken invariant found in a state that passed the schema (lengths that disagree, …). */
 export function badState(fn: string, what: string, path: string, problem: string): LockstepError {
-  return new LockstepError(
-    'INVALID_ARTIFACT',
-    `${fn}: argument 'options.state' is not a valid ${what}: ${path}: ${problem}`,
-    [{ path, message: problem }],
-  );
+  return invalidArtifact(fn, what, [artifactIssue(path, problem)], 'options.state');
+}
+
+/** A saved state as `state()` returns it: deeply frozen plain JSON. */
+export function frozenState<S>(state: S): S {
+  return deepFreeze(state);
 }

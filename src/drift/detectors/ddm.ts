@@ -1,13 +1,17 @@
 // DDM: the drift detection method of Gama et al. (2004), as River's `drift.binary.DDM` computes it.
 import * as z from 'zod/mini';
+import { readOptions } from '../../core/check.js';
 import {
   badValue,
   checkFinite,
   checkInt,
-  checkOptions,
   type DetectorStateBase,
   type DriftDetector,
   type DriftSignal,
+  fromOptions,
+  fromState,
+  frozenState,
+  type ParamSource,
   parseState,
   signalOf,
   signals,
@@ -47,7 +51,8 @@ export interface Ddm extends DriftDetector<DdmState> {
 }
 
 const FN = 'createDdm';
-const KEYS = ['warmStart', 'warningThreshold', 'driftThreshold', 'state'];
+const WHAT = 'DDM state';
+const KEYS = ['warmStart', 'warningThreshold', 'driftThreshold', 'state'] as const;
 
 /**
  * DDM, the drift detection method for a stream of 0/1 errors. With p the error rate over the n values
@@ -63,18 +68,19 @@ const KEYS = ['warmStart', 'warningThreshold', 'driftThreshold', 'state'];
  * Input: 1 for an error (a wrong prediction), 0 for a correct one. Resume with
  * `createDdm({ state: ddm.state() })`.
  * @example const ddm = createDdm(); ddm.update(prediction === label ? 0 : 1).drift // => true when the error rate has risen
- * @throws LockstepError `INVALID_ARGUMENT` for a parameter out of range or an unknown option (and, from
- *   `update`, a value other than 0 or 1); `INVALID_ARTIFACT` for a malformed `state`.
+ * @throws LockstepError `INVALID_ARGUMENT` for a parameter out of range or an unknown option, naming the
+ *   closest known key (and, from `update`, a value other than 0 or 1); `INVALID_ARTIFACT` for a malformed
+ *   `state`.
  */
 export function createDdm(options?: DdmOptions): Ddm {
-  const o = checkOptions<DdmOptions>(FN, options, KEYS);
+  const o = readOptions(FN, options, KEYS);
   let params: DdmParams;
   let saved: DdmState | undefined;
   if (o.state !== undefined) {
-    saved = parseState(FN, 'DDM state', o.state, ddmSchema(), o);
-    params = checkParams(saved.params);
+    saved = parseState(FN, WHAT, o.state, ddmSchema(), o);
+    params = checkParams(fromState(FN, WHAT), saved.params);
   } else {
-    params = checkParams({
+    params = checkParams(fromOptions(FN), {
       warmStart: o.warmStart ?? 30,
       warningThreshold: o.warningThreshold ?? 2,
       driftThreshold: o.driftThreshold ?? 3,
@@ -142,7 +148,7 @@ export function createDdm(options?: DdmOptions): Ddm {
       nDetections = 0;
     },
     state() {
-      return {
+      return frozenState({
         kind: 'lockstep.drift.ddm',
         formatVersion: 1,
         params: { ...params },
@@ -153,7 +159,7 @@ export function createDdm(options?: DdmOptions): Ddm {
         errorRate: p,
         pMin,
         sMin,
-      };
+      });
     },
     get drift() {
       return last.drift;
@@ -179,10 +185,10 @@ export function createDdm(options?: DdmOptions): Ddm {
   };
 }
 
-function checkParams(p: DdmParams): DdmParams {
-  const warningThreshold = checkFinite(FN, 'warningThreshold', p.warningThreshold, 0, true);
-  const driftThreshold = checkFinite(FN, 'driftThreshold', p.driftThreshold, warningThreshold);
-  return { warmStart: checkInt(FN, 'warmStart', p.warmStart, 0), warningThreshold, driftThreshold };
+function checkParams(src: ParamSource, p: { readonly [K in keyof DdmParams]: unknown }): DdmParams {
+  const warningThreshold = checkFinite(src, 'warningThreshold', p.warningThreshold, 0, true);
+  const driftThreshold = checkFinite(src, 'driftThreshold', p.driftThreshold, warningThreshold);
+  return { warmStart: checkInt(src, 'warmStart', p.warmStart, 0), warningThreshold, driftThreshold };
 }
 
 let schema: z.ZodMiniType<DdmState> | undefined;

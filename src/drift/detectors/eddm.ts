@@ -1,15 +1,18 @@
 // EDDM: the early drift detection method of Baena-García et al. (2006), as River's `drift.binary.EDDM`
 // computes it.
 import * as z from 'zod/mini';
-import { invalidArgument } from '../../core/errors.js';
+import { readOptions } from '../../core/check.js';
 import {
   badValue,
   checkInt,
   checkInterval,
-  checkOptions,
   type DetectorStateBase,
   type DriftDetector,
   type DriftSignal,
+  fromOptions,
+  fromState,
+  frozenState,
+  type ParamSource,
   parseState,
   signalOf,
   signals,
@@ -52,7 +55,8 @@ export interface Eddm extends DriftDetector<EddmState> {
 }
 
 const FN = 'createEddm';
-const KEYS = ['warmStart', 'alpha', 'beta', 'state'];
+const WHAT = 'EDDM state';
+const KEYS = ['warmStart', 'alpha', 'beta', 'state'] as const;
 
 /**
  * EDDM, the early drift detection method for a stream of 0/1 errors. It tracks the distance (in values)
@@ -71,17 +75,22 @@ const KEYS = ['warmStart', 'alpha', 'beta', 'state'];
  * Input: 1 for an error, 0 for a correct prediction. Resume with `createEddm({ state: eddm.state() })`.
  * @example const eddm = createEddm({ alpha: 0.8, beta: 0.75 }); eddm.update(isError ? 1 : 0) // => a signal; drift once errors come markedly closer together
  * @throws LockstepError `INVALID_ARGUMENT` for a parameter out of range, beta > alpha, or an unknown
- *   option (and, from `update`, a value other than 0 or 1); `INVALID_ARTIFACT` for a malformed `state`.
+ *   option, naming the closest known key (and, from `update`, a value other than 0 or 1);
+ *   `INVALID_ARTIFACT` for a malformed `state`.
  */
 export function createEddm(options?: EddmOptions): Eddm {
-  const o = checkOptions<EddmOptions>(FN, options, KEYS);
+  const o = readOptions(FN, options, KEYS);
   let params: EddmParams;
   let saved: EddmState | undefined;
   if (o.state !== undefined) {
-    saved = parseState(FN, 'EDDM state', o.state, eddmSchema(), o);
-    params = checkParams(saved.params);
+    saved = parseState(FN, WHAT, o.state, eddmSchema(), o);
+    params = checkParams(fromState(FN, WHAT), saved.params);
   } else {
-    params = checkParams({ warmStart: o.warmStart ?? 30, alpha: o.alpha ?? 0.95, beta: o.beta ?? 0.9 });
+    params = checkParams(fromOptions(FN), {
+      warmStart: o.warmStart ?? 30,
+      alpha: o.alpha ?? 0.95,
+      beta: o.beta ?? 0.9,
+    });
   }
   const { warmStart, alpha, beta } = params;
   const sig = signals();
@@ -153,7 +162,7 @@ export function createEddm(options?: EddmOptions): Eddm {
       nDetections = 0;
     },
     state() {
-      return {
+      return frozenState({
         kind: 'lockstep.drift.eddm',
         formatVersion: 1,
         params: { ...params },
@@ -166,7 +175,7 @@ export function createEddm(options?: EddmOptions): Eddm {
         distanceMean: mean,
         distanceM2: m2,
         p2sMax,
-      };
+      });
     },
     get drift() {
       return last.drift;
@@ -189,11 +198,11 @@ export function createEddm(options?: EddmOptions): Eddm {
   };
 }
 
-function checkParams(p: EddmParams): EddmParams {
-  const alpha = checkInterval(FN, 'alpha', p.alpha, 0, 1, true);
-  const beta = checkInterval(FN, 'beta', p.beta, 0, 1, true);
-  if (beta > alpha) throw invalidArgument(FN, 'beta', `must be at most alpha (${alpha})`, beta);
-  return { warmStart: checkInt(FN, 'warmStart', p.warmStart, 0), alpha, beta };
+function checkParams(src: ParamSource, p: { readonly [K in keyof EddmParams]: unknown }): EddmParams {
+  const alpha = checkInterval(src, 'alpha', p.alpha, 0, 1, true);
+  const beta = checkInterval(src, 'beta', p.beta, 0, 1, true);
+  if (beta > alpha) throw src.fail('beta', `must be at most alpha (${alpha})`, beta);
+  return { warmStart: checkInt(src, 'warmStart', p.warmStart, 0), alpha, beta };
 }
 
 let schema: z.ZodMiniType<EddmState> | undefined;

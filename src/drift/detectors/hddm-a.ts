@@ -1,14 +1,18 @@
 // HDDM_A: drift detection with Hoeffding's bounds and the moving-average test (Frías-Blanco et al. 2015),
 // as River's `drift.binary.HDDM_A` (after MOA's HDDM_A_Test) computes it.
 import * as z from 'zod/mini';
+import { readOptions } from '../../core/check.js';
 import {
   badValue,
   checkBoolean,
   checkInterval,
-  checkOptions,
   type DetectorStateBase,
   type DriftDetector,
   type DriftSignal,
+  fromOptions,
+  fromState,
+  frozenState,
+  type ParamSource,
   parseState,
   signalOf,
   signals,
@@ -50,7 +54,8 @@ export interface HddmA extends DriftDetector<HddmAState> {
 }
 
 const FN = 'createHddmA';
-const KEYS = ['driftConfidence', 'warningConfidence', 'twoSidedTest', 'state'];
+const WHAT = 'HDDM_A state';
+const KEYS = ['driftConfidence', 'warningConfidence', 'twoSidedTest', 'state'] as const;
 
 /**
  * HDDM_A, drift detection with Hoeffding's bounds on moving averages, for values in [0, 1] (usually 0/1
@@ -69,18 +74,19 @@ const KEYS = ['driftConfidence', 'warningConfidence', 'twoSidedTest', 'state'];
  * Input: values in [0, 1]; 1 for an error, 0 for a correct prediction. Resume with
  * `createHddmA({ state: hddm.state() })`.
  * @example const hddm = createHddmA(); hddm.update(isError ? 1 : 0).drift // => true once the error rate has risen significantly
- * @throws LockstepError `INVALID_ARGUMENT` for a parameter out of range or an unknown option (and, from
- *   `update`, a value outside [0, 1]); `INVALID_ARTIFACT` for a malformed `state`.
+ * @throws LockstepError `INVALID_ARGUMENT` for a parameter out of range or an unknown option, naming the
+ *   closest known key (and, from `update`, a value outside [0, 1]); `INVALID_ARTIFACT` for a malformed
+ *   `state`.
  */
 export function createHddmA(options?: HddmAOptions): HddmA {
-  const o = checkOptions<HddmAOptions>(FN, options, KEYS);
+  const o = readOptions(FN, options, KEYS);
   let params: HddmAParams;
   let saved: HddmAState | undefined;
   if (o.state !== undefined) {
-    saved = parseState(FN, 'HDDM_A state', o.state, hddmSchema(), o);
-    params = checkParams(saved.params);
+    saved = parseState(FN, WHAT, o.state, hddmSchema(), o);
+    params = checkParams(fromState(FN, WHAT), saved.params);
   } else {
-    params = checkParams({
+    params = checkParams(fromOptions(FN), {
       driftConfidence: o.driftConfidence ?? 0.001,
       warningConfidence: o.warningConfidence ?? 0.005,
       twoSidedTest: o.twoSidedTest ?? false,
@@ -176,7 +182,7 @@ export function createHddmA(options?: HddmAOptions): HddmA {
       nDetections = 0;
     },
     state() {
-      return {
+      return frozenState({
         kind: 'lockstep.drift.hddm-a',
         formatVersion: 1,
         params: { ...params },
@@ -186,7 +192,7 @@ export function createHddmA(options?: HddmAOptions): HddmA {
         z: { n: zN, mean: zMean },
         xMin: { n: minN, mean: minMean },
         xMax: { n: maxN, mean: maxMean },
-      };
+      });
     },
     get drift() {
       return last.drift;
@@ -206,11 +212,11 @@ export function createHddmA(options?: HddmAOptions): HddmA {
   };
 }
 
-function checkParams(p: HddmAParams): HddmAParams {
+function checkParams(src: ParamSource, p: { readonly [K in keyof HddmAParams]: unknown }): HddmAParams {
   return {
-    driftConfidence: checkInterval(FN, 'driftConfidence', p.driftConfidence, 0, 1),
-    warningConfidence: checkInterval(FN, 'warningConfidence', p.warningConfidence, 0, 1),
-    twoSidedTest: checkBoolean(FN, 'twoSidedTest', p.twoSidedTest),
+    driftConfidence: checkInterval(src, 'driftConfidence', p.driftConfidence, 0, 1),
+    warningConfidence: checkInterval(src, 'warningConfidence', p.warningConfidence, 0, 1),
+    twoSidedTest: checkBoolean(src, 'twoSidedTest', p.twoSidedTest),
   };
 }
 

@@ -1,7 +1,9 @@
 // KSWIN: Kolmogorov–Smirnov windowing (Raab, Heusinger & Schleif 2020), as River's `drift.KSWIN` computes
 // it, with the random draws taken from a seeded lockstep Rng.
 import * as z from 'zod/mini';
-import { invalidArgument } from '../../core/errors.js';
+import { checkArray, MAX_STRING, readOptions } from '../../core/check.js';
+import { invalidArgument, isLockstepError, type LockstepError } from '../../core/errors.js';
+import { MAX_ARRAY_ROWS } from '../../core/frame.js';
 import { createRng, type Rng, type RngStateInput } from '../../core/rng.js';
 // The two-sample KS test of lockstep/drift (exact p-values for the equal sizes KSWIN compares, as scipy).
 import { ksTest } from '../ks-test.js';
@@ -10,10 +12,13 @@ import {
   badValue,
   checkInt,
   checkInterval,
-  checkOptions,
   type DetectorStateBase,
   type DriftDetector,
   type DriftSignal,
+  fromOptions,
+  fromState,
+  frozenState,
+  type ParamSource,
   parseState,
   signals,
 } from './common.js';
@@ -22,7 +27,7 @@ import {
 export interface KswinParams {
   /** Significance of the KS test, in (0, 1); keep it below 0.01. Default 0.005. */
   readonly alpha: number;
-  /** Values in the sliding window. Default 100. */
+  /** Values in the sliding window, 2 to 2^20 (1,048,576). Default 100. */
   readonly windowSize: number;
   /** Values in each of the two samples compared; at most windowSize / 2. Default 30. */
   readonly statSize: number;
@@ -68,7 +73,11 @@ export interface Kswin extends DriftDetector<KswinState> {
 }
 
 const FN = 'createKswin';
-const KEYS = ['alpha', 'windowSize', 'statSize', 'seed', 'rng', 'window', 'state'];
+const WHAT = 'KSWIN state';
+const KEYS = ['alpha', 'windowSize', 'statSize', 'seed', 'rng', 'window', 'state'] as const;
+
+/** Largest `windowSize`: the window is allocated up front, and each test draws from it. */
+export const MAX_KSWIN_WINDOW = 1 << 20;
 
 /**
  * KSWIN, Kolmogorov–Smirnov windowing. It keeps the last `windowSize` values Ψ; once Ψ is full, every
@@ -81,46 +90,41 @@ const KEYS = ['alpha', 'windowSize', 'statSize', 'seed', 'rng', 'window', 'state
  * streams", Neurocomputing 416, 2020; River's `drift.KSWIN` (same parameters, defaults and rule; drawing
  * with River's generator, `random.Random(42)`, on River's documented stream both report drift at 1016).
  *
- * Input: any finite numbers. Resume with `createKswin({ state: kswin.state() })`.
+ * Input: any finite numbers. Resume with `createKswin({ state: kswin.state() })` (the state is frozen
+ * plain JSON).
  * @example const kswin = createKswin({ seed: 7 }); for (const x of values) if (kswin.update(x).drift) alert() // => alert() when the recent values' distribution departs from the window's
- * @throws LockstepError `INVALID_ARGUMENT` for a parameter out of range, statSize > windowSize / 2, both
- *   `seed` and `rng`, or an unknown option (and, from `update`, a value that is not finite);
+ * @throws LockstepError `INVALID_ARGUMENT` for a parameter out of range (`windowSize` at most 2^20),
+ *   statSize > windowSize / 2, both `seed` and `rng`, or an unknown option, naming the closest known key
+ *   (and, from `update`, a value that is not finite);
  *   `INVALID_ARTIFACT` for a malformed `state`.
  */
 export function createKswin(options?: KswinOptions): Kswin {
-  const o = checkOptions<KswinOptions>(FN, options, KEYS);
+  const o = readOptions(FN, options, KEYS);
   if (o.rng !== undefined && o.seed !== undefined) {
     throw invalidArgument(FN, 'options', "must give 'seed' or 'rng', not both");
   }
-  if (
-    o.rng !== undefined &&
-    (typeof o.rng !== 'object' || o.rng === null || typeof o.rng.sample !== 'function')
-  ) {
-    throw invalidArgument(FN, 'rng', 'must be an Rng from createRng', o.rng);
+  if (o.rng !== undefined && !isRng(o.rng)) {
+    throw invalidArgument(FN, 'options.rng', 'must be an Rng from createRng', o.rng);
   }
   let params: KswinParams;
   let saved: KswinState | undefined;
   if (o.state !== undefined) {
     if (o.window !== undefined)
       throw invalidArgument(FN, 'options', "must not give 'window' when resuming from 'state'");
-    saved = parseState(FN, 'KSWIN state', o.state, kswinSchema(), o);
-    params = checkParams(saved.params);
+    saved = parseState(FN, WHAT, o.state, kswinSchema(), o);
+    params = checkParams(fromState(FN, WHAT), saved.params);
     if (saved.window.length > params.windowSize) {
-      throw badState(
-        FN,
-        'KSWIN state',
-        '$.window',
-        `must hold at most windowSize (${params.windowSize}) values`,
-      );
+      throw badState(FN, WHAT, '$.window', `must hold at most windowSize (${params.windowSize}) values`);
     }
   } else {
-    params = checkParams({
+    params = checkParams(fromOptions(FN), {
       alpha: o.alpha ?? 0.005,
       windowSize: o.windowSize ?? 100,
       statSize: o.statSize ?? 30,
       seed: o.rng !== undefined ? null : (o.seed ?? 0),
     });
   }
+  const initial = saved === undefined && o.window !== undefined ? checkWindow(o.window) : undefined;
   const { alpha, windowSize, statSize, seed } = params;
   const sig = signals();
   // The positions W is drawn from: the window's first windowSize − statSize values (sample copies it).
@@ -136,7 +140,7 @@ export function createKswin(options?: KswinOptions): Kswin {
   let pValue = 0;
   let last: DriftSignal = sig.stable;
   let nDetections = 0;
-  let rng: Rng = o.rng ?? (saved ? createRng(seed ?? 0, { state: saved.rng }) : createRng(seed ?? 0));
+  let rng: Rng = (o.rng as Rng | undefined) ?? (saved ? resumeRng(seed, saved.rng) : createRng(seed ?? 0));
 
   function push(x: number): void {
     if (length < windowSize) {
@@ -161,11 +165,8 @@ export function createKswin(options?: KswinOptions): Kswin {
     for (const x of saved.window) push(x);
     ({ n, statistic, pValue, nDetections } = saved);
     last = saved.drift ? sig.drift : sig.stable;
-  } else if (o.window !== undefined) {
-    if (!Array.isArray(o.window) || !o.window.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-      throw invalidArgument(FN, 'window', 'must be an array of finite numbers', o.window);
-    }
-    for (const x of o.window) push(x);
+  } else if (initial !== undefined) {
+    for (let i = 0; i < initial.length; i++) push(initial[i]!);
   }
 
   return {
@@ -198,7 +199,7 @@ export function createKswin(options?: KswinOptions): Kswin {
     state() {
       const window: number[] = [];
       for (let i = 0; i < length; i++) window.push(buffer[(start + i) % windowSize]!);
-      return {
+      return frozenState({
         kind: 'lockstep.drift.kswin',
         formatVersion: 1,
         params: { ...params },
@@ -210,7 +211,7 @@ export function createKswin(options?: KswinOptions): Kswin {
         statistic,
         pValue,
         rng: rng.state(),
-      };
+      });
     },
     get drift() {
       return last.drift;
@@ -236,22 +237,73 @@ export function createKswin(options?: KswinOptions): Kswin {
   };
 }
 
-function checkParams(p: KswinParams): KswinParams {
-  const windowSize = checkInt(FN, 'windowSize', p.windowSize, 2);
-  const statSize = checkInt(FN, 'statSize', p.statSize, 1);
+function checkParams(src: ParamSource, p: { readonly [K in keyof KswinParams]: unknown }): KswinParams {
+  const windowSize = checkInt(src, 'windowSize', p.windowSize, 2, MAX_KSWIN_WINDOW);
+  const statSize = checkInt(src, 'statSize', p.statSize, 1);
   if (2 * statSize > windowSize) {
-    throw invalidArgument(
-      FN,
+    throw src.fail(
       'statSize',
       `must be at most windowSize / 2 (${Math.floor(windowSize / 2)}): W is drawn from the other windowSize − statSize values`,
       statSize,
     );
   }
   const { seed } = p;
-  if (seed !== null && typeof seed !== 'string' && !(typeof seed === 'number' && Number.isFinite(seed))) {
-    throw invalidArgument(FN, 'seed', 'must be a string or a finite number', seed);
+  const okSeed =
+    seed === null ||
+    (typeof seed === 'string' && seed.length <= MAX_STRING) ||
+    (typeof seed === 'number' && Number.isFinite(seed));
+  if (!okSeed) {
+    throw src.fail('seed', `must be a string of at most ${MAX_STRING} characters or a finite number`, seed);
   }
-  return { alpha: checkInterval(FN, 'alpha', p.alpha, 0, 1), windowSize, statSize, seed };
+  return {
+    alpha: checkInterval(src, 'alpha', p.alpha, 0, 1),
+    windowSize,
+    statSize,
+    seed: seed as string | number | null,
+  };
+}
+
+/** True for an object with the `sample` and `state` methods KSWIN calls (a throwing getter: false). */
+function isRng(value: unknown): boolean {
+  try {
+    const r = value as Partial<Rng> | null;
+    return (
+      typeof r === 'object' && r !== null && typeof r.sample === 'function' && typeof r.state === 'function'
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** The initial window, read once by index (a hole or a getter cannot slip a NaN in). */
+function checkWindow(value: unknown): Float64Array {
+  const must = 'must be an array of finite numbers';
+  try {
+    const list = checkArray(FN, 'options.window', value, MAX_ARRAY_ROWS);
+    const out = new Float64Array(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i];
+      if (typeof x !== 'number' || !Number.isFinite(x))
+        throw invalidArgument(FN, 'options.window', must, value);
+      out[i] = x;
+    }
+    return out;
+  } catch (error) {
+    if (isLockstepError(error)) throw error;
+    throw invalidArgument(FN, 'options.window', 'must be readable (a getter or Proxy threw)');
+  }
+}
+
+/** The generator of a saved state, rebuilt; a corrupted position is the state's fault, at `$.rng`. */
+function resumeRng(seed: string | number | null, state: RngStateInput): Rng {
+  try {
+    return createRng(seed ?? 0, { state });
+  } catch (error) {
+    if (!isLockstepError(error)) throw error;
+    const e = error as LockstepError;
+    const inner = e.path === undefined ? '' : e.path.slice(1);
+    throw badState(FN, WHAT, `$.rng${inner}`, e.issues[0]?.message ?? e.message);
+  }
 }
 
 let schema: z.ZodMiniType<KswinState> | undefined;

@@ -1,16 +1,20 @@
 // Page-Hinkley: the cumulative-sum test of Page (1954) with a fading factor, as River's `drift.PageHinkley`
 // computes it (one-sided up, down, or both).
 import * as z from 'zod/mini';
-import { invalidArgument } from '../../core/errors.js';
+import { readOptions } from '../../core/check.js';
 import {
-  badValue,
   checkFinite,
   checkInt,
   checkInterval,
-  checkOptions,
+  checkStreamValue,
   type DetectorStateBase,
   type DriftDetector,
   type DriftSignal,
+  fromOptions,
+  fromState,
+  frozenState,
+  MAX_ABS_VALUE,
+  type ParamSource,
   parseState,
   signals,
 } from './common.js';
@@ -22,7 +26,7 @@ export type PageHinkleyMode = 'up' | 'down' | 'both';
 export interface PageHinkleyParams {
   /** No decision before this many values. Default 30. */
   readonly minInstances: number;
-  /** The magnitude of change tolerated (the test's δ). Default 0.005. */
+  /** The magnitude of change tolerated (the test's δ), in [0, 1e100]. Default 0.005. */
   readonly delta: number;
   /** Drift when the test statistic exceeds this (λ). Default 50. */
   readonly threshold: number;
@@ -60,7 +64,8 @@ export interface PageHinkley extends DriftDetector<PageHinkleyState> {
 }
 
 const FN = 'createPageHinkley';
-const KEYS = ['minInstances', 'delta', 'threshold', 'alpha', 'mode', 'state'];
+const WHAT = 'Page-Hinkley state';
+const KEYS = ['minInstances', 'delta', 'threshold', 'alpha', 'mode', 'state'] as const;
 const MODES: readonly PageHinkleyMode[] = ['up', 'down', 'both'];
 
 /**
@@ -75,21 +80,23 @@ const MODES: readonly PageHinkleyMode[] = ['up', 'down', 'both'];
  * documented stream, `random.Random(12345)`, 1,000 draws from {0, 1} then 1,000 from {4, …, 7}, both
  * report one drift, at 1006). River's quirk is kept: the decrease side starts from M = −1, not −∞.
  *
- * Input: any finite numbers (a loss, a latency, a feature's value). Resume with
- * `createPageHinkley({ state: ph.state() })`.
+ * Input: finite numbers of at most 1e100 in absolute value (a loss, a latency, a feature's value), so the
+ * cumulative sums stay finite and the state saves as JSON. Resume with
+ * `createPageHinkley({ state: ph.state() })` (the state is frozen plain JSON).
  * @example const ph = createPageHinkley({ threshold: 20 }); for (const loss of losses) if (ph.update(loss).drift) retrain() // => retrain() after the mean loss shifts
- * @throws LockstepError `INVALID_ARGUMENT` for a parameter out of range or an unknown option (and, from
- *   `update`, a value that is not finite); `INVALID_ARTIFACT` for a malformed `state`.
+ * @throws LockstepError `INVALID_ARGUMENT` for a parameter out of range (`delta` at most 1e100) or an
+ *   unknown option, naming the closest known key (and, from `update`, a value that is not finite or beyond
+ *   1e100); `INVALID_ARTIFACT` for a malformed `state`.
  */
 export function createPageHinkley(options?: PageHinkleyOptions): PageHinkley {
-  const o = checkOptions<PageHinkleyOptions>(FN, options, KEYS);
+  const o = readOptions(FN, options, KEYS);
   let params: PageHinkleyParams;
   let saved: PageHinkleyState | undefined;
   if (o.state !== undefined) {
-    saved = parseState(FN, 'Page-Hinkley state', o.state, phSchema(), o);
-    params = checkParams(saved.params);
+    saved = parseState(FN, WHAT, o.state, phSchema(), o);
+    params = checkParams(fromState(FN, WHAT), saved.params);
   } else {
-    params = checkParams({
+    params = checkParams(fromOptions(FN), {
       minInstances: o.minInstances ?? 30,
       delta: o.delta ?? 0.005,
       threshold: o.threshold ?? 50,
@@ -129,9 +136,7 @@ export function createPageHinkley(options?: PageHinkleyOptions): PageHinkley {
   return {
     params,
     update(x) {
-      if (typeof x !== 'number' || !Number.isFinite(x)) {
-        throw badValue('pageHinkley.update', 'must be a finite number', x);
-      }
+      checkStreamValue('pageHinkley.update', x);
       if (last.drift) clear();
       n += 1;
       mean += (1 / n) * (x - mean);
@@ -154,7 +159,7 @@ export function createPageHinkley(options?: PageHinkleyOptions): PageHinkley {
       nDetections = 0;
     },
     state() {
-      return {
+      return frozenState({
         kind: 'lockstep.drift.page-hinkley',
         formatVersion: 1,
         params: { ...params },
@@ -167,7 +172,7 @@ export function createPageHinkley(options?: PageHinkleyOptions): PageHinkley {
         sumDecrease,
         minIncrease: Number.isFinite(minIncrease) ? minIncrease : null,
         maxDecrease,
-      };
+      });
     },
     get drift() {
       return last.drift;
@@ -193,14 +198,18 @@ export function createPageHinkley(options?: PageHinkleyOptions): PageHinkley {
   };
 }
 
-function checkParams(p: PageHinkleyParams): PageHinkleyParams {
-  if (!MODES.includes(p.mode)) throw invalidArgument(FN, 'mode', "must be 'up', 'down' or 'both'", p.mode);
+function checkParams(
+  src: ParamSource,
+  p: { readonly [K in keyof PageHinkleyParams]: unknown },
+): PageHinkleyParams {
+  if (!MODES.includes(p.mode as PageHinkleyMode))
+    throw src.fail('mode', "must be 'up', 'down' or 'both'", p.mode);
   return {
-    minInstances: checkInt(FN, 'minInstances', p.minInstances, 1),
-    delta: checkFinite(FN, 'delta', p.delta, 0),
-    threshold: checkFinite(FN, 'threshold', p.threshold, 0, true),
-    alpha: checkInterval(FN, 'alpha', p.alpha, 0, 1, true),
-    mode: p.mode,
+    minInstances: checkInt(src, 'minInstances', p.minInstances, 1),
+    delta: checkFinite(src, 'delta', p.delta, 0, false, MAX_ABS_VALUE),
+    threshold: checkFinite(src, 'threshold', p.threshold, 0, true),
+    alpha: checkInterval(src, 'alpha', p.alpha, 0, 1, true),
+    mode: p.mode as PageHinkleyMode,
   };
 }
 

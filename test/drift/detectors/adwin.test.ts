@@ -124,7 +124,7 @@ describe('createAdwin', () => {
       [{ gracePeriod: -1 }, 'gracePeriod'],
     ])('rejects %o, naming createAdwin and %s', (options, arg) => {
       expect(() => createAdwin(options)).toThrow(LockstepError);
-      expect(() => createAdwin(options)).toThrow(`createAdwin: argument '${arg}'`);
+      expect(() => createAdwin(options)).toThrow(`createAdwin: argument 'options.${arg}'`);
     });
 
     it('rejects unknown options, non-finite values and malformed or mismatched states', () => {

@@ -76,7 +76,7 @@ describe('createDdm', () => {
       [{ driftThreshold: Number.POSITIVE_INFINITY }, 'driftThreshold'],
     ])('rejects %o, naming createDdm and %s', (options, arg) => {
       expect(() => createDdm(options)).toThrow(LockstepError);
-      expect(() => createDdm(options)).toThrow(`createDdm: argument '${arg}'`);
+      expect(() => createDdm(options)).toThrow(`createDdm: argument 'options.${arg}'`);
     });
 
     it('takes only 0 and 1, and only its own states', () => {

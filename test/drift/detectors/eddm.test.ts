@@ -77,7 +77,7 @@ describe('createEddm', () => {
       [{ alpha: 0.8, beta: 0.9 }, 'beta'],
     ])('rejects %o, naming createEddm and %s', (options, arg) => {
       expect(() => createEddm(options)).toThrow(LockstepError);
-      expect(() => createEddm(options)).toThrow(`createEddm: argument '${arg}'`);
+      expect(() => createEddm(options)).toThrow(`createEddm: argument 'options.${arg}'`);
     });
 
     it('takes only 0 and 1', () => {

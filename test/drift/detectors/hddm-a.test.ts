@@ -66,7 +66,7 @@ describe('createHddmA', () => {
       [{ twoSidedTest: 'yes' }, 'twoSidedTest'],
     ])('rejects %o, naming createHddmA and %s', (options, arg) => {
       expect(() => createHddmA(options as never)).toThrow(LockstepError);
-      expect(() => createHddmA(options as never)).toThrow(`createHddmA: argument '${arg}'`);
+      expect(() => createHddmA(options as never)).toThrow(`createHddmA: argument 'options.${arg}'`);
     });
 
     it('takes values in [0, 1] only', () => {

@@ -111,7 +111,7 @@ describe('createKswin', () => {
       [{ window: [1, Number.NaN] }, 'window'],
     ])('rejects %o, naming createKswin and %s', (options, arg) => {
       expect(() => createKswin(options as never)).toThrow(LockstepError);
-      expect(() => createKswin(options as never)).toThrow(`createKswin: argument '${arg}'`);
+      expect(() => createKswin(options as never)).toThrow(`createKswin: argument 'options.${arg}'`);
     });
 
     it('takes a seed or an rng, not both; resumes with its own parameters', () => {

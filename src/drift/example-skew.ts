@@ -1,6 +1,7 @@
 // Per-example skew: the features logged at training and at serving for the same example, compared value by
 // value. This is how a serving path proves it computes the same features as training (TFDV's feature skew
 // detector compares the same way, joined on an identifier).
+import { checkInteger, checkNumber, checkStrings, closest, MAX_STRING, readOptions } from '../core/check.js';
 import { describe, invalidArgument } from '../core/errors.js';
 import { type Column, type Frame, type FrameInput, frameOf, valueAt } from '../core/frame.js';
 
@@ -13,7 +14,7 @@ export interface Tolerance {
 export interface ExampleSkewOptions {
   /** The identifier joining the two: a column present in both (request id, user and time, …). */
   readonly key: string;
-  /** Features to compare. Default: every column both sides have, but the key. */
+  /** Features to compare (at most 2^20 distinct names). Default: every column both sides have, but the key. */
   readonly features?: readonly string[];
   /** Tolerance for numbers, for all features or per feature. Default exact. */
   readonly tolerance?: Tolerance | Readonly<Record<string, Tolerance>>;
@@ -78,12 +79,54 @@ function index(
   return { rows, missing, duplicates };
 }
 
-function toleranceFor(option: ExampleSkewOptions['tolerance'], feature: string): Required<Tolerance> {
-  const perFeature =
-    option && !('absolute' in option || 'relative' in option)
-      ? (option as Record<string, Tolerance>)[feature]
-      : (option as Tolerance | undefined);
-  return { absolute: perFeature?.absolute ?? 0, relative: perFeature?.relative ?? 0 };
+const KEYS = ['key', 'features', 'tolerance', 'maxExamples'] as const;
+const TOLERANCE_KEYS = ['absolute', 'relative'] as const;
+
+/** A tolerance, read against its known keys: `absolute` and `relative` finite numbers ≥ 0 (default 0). */
+function readTolerance(fn: string, arg: string, value: unknown): Required<Tolerance> {
+  const t = readOptions(fn, value, TOLERANCE_KEYS, arg);
+  const part = (key: 'absolute' | 'relative') =>
+    t[key] === undefined ? 0 : checkNumber(fn, `${arg}.${key}`, t[key], { min: 0 });
+  return { absolute: part('absolute'), relative: part('relative') };
+}
+
+/** The tolerance option: one for every feature (it has `absolute` or `relative`), or a record by feature. */
+interface Tolerances {
+  readonly all: Required<Tolerance>;
+  readonly byFeature: ReadonlyMap<string, Required<Tolerance>>;
+}
+
+const EXACT: Required<Tolerance> = { absolute: 0, relative: 0 };
+
+function readTolerances(fn: string, value: unknown, columns: ReadonlySet<string>): Tolerances {
+  const byFeature = new Map<string, Required<Tolerance>>();
+  if (value === undefined) return { all: EXACT, byFeature };
+  const arg = 'options.tolerance';
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value))
+    throw invalidArgument(fn, arg, 'must be { absolute, relative }, or an object of them by feature', value);
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch {
+    throw invalidArgument(fn, arg, 'must be a readable object (reading its keys threw)');
+  }
+  if (keys.some((k) => k === 'absolute' || k === 'relative'))
+    return { all: readTolerance(fn, arg, value), byFeature };
+  for (const key of keys) {
+    if (!columns.has(key)) {
+      const meant = closest(key, [...TOLERANCE_KEYS, ...columns]);
+      const hint = meant === undefined ? '' : ` (did you mean ${JSON.stringify(meant)}?)`;
+      throw invalidArgument(fn, arg, `names a column neither side has: ${describe(key)}${hint}`);
+    }
+    let v: unknown;
+    try {
+      v = (value as Record<string, unknown>)[key];
+    } catch {
+      throw invalidArgument(fn, `${arg}.${key}`, 'must be readable (its getter threw)');
+    }
+    byFeature.set(key, readTolerance(fn, `${arg}.${key}`, v));
+  }
+  return { all: EXACT, byFeature };
 }
 
 /** Same value, up to the tolerance for numbers. Missing equals missing, NaN equals NaN. */
@@ -105,7 +148,8 @@ function same(a: unknown, b: unknown, t: Required<Tolerance>): boolean {
  * Numbers match exactly by default (the features must be the same numbers); give a tolerance where the
  * serving path may round. O(rows × features).
  * @example exampleSkew(trainingLog, servingLog, { key: 'requestId' }).features[0] // => the feature with the most mismatches
- * @throws LockstepError `INVALID_ARGUMENT` for a key or feature that neither side has, or bad options.
+ * @throws LockstepError `INVALID_ARGUMENT` for a key or feature that neither side has, an unknown option
+ *   key (naming the closest), a tolerance naming no column, or bad options.
  */
 export function exampleSkew(
   training: FrameInput,
@@ -113,14 +157,14 @@ export function exampleSkew(
   options: ExampleSkewOptions,
 ): ExampleSkewReport {
   const fn = 'exampleSkew';
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument(fn, 'options', 'must be an object', options);
-  const { key, maxExamples = 5 } = options;
-  if (typeof key !== 'string') throw invalidArgument(fn, 'options.key', 'must be a column name', key);
-  if (!Number.isInteger(maxExamples) || maxExamples < 0)
-    throw invalidArgument(fn, 'options.maxExamples', 'must be a non-negative integer', maxExamples);
-  const a = frameOf(training, fn);
-  const b = frameOf(serving, fn);
+  const o = readOptions(fn, options, KEYS);
+  if (typeof o.key !== 'string' || o.key.length > MAX_STRING)
+    throw invalidArgument(fn, 'options.key', 'must be a column name', o.key);
+  const key = o.key;
+  const maxExamples =
+    o.maxExamples === undefined ? 5 : checkInteger(fn, 'options.maxExamples', o.maxExamples, 0);
+  const a = frameOf(training, fn, undefined, 'training');
+  const b = frameOf(serving, fn, undefined, 'serving');
   for (const [side, frame] of [
     ['training', a],
     ['serving', b],
@@ -128,11 +172,19 @@ export function exampleSkew(
     if (frame.length > 0 && !frame.columns.has(key))
       throw invalidArgument(fn, 'options.key', `must name a column of ${side}`, key);
   }
-  const features = options.features ?? a.names.filter((n) => n !== key && b.columns.has(n));
+  const columns = new Set([...a.names, ...b.names]);
+  const features =
+    o.features === undefined
+      ? a.names.filter((n) => n !== key && b.columns.has(n))
+      : checkStrings(fn, 'options.features', o.features, 1 << 20);
   for (const f of features) {
-    if (!a.columns.has(f) && !b.columns.has(f))
-      throw invalidArgument(fn, 'options.features', `names a column neither side has: ${describe(f)}`);
+    if (!columns.has(f)) {
+      const meant = closest(f, [...columns]);
+      const hint = meant === undefined ? '' : ` (did you mean ${JSON.stringify(meant)}?)`;
+      throw invalidArgument(fn, 'options.features', `names a column neither side has: ${describe(f)}${hint}`);
+    }
   }
+  const tolerances = readTolerances(fn, o.tolerance, columns);
   const left = index(a, key);
   const right = index(b, key);
   const pairs: [string, number, number][] = [];
@@ -143,7 +195,7 @@ export function exampleSkew(
   const result = features.map((feature): FeatureSkew => {
     const ca = a.columns.get(feature);
     const cb = b.columns.get(feature);
-    const t = toleranceFor(options.tolerance, feature);
+    const t = tolerances.byFeature.get(feature) ?? tolerances.all;
     let matches = 0;
     let missingInServing = 0;
     let missingInTraining = 0;

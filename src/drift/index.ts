@@ -10,7 +10,15 @@ export type {
   NumericColumn,
   StringColumn,
 } from '../core/frame-types.js';
-export { accuracy, logLoss, type Metric, type MetricState, mae } from '../core/metrics.js';
+export {
+  accuracy,
+  logLoss,
+  type Metric,
+  type MetricOptions,
+  type MetricState,
+  type MetricStateInput,
+  mae,
+} from '../core/metrics.js';
 export { type AndersonDarlingResult, andersonDarling } from './anderson-darling.js';
 export type {
   Bin,

@@ -1,6 +1,7 @@
 // Progressive validation (predict, then learn) for models trained online, with labels that arrive late:
 // River's evaluate.progressive_val_score over stream.simulate_qa, for plain functions and async streams.
-import { describe, invalidArgument } from '../core/errors.js';
+import { checkInteger, readOptions } from '../core/check.js';
+import { describe, invalidArgument, isLockstepError } from '../core/errors.js';
 import type { Metric } from '../core/metrics.js';
 import type { Promisable } from '../core/types.js';
 
@@ -88,31 +89,17 @@ export async function progressiveValidation<X, Y, P>(
   stream: Iterable<LabelledExample<X, Y>> | AsyncIterable<LabelledExample<X, Y>>,
   options: ProgressiveValidationOptions<X, Y, P>,
 ): Promise<ProgressiveValidationResult> {
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument(FN, 'options', 'must be an object', options);
-  const { predict, learn, metric, delay = 0, every = 0 } = options;
+  const o = readOptions(FN, options, KEYS);
+  const predict = o.predict as ProgressiveValidationOptions<X, Y, P>['predict'];
+  const learn = o.learn as ProgressiveValidationOptions<X, Y, P>['learn'];
   if (typeof predict !== 'function')
     throw invalidArgument(FN, 'options.predict', 'must be a function', predict);
   if (typeof learn !== 'function') throw invalidArgument(FN, 'options.learn', 'must be a function', learn);
-  if (
-    typeof metric !== 'object' ||
-    metric === null ||
-    typeof metric.update !== 'function' ||
-    typeof metric.value !== 'function'
-  ) {
-    throw invalidArgument(FN, 'options.metric', 'must be a metric (accuracy(), mae(), …)', metric);
-  }
+  const metric = checkMetric(o.metric) as Metric<Y, P>;
+  const delay = (o.delay ?? 0) as number | ((x: X, y: Y) => number);
   if (typeof delay !== 'function') checkDelay(delay, 'options.delay');
-  if (!Number.isSafeInteger(every) || every < 0)
-    throw invalidArgument(FN, 'options.every', 'must be an integer of at least 0', every);
-
-  const isAsync = stream !== null && typeof stream === 'object' && Symbol.asyncIterator in stream;
-  if (!isAsync && (stream === null || typeof stream !== 'object' || !(Symbol.iterator in stream))) {
-    throw invalidArgument(FN, 'stream', 'must be an iterable or an async iterable of { x, y } items', stream);
-  }
-  const iterator = isAsync
-    ? (stream as AsyncIterable<LabelledExample<X, Y>>)[Symbol.asyncIterator]()
-    : (stream as Iterable<LabelledExample<X, Y>>)[Symbol.iterator]();
+  const every = o.every === undefined ? 0 : checkInteger(FN, 'options.every', o.every, 0);
+  const iterator = iteratorOf<LabelledExample<X, Y>>(stream);
 
   // Labels waiting to be revealed, by due time (ties in arrival order); `head` is the next one.
   let queue: Pending<X, Y, P>[] = [];
@@ -143,10 +130,7 @@ export async function progressiveValidation<X, Y, P>(
         done = true;
         break;
       }
-      const item = r.value;
-      if (typeof item !== 'object' || item === null || !('x' in item) || !('y' in item)) {
-        throw invalidArgument(FN, `stream[${items}]`, 'must be an object with x and y', item);
-      }
+      const item = readItem<X, Y>(r.value, items);
       const hasT = item.t !== undefined;
       if (timed === undefined) timed = hasT;
       else if (timed !== hasT) {
@@ -214,6 +198,65 @@ export async function progressiveValidation<X, Y, P>(
   const value = metric.value();
   if (steps > 0 && trace[trace.length - 1]?.step !== steps) trace.push({ step: steps, value });
   return { value, items, steps, trace };
+}
+
+const KEYS = ['predict', 'learn', 'metric', 'delay', 'every'] as const;
+
+/** A metric: an object with `update` and `value` methods (read once; a throwing getter is refused). */
+function checkMetric(metric: unknown): unknown {
+  let ok = false;
+  try {
+    ok =
+      typeof metric === 'object' &&
+      metric !== null &&
+      typeof (metric as Partial<Metric<unknown, unknown>>).update === 'function' &&
+      typeof (metric as Partial<Metric<unknown, unknown>>).value === 'function';
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw invalidArgument(FN, 'options.metric', 'must be a metric (accuracy(), mae(), …)', metric);
+  return metric;
+}
+
+/** The stream's iterator: an async iterable's, else an iterable's (a Proxy or throwing getter is refused). */
+function iteratorOf<T>(stream: unknown): Iterator<T> | AsyncIterator<T> {
+  const must = 'must be an iterable or an async iterable of { x, y } items';
+  if (stream === null || typeof stream !== 'object') throw invalidArgument(FN, 'stream', must, stream);
+  let iterator: unknown;
+  try {
+    const s = stream as Partial<AsyncIterable<T> & Iterable<T>>;
+    const make = (
+      typeof s[Symbol.asyncIterator] === 'function' ? s[Symbol.asyncIterator] : s[Symbol.iterator]
+    ) as ((this: unknown) => unknown) | undefined;
+    if (typeof make !== 'function') throw invalidArgument(FN, 'stream', must, stream);
+    iterator = make.call(stream);
+  } catch (error) {
+    if (isLockstepError(error)) throw error;
+    throw invalidArgument(FN, 'stream', 'must be readable (a getter or Proxy threw)');
+  }
+  if (
+    typeof iterator !== 'object' ||
+    iterator === null ||
+    typeof (iterator as Iterator<T>).next !== 'function'
+  )
+    throw invalidArgument(FN, 'stream', `${must} (its iterator has no next method)`, stream);
+  return iterator as Iterator<T> | AsyncIterator<T>;
+}
+
+/** One item of the stream, its x, y and t read once (a Proxy or throwing getter is refused). */
+function readItem<X, Y>(item: unknown, index: number): LabelledExample<X, Y> {
+  const arg = `stream[${index}]`;
+  if (typeof item !== 'object' || item === null)
+    throw invalidArgument(FN, arg, 'must be an object with x and y', item);
+  try {
+    if (!('x' in item) || !('y' in item))
+      throw invalidArgument(FN, arg, 'must be an object with x and y', item);
+    const { x, y, t } = item as LabelledExample<X, Y>;
+    return t === undefined ? { x, y } : { x, y, t };
+  } catch (error) {
+    if (isLockstepError(error)) throw error;
+    throw invalidArgument(FN, arg, 'must be readable (a getter or Proxy threw)');
+  }
 }
 
 function momentOf(t: unknown, index: number): number {

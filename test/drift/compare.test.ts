@@ -81,7 +81,16 @@ describe('compare: the automatic method, and why', () => {
       drifted: false,
       reason: 'method psi set by options.method',
     });
-    expect(r.skipped).toEqual([{ feature: 't', reason: 'no values present on the reference side' }]);
+    expect(r.skipped).toEqual([
+      {
+        code: 'FEATURE_SKIPPED',
+        severity: 'info',
+        message: '"t" was not compared: no values present on the reference side',
+        feature: 't',
+        reasonCode: 'NO_VALUES',
+        reason: 'no values present on the reference side',
+      },
+    ]);
   });
 });
 
@@ -127,12 +136,24 @@ describe('compare: skew and drift modes read the schema', () => {
       ['x', 'jensenShannon', 0.05, true],
       ['c', 'lInfinity', 0.2, false],
     ]);
-    expect(r.skipped).toEqual([{ feature: 'y', reason: 'the schema gives it no skew comparator' }]);
+    expect(r.skipped).toEqual([
+      {
+        code: 'FEATURE_SKIPPED',
+        severity: 'info',
+        message: '"y" was not compared: the schema gives it no skew comparator',
+        feature: 'y',
+        reasonCode: 'NO_COMPARATOR',
+        reason: 'the schema gives it no skew comparator',
+      },
+    ]);
     expect(r.anomalies).toEqual([
       expect.objectContaining({
         code: 'SKEW_HIGH',
         feature: 'x',
         severity: 'error',
+        message: expect.stringMatching(
+          /^"x": skew by jensenShannon is 0\.\d+, at or above the threshold 0\.05$/,
+        ),
         expected: 'jensenShannon below 0.05',
         count: 3000,
         fraction: 1,

@@ -247,7 +247,7 @@ describe('metrics', () => {
     b.update('c', 'c');
     a.merge(b);
     expect([a.n, a.value()]).toEqual([3, 2 / 3]);
-    expect(a.state()).toEqual({ kind: 'accuracy', n: 3, total: 2 });
+    expect(a.state()).toEqual({ kind: 'lockstep.metric.accuracy', formatVersion: 1, n: 3, total: 2 });
 
     const m = mae();
     m.update(3, 1);

@@ -169,7 +169,7 @@ export function checkStreamValue(fn: string, x: unknown): number {
   if (Math.abs(x) > MAX_ABS_VALUE)
     throw badValue(
       fn,
-      `must be at most ${MAX_ABS_VALUE} in absolute value (larger values would overflow the detector's sums, and its state could not be saved)`,
+      "must be at most 1e100 in absolute value (larger values would overflow the detector's sums, and its state could not be saved)",
       x,
     );
   return x;

@@ -88,7 +88,9 @@ describe('createPageHinkley', () => {
       [{ mode: 'sideways' }, 'mode'],
     ])('rejects %o, naming createPageHinkley and %s', (options, arg) => {
       expect(() => createPageHinkley(options as never)).toThrow(LockstepError);
-      expect(() => createPageHinkley(options as never)).toThrow(`createPageHinkley: argument 'options.${arg}'`);
+      expect(() => createPageHinkley(options as never)).toThrow(
+        `createPageHinkley: argument 'options.${arg}'`,
+      );
     });
 
     it('rejects non-finite values', () => {

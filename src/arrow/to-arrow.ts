@@ -1,7 +1,7 @@
 // Matrix → Arrow: one non-nullable Float32 column per feature name, plus the weight column when the matrix
 // has weights. Values are copied as 32-bit words, so every float (NaN payloads included) is bit-identical.
 import { Field, Float32, makeData, RecordBatch, Schema, Struct, Table } from 'apache-arrow';
-import { checkMatrix, checkWeightColumn, type MatrixLike, type WeightColumnOptions } from './matrix.js';
+import { checkMatrix, type MatrixLike, readWeightColumn, type WeightColumnOptions } from './matrix.js';
 
 /** Options of {@link toArrowTable} and {@link toRecordBatch}. */
 export type ToArrowOptions = WeightColumnOptions;
@@ -37,7 +37,10 @@ function columnMajor(matrix: MatrixLike): Uint32Array {
   return out;
 }
 
-/** A record batch of a checked matrix, with the given schema (made by matrixSchema for this matrix). */
+/**
+ * A record batch of a checked matrix (checkMatrix's snapshot, whose weights are a plain Float32Array), with
+ * the given schema (made by matrixSchema for this matrix).
+ */
 export function batchOf(matrix: MatrixLike, schema: Schema): RecordBatch {
   const { rows, columns, weights } = matrix;
   const words = columnMajor(matrix);
@@ -61,13 +64,19 @@ export function batchOf(matrix: MatrixLike, schema: Schema): RecordBatch {
  * Float32 column named `options.weightColumn` (default `'__weight'`) when the matrix has weights.
  * Values are copied once, as 32-bit words, so every float comes out bit-identical; the batch shares no
  * memory with the matrix. O(rows × columns).
+ * Bounds: at most 2^32 − 1 rows and 2^24 (16,777,216) columns; names and `weightColumn` non-empty and at
+ * most 65,536 characters long. The matrix is read once (each field, and `names` item by item) before any
+ * of it is used.
  * @throws LockstepError `INVALID_ARGUMENT` when `values` is not a Float32Array of rows × columns values,
- * `names` are not one distinct string per column, `weights` is not a Float32Array of one value per row,
- * or a column is named like the weight column.
+ * `rows` or `columns` is not a non-negative integer within its bound, `names` are not one distinct
+ * non-empty string per column, `weights` is not a Float32Array of one value per row, a field cannot be
+ * read (a throwing getter), a column is named like the weight column, or `options` is not an object of
+ * known keys (`weightColumn`; a misspelled key is named with the key meant).
  * @example const batch = toRecordBatch(applyBatch(fitted, rows)); writer.write(batch)
+ * @example toRecordBatch({ values: Float32Array.of(1, 2, 3, 4), rows: 2, columns: 2, names: ['a', 'b'] }).numRows // => 2
  */
 export function toRecordBatch(matrix: MatrixLike, options?: ToArrowOptions): RecordBatch {
-  const weightColumn = checkWeightColumn('toRecordBatch', options);
+  const weightColumn = readWeightColumn('toRecordBatch', options);
   const m = checkMatrix('toRecordBatch', 'matrix', matrix, weightColumn);
   return batchOf(m, matrixSchema(m, weightColumn));
 }
@@ -78,13 +87,21 @@ export function toRecordBatch(matrix: MatrixLike, options?: ToArrowOptions): Rec
  * the `weights` as a Float32 column named `options.weightColumn` (default `'__weight'`) when the matrix
  * has weights. Values are copied once, as 32-bit words, so every float comes out bit-identical; the
  * table shares no memory with the matrix. O(rows × columns). Write it with apache-arrow's `tableToIPC`.
+ * Bounds: at most 2^32 − 1 rows and 2^24 (16,777,216) columns; names and `weightColumn` non-empty and at
+ * most 65,536 characters long. The matrix is read once (each field, and `names` item by item) before any
+ * of it is used.
  * @throws LockstepError `INVALID_ARGUMENT` when `values` is not a Float32Array of rows × columns values,
- * `names` are not one distinct string per column, `weights` is not a Float32Array of one value per row,
- * or a column is named like the weight column.
+ * `rows` or `columns` is not a non-negative integer within its bound, `names` are not one distinct
+ * non-empty string per column, `weights` is not a Float32Array of one value per row, a field cannot be
+ * read (a throwing getter), a column is named like the weight column, or `options` is not an object of
+ * known keys (`weightColumn`; a misspelled key is named with the key meant).
  * @example tableToIPC(toArrowTable(applyBatch(fitted, flights)))
+ * @example
+ * const table = toArrowTable({ values: Float32Array.of(1, 2, 3, 4), rows: 2, columns: 2, names: ['a', 'b'] });
+ * Array.from(table.getChild('b').toArray()) // => [2, 4]
  */
 export function toArrowTable(matrix: MatrixLike, options?: ToArrowOptions): Table {
-  const weightColumn = checkWeightColumn('toArrowTable', options);
+  const weightColumn = readWeightColumn('toArrowTable', options);
   const m = checkMatrix('toArrowTable', 'matrix', matrix, weightColumn);
   const schema = matrixSchema(m, weightColumn);
   return new Table(schema, batchOf(m, schema));

@@ -1,7 +1,14 @@
 // Applying a fitted transform: one request row, or a batch of rows, through the same compiled kernel.
-import { describe, invalidArgument, LockstepError } from '../core/errors.js';
+// Both take only a transform lockstep made or parsed (sealed, so trusted in O(1)); the compiled kernel is
+// cached by the artifact's identity, which its freezing keeps valid forever. A plain object (JSON.parse
+// output, an edited copy) is refused with a pointer to parseTransform rather than parsed here, so the
+// request path bundles no zod and never re-parses per request.
+import { readOptions } from '../core/check.js';
+import { invalidArgument, isLockstepError, LockstepError } from '../core/errors.js';
 import { type DictionaryColumn, type FrameInput, frameOf } from '../core/frame.js';
+import { type BatchIssue, batchError, batchIssue, shown } from './issues.js';
 import { type CompiledFeature, compileFeature } from './kernel.js';
+import { isTransform } from './kind.js';
 import {
   CHUNK,
   createScratch,
@@ -13,6 +20,8 @@ import {
 } from './read.js';
 import { readChunk } from './read-chunk.js';
 import type { TransformArtifact, TransformedBatch } from './types.js';
+
+export type { BatchIssue, BatchIssueCode } from './issues.js';
 
 /** A fitted transform compiled for applying: its features' kernels and its scratch space. */
 export interface Plan {
@@ -31,34 +40,36 @@ export interface Plan {
 
 const plans = new WeakMap<object, Plan>();
 
-/** The compiled plan of a fitted transform, compiled once per artifact object. */
-export function planOf(fn: string, fitted: TransformArtifact): Plan {
-  if (typeof fitted !== 'object' || fitted === null || fitted.kind !== 'lockstep.transform') {
+/**
+ * The compiled plan of a fitted transform, compiled once per artifact object. Only a transform lockstep
+ * sealed is compiled, so a plan exists only for those, and a hit in `plans` needs no further check.
+ */
+export function planOf(fn: string, fitted: unknown): Plan {
+  let plan = plans.get(fitted as object);
+  if (plan !== undefined) return plan;
+  if (!isTransform(fitted)) {
     throw invalidArgument(
       fn,
       'fitted',
-      'must be a lockstep.transform artifact (from fit or parseTransform)',
+      'must be a transform that fit, fitStream or parseTransform returned (give JSON text or a parsed object to parseTransform first)',
       fitted,
     );
   }
-  let plan = plans.get(fitted);
-  if (plan === undefined) {
-    const compiled = fitted.features.map(compileFeature);
-    const reads = new Set<string>();
-    for (const f of fitted.features) for (const c of f.inputs) reads.add(c);
-    const inputs = compiled.filter((c) => c.feature.role === 'input');
-    plan = {
-      columns: fitted.columns.length,
-      names: fitted.columns.map((c) => c.name),
-      inputs,
-      rowFails: inputs.map((c) => rowFail('apply', c.feature.name)),
-      weight: compiled.find((c) => c.feature.role === 'weight'),
-      reads,
-      scratch: createScratch(),
-      crossText: new Array(CHUNK).fill(undefined),
-    };
-    plans.set(fitted, plan);
-  }
+  const compiled = fitted.features.map((f) => compileFeature(f));
+  const reads = new Set<string>();
+  for (const f of fitted.features) for (const c of f.inputs) reads.add(c);
+  const inputs = compiled.filter((c) => c.feature.role === 'input');
+  plan = {
+    columns: fitted.columns.length,
+    names: fitted.columns.map((c) => c.name),
+    inputs,
+    rowFails: inputs.map((c) => rowFail('apply', c.feature.name)),
+    weight: compiled.find((c) => c.feature.role === 'weight'),
+    reads,
+    scratch: createScratch(),
+    crossText: new Array(CHUNK).fill(undefined),
+  };
+  plans.set(fitted, plan);
   return plan;
 }
 
@@ -78,13 +89,14 @@ export interface ApplyOptions {
   readonly explain?: boolean;
 }
 
+const APPLY_KEYS = ['into', 'explain'] as const;
+
 function rowFail(fn: string, feature: string): Fail {
-  return (_i, problem, value) => {
-    const shown = value === undefined ? '' : `, got ${describe(value)}`;
+  return (_i, code, problem, value) => {
     throw new LockstepError(
       'INVALID_DATA',
-      `${fn}: feature '${feature}' of argument 'row' ${problem}${shown}`,
-      [{ row: 0, feature, problem, value }],
+      `${fn}: feature '${feature}' of argument 'row' ${problem}${shown(value)}`,
+      { fn, arg: 'row', issues: [batchIssue(0, feature, code, problem, value)] },
     );
   };
 }
@@ -93,13 +105,13 @@ function rowFail(fn: string, feature: string): Fail {
  * A row's own value for a column. Only names that Object.prototype also has (`constructor`, `toString`,
  * `__proto__`, …) need the own-property check; every other name is read directly, which is faster.
  */
-function own(row: Readonly<Record<string, unknown>>, name: string): unknown {
-  if (!(name in Object.prototype)) return row[name];
-  return Object.hasOwn(row, name) ? row[name] : undefined;
+function own(row: object, name: string): unknown {
+  if (!(name in Object.prototype)) return (row as Record<string, unknown>)[name];
+  return Object.hasOwn(row, name) ? (row as Record<string, unknown>)[name] : undefined;
 }
 
 /** Reads one row's inputs for a feature into position 0 of the scratch. */
-function readRow(plan: Plan, c: CompiledFeature, row: Readonly<Record<string, unknown>>, fail: Fail): void {
+function readRow(plan: Plan, c: CompiledFeature, row: object, fail: Fail): void {
   const s = plan.scratch;
   const inputs = c.feature.inputs;
   switch (c.kind) {
@@ -124,38 +136,82 @@ function readRow(plan: Plan, c: CompiledFeature, row: Readonly<Record<string, un
   }
 }
 
+// `apply`'s options once read (module scratch, so the common call allocates nothing).
+let optInto: unknown;
+let optExplain: unknown;
+
+/**
+ * Reads `apply`'s options into optInto and optExplain. A plain object whose keys are all known is read
+ * directly (the common `{ into }` costs a few nanoseconds); anything else goes through readOptions, so a
+ * misspelled key, a non-object or a throwing getter is an INVALID_ARGUMENT as everywhere else.
+ */
+function readApplyOptions(fn: string, options: unknown): void {
+  if (typeof options === 'object' && options !== null) {
+    try {
+      let known = Object.getPrototypeOf(options) === Object.prototype;
+      if (known)
+        for (const key in options) {
+          if (key !== 'into' && key !== 'explain') {
+            known = false;
+            break;
+          }
+        }
+      if (known) {
+        optInto = (options as ApplyOptions).into;
+        optExplain = (options as ApplyOptions).explain;
+        return;
+      }
+    } catch {
+      // A Proxy or a throwing getter: readOptions says so.
+    }
+  }
+  const o = readOptions(fn, options, APPLY_KEYS);
+  optInto = o.into;
+  optExplain = o.explain;
+}
+
 /**
  * Transforms one request row into a Float32Array of the transform's columns, in its output order. No
  * Frame is built, and nothing is allocated when `into` is given. With `{ explain: true }` the result also
  * lists the features whose input was missing (and how it was filled) and the categories outside the
  * vocabulary, for monitors to count. Sample weights (`recencyWeight`) are a training matter and are skipped.
- * Bit-identical to the same row of `applyBatch`. O(columns).
- * @throws LockstepError `INVALID_ARGUMENT` for a bad artifact or `into`; `INVALID_DATA` naming the feature
- *   for a value the transform cannot encode (a missing value with no rule for it, a wrong type, log1p of a
- *   value at or below −1, a category outside a vocabulary with no OOV buckets).
+ * `fitted` must be a transform lockstep made or parsed: parse JSON once with `parseTransform`, then apply
+ * it to every request. Bit-identical to the same row of `applyBatch`. O(columns).
+ * @throws LockstepError `INVALID_ARGUMENT` for a transform lockstep did not make or parse, a row that is not
+ *   an object, or bad options (an unknown key, `into` too short); `INVALID_DATA` naming the feature (its
+ *   issue in `issues`) for a value the transform cannot encode (a missing value with no rule for it, a
+ *   wrong type, log1p of a value at or below −1, a category outside a vocabulary with no OOV buckets, a
+ *   value whose getter throws).
  */
 export function apply(
   fitted: TransformArtifact,
-  row: Readonly<Record<string, unknown>>,
+  row: object,
   options: ApplyOptions & { readonly explain: true },
 ): ApplyExplanation;
+export function apply(fitted: TransformArtifact, row: object, options?: ApplyOptions): Float32Array;
 export function apply(
   fitted: TransformArtifact,
-  row: Readonly<Record<string, unknown>>,
-  options?: ApplyOptions,
-): Float32Array;
-export function apply(
-  fitted: TransformArtifact,
-  row: Readonly<Record<string, unknown>>,
+  row: object,
   options?: ApplyOptions,
 ): Float32Array | ApplyExplanation {
   const fn = 'apply';
   const plan = planOf(fn, fitted);
-  if (typeof row !== 'object' || row === null) throw invalidArgument(fn, 'row', 'must be an object', row);
-  const into = options?.into;
+  if (typeof row !== 'object' || row === null || Array.isArray(row))
+    throw invalidArgument(fn, 'row', 'must be an object', row);
+  let into: unknown;
+  let explain = false;
+  if (options !== undefined) {
+    readApplyOptions(fn, options);
+    into = optInto;
+    if (optExplain !== undefined && typeof optExplain !== 'boolean')
+      throw invalidArgument(fn, 'options.explain', 'must be a boolean', optExplain);
+    explain = optExplain === true;
+    optInto = undefined;
+  }
   let out: Float32Array;
   if (into === undefined) out = new Float32Array(plan.columns);
-  else if (into instanceof Float32Array && into.length >= plan.columns) out = into;
+  else if (ArrayBuffer.isView(into) && into instanceof Float32Array && into.length >= plan.columns)
+    out = into;
   else
     throw invalidArgument(
       fn,
@@ -163,7 +219,6 @@ export function apply(
       `must be a Float32Array of length at least ${plan.columns}`,
       into,
     );
-  const explain = options?.explain === true;
   const missing: { feature: string; filled: 'impute' | 'bucket' | 'mask' }[] = explain ? [] : NONE;
   const outOfVocabulary: { feature: string; value: string }[] = explain ? [] : NONE;
   const s = plan.scratch;
@@ -171,7 +226,12 @@ export function apply(
   for (let k = 0; k < inputs.length; k++) {
     const c = inputs[k]!;
     const fail = rowFails[k]!;
-    readRow(plan, c, row, fail);
+    try {
+      readRow(plan, c, row, fail);
+    } catch (error) {
+      if (isLockstepError(error)) throw error;
+      fail(0, 'INVALID_VALUE', 'could not be read (a getter or Proxy threw)');
+    }
     for (const prep of c.prep) prep(s, 1, fail);
     c.emit(s, 1, out, 0, 0, fail);
     if (explain) {
@@ -192,41 +252,51 @@ function oovText(c: CompiledFeature, s: Scratch): string {
 }
 
 export interface ApplyBatchOptions {
-  /** At most this many bad values are listed in the error (all are counted). Default 20. */
+  /**
+   * At most this many bad values are listed in the error's `issues` (all are counted): a non-negative
+   * integer or Infinity. Default 20.
+   */
   readonly maxIssues?: number;
 }
 
-/** One value `applyBatch` could not encode. */
-export interface BatchIssue {
-  readonly row: number;
-  readonly feature: string;
-  readonly problem: string;
-  readonly value?: unknown;
-}
+const BATCH_KEYS = ['maxIssues'] as const;
 
 /**
  * Transforms a batch (rows, a record of columns, an Arrow table or record batch, or a Frame) into one
  * row-major Float32Array, ready for a tensor. Arrow tables and Frames are read column by column, without
  * building row objects; only the columns the transform reads are converted. Rows are processed in chunks
  * of 1,024 through the same kernel as `apply`, so each row's values are bit-identical to `apply`'s.
- * O(rows × columns). A value the transform cannot encode is never skipped: every such value is counted and
- * the call throws, listing the first ones by row and feature.
- * @throws LockstepError `INVALID_ARGUMENT` for a bad artifact; `INVALID_DATA` listing the rows and features
- *   that cannot be encoded (in `issues`).
+ * `fitted` must be a transform lockstep made or parsed. O(rows × columns). A value the transform cannot
+ * encode is never skipped: every such value is counted and the call throws, listing the first ones by row
+ * and feature as BatchIssue findings (codes MISSING_VALUE, INVALID_VALUE, OUT_OF_VOCABULARY).
+ * @throws LockstepError `INVALID_ARGUMENT` for a transform lockstep did not make or parse, data of another
+ *   type, or bad options; `INVALID_DATA` listing the rows and features that cannot be encoded (in
+ *   `issues`).
  */
 export function applyBatch(
   fitted: TransformArtifact,
   data: FrameInput,
-  options: ApplyBatchOptions = {},
+  options?: ApplyBatchOptions,
 ): TransformedBatch {
   const fn = 'applyBatch';
   const plan = planOf(fn, fitted);
+  const o = readOptions(fn, options, BATCH_KEYS);
+  const maxIssues =
+    o.maxIssues === undefined
+      ? 20
+      : o.maxIssues === Number.POSITIVE_INFINITY ||
+          (Number.isSafeInteger(o.maxIssues) && (o.maxIssues as number) >= 0)
+        ? (o.maxIssues as number)
+        : Number.NaN;
+  if (Number.isNaN(maxIssues))
+    throw invalidArgument(fn, 'options.maxIssues', 'must be a non-negative integer or Infinity', o.maxIssues);
   const frame = frameOf(data, fn, plan.reads);
   const rows = frame.length;
-  const maxIssues = options.maxIssues ?? 20;
   const stride = plan.columns;
   const values = new Float32Array(rows * stride);
   const weights = plan.weight ? new Float32Array(rows) : undefined;
+  // At least one issue is kept, for the message, even when none is listed.
+  const keep = Math.max(1, maxIssues);
   const issues: BatchIssue[] = [];
   let bad = 0;
   const s = plan.scratch;
@@ -251,12 +321,12 @@ export function applyBatch(
     ) => {
       const feature = c.feature.name;
       failed.fill(0, 0, n);
-      const fail: Fail = (i, problem, value) => {
+      const fail: Fail = (i, code, problem, value) => {
         if (failed[i] === 1) return;
         failed[i] = 1;
         bad++;
-        if (issues.length + chunkIssues.length < maxIssues)
-          chunkIssues.push({ row: start + i, feature, problem, value });
+        if (issues.length + chunkIssues.length < keep)
+          chunkIssues.push(batchIssue(start + i, feature, code, problem, value));
       };
       if (codes !== undefined) c.byCodes!(s, codes, start, n, fail);
       else {
@@ -273,15 +343,7 @@ export function applyBatch(
       chunkIssues.length = 0;
     }
   }
-  if (bad > 0) {
-    const first = issues[0]!;
-    const shown = first.value === undefined ? '' : `, got ${describe(first.value)}`;
-    throw new LockstepError(
-      'INVALID_DATA',
-      `${fn}: argument 'data' has ${bad} value${bad === 1 ? '' : 's'} the transform cannot encode; first: row ${first.row}, feature '${first.feature}' ${first.problem}${shown}`,
-      issues,
-    );
-  }
+  if (bad > 0) throw batchError(fn, 'data', bad, 'the transform cannot encode', issues, maxIssues);
   return weights
     ? { values, rows, columns: stride, names: plan.names, weights }
     : { values, rows, columns: stride, names: plan.names };

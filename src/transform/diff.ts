@@ -1,9 +1,17 @@
 // What changed between two fitted transforms. A changed boundary, vocabulary or layout changes what a model
 // input means, so every such change is listed, never summarised away.
-import { invalidArgument } from '../core/errors.js';
+
+import type { Finding } from '../core/finding.js';
 import { canonicalJson } from '../core/fingerprint.js';
+import { transformArgument } from './artifact.js';
 import type { FittedFeature, FittedStep, TransformArtifact } from './types.js';
 
+/**
+ * Stable codes of {@link TransformChange}: `FEATURE_ADDED`, `FEATURE_REMOVED`, `INPUTS_CHANGED`,
+ * `STEPS_CHANGED` (a step's options, or the chain), `FITTED_CHANGED`, `VOCABULARY_CHANGED` (values gained,
+ * lost or reindexed), `LAYOUT_CHANGED` (the output columns) and `SCHEMA_CHANGED` (the schema fitted
+ * against; info, since it changes no number).
+ */
 export type TransformChangeCode =
   | 'FEATURE_ADDED'
   | 'FEATURE_REMOVED'
@@ -14,14 +22,17 @@ export type TransformChangeCode =
   | 'LAYOUT_CHANGED'
   | 'SCHEMA_CHANGED';
 
-/** One difference between two transforms. */
-export interface TransformChange {
-  readonly code: TransformChangeCode;
+/**
+ * One difference between two transforms, as a core finding: `severity` is `warning` for every change to
+ * what an input means (a model trained on one transform reads the other's numbers differently), `info`
+ * for SCHEMA_CHANGED.
+ */
+export interface TransformChange extends Finding<TransformChangeCode> {
+  readonly severity: 'warning' | 'info';
   /** The feature, when the change is in one. */
   readonly feature?: string;
   /** The step's index in the feature's chain, when the change is in one step. */
   readonly step?: number;
-  readonly message: string;
   readonly before?: unknown;
   readonly after?: unknown;
 }
@@ -36,6 +47,7 @@ function stepChanges(name: string, a: FittedFeature, b: FittedFeature): Transfor
   if (canonicalJson(a.inputs) !== canonicalJson(b.inputs)) {
     changes.push({
       code: 'INPUTS_CHANGED',
+      severity: 'warning',
       feature: name,
       message: `feature '${name}' reads ${b.inputs.join(', ')} instead of ${a.inputs.join(', ')}`,
       before: a.inputs,
@@ -45,6 +57,7 @@ function stepChanges(name: string, a: FittedFeature, b: FittedFeature): Transfor
   if (a.steps.length !== b.steps.length || a.steps.some((s, i) => options(s) !== options(b.steps[i]!))) {
     changes.push({
       code: 'STEPS_CHANGED',
+      severity: 'warning',
       feature: name,
       message: `feature '${name}' has steps [${b.steps.map((s) => s.type).join(', ')}] with other options than [${a.steps.map((s) => s.type).join(', ')}]`,
       before: a.steps.map(options).map((s) => JSON.parse(s)),
@@ -68,6 +81,7 @@ function stepChanges(name: string, a: FittedFeature, b: FittedFeature): Transfor
       if (added.length + removed.length + moved > 0) {
         changes.push({
           code: 'VOCABULARY_CHANGED',
+          severity: 'warning',
           feature: name,
           step: i,
           message: `the vocabulary of '${name}' gained ${added.length}, lost ${removed.length} and reindexed ${moved} value(s)`,
@@ -79,6 +93,7 @@ function stepChanges(name: string, a: FittedFeature, b: FittedFeature): Transfor
     }
     changes.push({
       code: 'FITTED_CHANGED',
+      severity: 'warning',
       feature: name,
       step: i,
       message: `the fitted values of ${sa.type} in '${name}' changed`,
@@ -90,32 +105,40 @@ function stepChanges(name: string, a: FittedFeature, b: FittedFeature): Transfor
 }
 
 /**
- * Lists what changed from transform `a` to transform `b`: features added or removed, inputs, steps and
- * their options, fitted values (a vocabulary's gained, lost and reindexed values), the output layout, and
- * the schema fitted against. An empty list means the two encode every row the same way. O(size of both).
+ * Lists what changed from transform `before` to transform `after`, as findings with stable codes:
+ * features added or removed, inputs, steps and their options, fitted values (a vocabulary's gained, lost
+ * and reindexed values), the output layout, and the schema fitted against. An empty list means the two
+ * encode every row the same way. A transform lockstep made or parsed is used as it is; a plain object is
+ * parsed first. O(size of both).
  * @example diffTransforms(fit({ x: standardize() }, { x: [1, 2] }), fit({ x: standardize() }, { x: [1, 2] })) // => []
- * @throws LockstepError `INVALID_ARGUMENT` when either is not a transform artifact.
+ * @throws LockstepError `INVALID_ARGUMENT` when either is not an object; `INVALID_ARTIFACT` when either is
+ *   a malformed transform.
  */
-export function diffTransforms(a: TransformArtifact, b: TransformArtifact): TransformChange[] {
-  for (const [arg, t] of [
-    ['a', a],
-    ['b', b],
-  ] as const) {
-    if (typeof t !== 'object' || t === null || t.kind !== 'lockstep.transform')
-      throw invalidArgument('diffTransforms', arg, 'must be a lockstep.transform artifact', t);
-  }
+export function diffTransforms(before: TransformArtifact, after: TransformArtifact): TransformChange[] {
+  const a = transformArgument('diffTransforms', before, 'before');
+  const b = transformArgument('diffTransforms', after, 'after');
   const changes: TransformChange[] = [];
   const inB = new Map(b.features.map((f) => [f.name, f]));
   const inA = new Map(a.features.map((f) => [f.name, f]));
   for (const f of a.features) {
     const other = inB.get(f.name);
     if (!other)
-      changes.push({ code: 'FEATURE_REMOVED', feature: f.name, message: `feature '${f.name}' was removed` });
+      changes.push({
+        code: 'FEATURE_REMOVED',
+        severity: 'warning',
+        feature: f.name,
+        message: `feature '${f.name}' was removed`,
+      });
     else changes.push(...stepChanges(f.name, f, other));
   }
   for (const f of b.features) {
     if (!inA.has(f.name))
-      changes.push({ code: 'FEATURE_ADDED', feature: f.name, message: `feature '${f.name}' was added` });
+      changes.push({
+        code: 'FEATURE_ADDED',
+        severity: 'warning',
+        feature: f.name,
+        message: `feature '${f.name}' was added`,
+      });
   }
   const ca = a.columns.map((c) => c.name);
   const cb = b.columns.map((c) => c.name);
@@ -124,6 +147,7 @@ export function diffTransforms(a: TransformArtifact, b: TransformArtifact): Tran
     const at = firstDiff < 0 ? ca.length : firstDiff;
     changes.push({
       code: 'LAYOUT_CHANGED',
+      severity: 'warning',
       message: `the output columns differ from column ${at} on (${ca.length} before, ${cb.length} after): a model trained on one cannot read the other`,
       before: ca.length,
       after: cb.length,
@@ -132,6 +156,7 @@ export function diffTransforms(a: TransformArtifact, b: TransformArtifact): Tran
   if (a.schema !== b.schema) {
     changes.push({
       code: 'SCHEMA_CHANGED',
+      severity: 'info',
       message: 'the transforms were fitted against different schemas',
       before: a.schema,
       after: b.schema,

@@ -1,9 +1,11 @@
 // Fitting a spec: one pass over the data per stage, where a stage fits every feature's next stateful step
 // on the output of the steps already fitted before it (TensorFlow Transform's analyzer phases). Most specs
 // fit in one pass; a chain such as [impute, clip by quantiles, standardize] needs three.
+import { checkInteger, closest, readOptions } from '../core/check.js';
 import { invalidArgument, LockstepError } from '../core/errors.js';
 import { fingerprint } from '../core/fingerprint.js';
 import { type FrameInput, frameOf } from '../core/frame.js';
+import { sealedKind } from '../core/freeze.js';
 import type { SchemaArtifact } from '../schema/artifact.js';
 import { frequenciesSorted } from '../stats/frequent.js';
 import {
@@ -19,7 +21,9 @@ import {
   type SortedValues,
   sortedValues,
 } from './accumulate.js';
-import { compileFeature, compilePrefix, type Prep } from './kernel.js';
+import { type BatchIssue, batchError, batchIssue } from './issues.js';
+import { columnsProblem, compileFeature, compilePrefix, MAX_COLUMNS, type Prep } from './kernel.js';
+import { sealTransform } from './kind.js';
 import { type NormalizedFeature, normalizeSpec } from './normalize.js';
 import { CHUNK, createScratch, type Fail, toText } from './read.js';
 import { readChunk } from './read-chunk.js';
@@ -29,18 +33,35 @@ import { stepRules } from './steps/index.js';
 import type { FittedFeature, FittedStep, OutputColumn, TransformArtifact } from './types.js';
 
 export interface FitOptions {
-  /** The schema the data was validated against: inputs must be features of it; its fingerprint is recorded. */
+  /**
+   * The schema the data was validated against (one lockstep made or parsed): inputs must be features of
+   * it; its fingerprint is recorded.
+   */
   readonly schema?: SchemaArtifact;
   /**
    * Values kept exactly per quantile step (robustScale, quantile clip and bucketize, median impute) before
-   * the KLL sketch takes over. Default 1,000,000: below it, quantiles equal numpy's to the bit.
+   * the KLL sketch takes over. Default 1,000,000, at most 2^26 (67,108,864): below it, quantiles equal
+   * numpy's to the bit.
    */
   readonly exactQuantiles?: number;
-  /** KLL's k once the sketch takes over (rank error about 1.7 / k). Default 2,000. */
+  /** KLL's k once the sketch takes over (rank error about 1.7 / k). Default 2,000, in [8, 65,536]. */
   readonly quantileK?: number;
-  /** Distinct categories counted exactly per vocabulary before the Misra–Gries summary takes over. Default 1,000,000. */
+  /**
+   * Distinct categories counted exactly per vocabulary before the Misra–Gries summary takes over. Default
+   * 1,000,000, in [1, 2^24].
+   */
   readonly maxCategories?: number;
 }
+
+/** The option keys of fit, fitStream and createFitter, and the bounds of the sizes (memory is sized by them). */
+const FIT_KEYS = ['schema', 'exactQuantiles', 'quantileK', 'maxCategories'] as const;
+export const FIT_SIZES: Readonly<
+  Record<keyof FitSizes, readonly [min: number, max: number, fallback: number]>
+> = {
+  exactQuantiles: [0, 1 << 26, 1_000_000],
+  quantileK: [8, 1 << 16, 2000],
+  maxCategories: [1, 1 << 24, 1_000_000],
+};
 
 /** A transform being fitted from batches: update with every batch, then move to the next stage or finish. */
 export interface Fitter {
@@ -58,7 +79,7 @@ export interface Fitter {
   result(): TransformArtifact;
 }
 
-/** Passes over the data a step needs to fit (its definition says): 0 for steps that learn nothing. */
+/** Passes over the data a step needs to fit (its rules say): 0 for steps that learn nothing. */
 function phasesOf(step: Step): number {
   return stepRules(step.type).fit?.phases(step) ?? 0;
 }
@@ -69,17 +90,17 @@ function fixedStep(step: Step): FittedStep {
   return stepRules(step.type).fixed?.(step) ?? (step as FittedStep);
 }
 
-function checkSize(fn: string, name: string, v: unknown, fallback: number, min: number): number {
-  if (v === undefined) return fallback;
-  if (!Number.isInteger(v) || (v as number) < min)
-    throw invalidArgument(fn, `options.${name}`, `must be an integer of at least ${min}`, v);
-  return v as number;
-}
-
-function checkSchema(fn: string, features: readonly NormalizedFeature[], schema: SchemaArtifact): void {
-  if (typeof schema !== 'object' || schema === null || schema.kind !== 'lockstep.schema')
-    throw invalidArgument(fn, 'options.schema', 'must be a lockstep.schema artifact', schema);
-  const known = new Map(schema.features.map((f) => [f.name, f.type]));
+function checkSchema(fn: string, features: readonly NormalizedFeature[], schema: unknown): SchemaArtifact {
+  // Only a schema lockstep made or parsed: its shape is then known, and reading it cannot throw.
+  if (sealedKind(schema) !== 'lockstep.schema')
+    throw invalidArgument(
+      fn,
+      'options.schema',
+      'must be a lockstep.schema artifact (from inferSchema, sealSchema or parseSchema)',
+      schema,
+    );
+  const s = schema as SchemaArtifact;
+  const known = new Map(s.features.map((f) => [f.name, f.type]));
   for (const f of features) {
     for (const input of f.inputs) {
       const type = known.get(input);
@@ -103,6 +124,7 @@ function checkSchema(fn: string, features: readonly NormalizedFeature[], schema:
         );
     }
   }
+  return s;
 }
 
 interface Slot {
@@ -118,26 +140,47 @@ interface Slot {
   readonly preps: readonly Prep[];
 }
 
-const FITTER = Symbol('lockstep.fitter');
+/** A fitter's internals, by the fitter object (a WeakMap, so `merge` can read any value without a trap). */
+interface FitterState {
+  readonly slots: Slot[];
+  readonly identity: string;
+  readonly seen: Set<string>;
+  readonly names: Set<string>;
+  rows(): number;
+}
+let fitterStates: WeakMap<object, FitterState> | undefined;
+
+/** Columns named in an error listing the data's columns: at most this many are kept. */
+const MAX_LISTED = 100;
 
 /**
  * A fitter for data that arrives in pieces (Arrow record batches, pages of rows, a stream). Every stage
  * reads all the data once; `fit` and `fitStream` drive the stages for you. Fitters of the same spec and
  * stage merge, so pieces can be fitted on several workers and combined. Memory is bounded by the sketch
- * sizes in `options`, not by the rows.
+ * sizes in `options`, not by the rows. A spec has at most 65,536 features and 32 steps a chain, so at most
+ * 64 stages; a transform at most 1,048,576 output columns. Errors of the returned fitter's methods name
+ * them (`fitter.update`, `fitter.merge`, `fitter.nextStage`, `fitter.result`).
  * @example let f = createFitter(spec); for (;;) { for (const b of batches) f.update(b); if (f.stage + 1 === f.stages) break; f = f.nextStage(); } f.result()
- * @throws LockstepError `INVALID_ARGUMENT` for a bad spec or options.
+ * @throws LockstepError `INVALID_ARGUMENT` for a bad spec, an unknown option key or an option out of its
+ *   bounds.
  */
-export function createFitter(spec: TransformSpec, options: FitOptions = {}): Fitter {
-  const fn = 'fit';
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument(fn, 'options', 'must be an object', options);
+export function createFitter(spec: TransformSpec, options?: FitOptions): Fitter {
+  return startFit('createFitter', spec, options);
+}
+
+/** Checks a spec and options for `fn` and returns the fitter of its first stage. */
+function startFit(fn: string, spec: unknown, options: unknown): Fitter {
+  const o = readOptions(fn, options, FIT_KEYS);
   const features = normalizeSpec(fn, spec);
-  if (options.schema !== undefined) checkSchema(fn, features, options.schema);
+  const schema = o.schema === undefined ? undefined : checkSchema(fn, features, o.schema);
+  const size = (key: keyof FitSizes) => {
+    const [min, max, fallback] = FIT_SIZES[key];
+    return o[key] === undefined ? fallback : checkInteger(fn, `options.${key}`, o[key], min, max);
+  };
   const sizes: FitSizes = {
-    exactQuantiles: checkSize(fn, 'exactQuantiles', options.exactQuantiles, 1_000_000, 0),
-    quantileK: checkSize(fn, 'quantileK', options.quantileK, 2000, 8),
-    maxCategories: checkSize(fn, 'maxCategories', options.maxCategories, 1_000_000, 1),
+    exactQuantiles: size('exactQuantiles'),
+    quantileK: size('quantileK'),
+    maxCategories: size('maxCategories'),
   };
   const steps: FittedStep[][] = features.map((f) => f.steps.map(fixedStep));
   const pending = features.map((f) =>
@@ -153,7 +196,7 @@ export function createFitter(spec: TransformSpec, options: FitOptions = {}): Fit
     );
   return makeFitter(
     fn,
-    { features, steps, pending, sizes, stages, schema: options.schema?.fingerprint },
+    { features, steps, pending, sizes, stages, schema: schema?.fingerprint },
     0,
     undefined,
   );
@@ -171,8 +214,11 @@ interface FitRun {
   readonly means?: Map<string, number>;
 }
 
-function makeFitter(fn: string, run: FitRun, stage: number, firstRows: number | undefined): Fitter {
+function makeFitter(creator: string, run: FitRun, stage: number, firstRows: number | undefined): Fitter {
   const { features, steps, pending, sizes, stages, schema } = run;
+  // `fit` and `fitStream` name themselves in every error; a fitter from createFitter names its method.
+  const fnOf = (method: string) => (creator === 'createFitter' ? `fitter.${method}` : creator);
+  const dataArg = creator === 'createFitter' ? 'batch' : 'data';
   const means = run.means ?? new Map<string, number>();
   // Fitters merge only with fitters of the same spec, at the same stage, with the same steps fitted so far.
   const identity = fingerprint({ features, steps, stage, sizes, means: [...means] });
@@ -195,7 +241,12 @@ function makeFitter(fn: string, run: FitRun, stage: number, firstRows: number | 
       preps: compilePrefix(f.kind, steps[fi]!, at),
     });
   });
-  const reads = new Set(slots.flatMap((s) => s.compiled.feature.inputs));
+  // The first stage also reads every other input, to tell a column the data lacks from one that is missing
+  // in every row (seen: the inputs some batch had; names: the columns batches had, for the message).
+  const inputs = new Set(features.flatMap((f) => f.inputs));
+  const reads = stage === 0 ? inputs : new Set(slots.flatMap((s) => s.compiled.feature.inputs));
+  const seen = new Set<string>();
+  const names = new Set<string>();
   const plan = { scratch: createScratch(), crossText: new Array<string | undefined>(CHUNK).fill(undefined) };
   const keep = new Uint8Array(CHUNK);
   const failed = new Uint8Array(CHUNK);
@@ -203,20 +254,35 @@ function makeFitter(fn: string, run: FitRun, stage: number, firstRows: number | 
   let done = false;
 
   const update = (batch: FrameInput) => {
-    if (done) throw invalidArgument(fn, 'batch', 'cannot be added: this fitter has finished its stage');
-    const frame = frameOf(batch, fn, reads);
-    const issues: { row: number; feature: string; problem: string; value?: unknown }[] = [];
+    const fn = fnOf('update');
+    if (done) throw invalidArgument(fn, dataArg, 'cannot be added: this fitter has finished its stage');
+    const frame = frameOf(batch, fn, reads, dataArg);
+    if (stage === 0 && frame.length > 0) {
+      let absent = false;
+      for (const input of inputs) {
+        if (frame.columns.has(input)) seen.add(input);
+        else absent = true;
+      }
+      // Only when an input is absent: the batch's other columns, for the message if no batch has it.
+      if (absent && names.size < MAX_LISTED) {
+        for (const name of frameOf(batch, fn, undefined, dataArg).names) {
+          if (names.size >= MAX_LISTED) break;
+          names.add(name);
+        }
+      }
+    }
+    const issues: BatchIssue[] = [];
     let bad = 0;
     for (let start = 0; start < frame.length; start += CHUNK) {
       const n = Math.min(CHUNK, frame.length - start);
       for (const slot of slots) {
         const f = features[slot.feature]!;
         failed.fill(0, 0, n);
-        const fail: Fail = (i, problem, value) => {
+        const fail: Fail = (i, code, problem, value) => {
           if (failed[i] === 1) return;
           failed[i] = 1;
           bad++;
-          if (issues.length < 20) issues.push({ row: rows + start + i, feature: f.name, problem, value });
+          if (issues.length < 20) issues.push(batchIssue(rows + start + i, f.name, code, problem, value));
         };
         readChunk(plan, slot.compiled, frame.columns, start, n, fail);
         const s = plan.scratch;
@@ -234,33 +300,28 @@ function makeFitter(fn: string, run: FitRun, stage: number, firstRows: number | 
             else if (Number.isFinite(v)) keep[i] = 1;
             else {
               keep[i] = 0;
-              fail(i, `is ${v} and cannot be fitted; clip() it first`, v);
+              fail(i, 'INVALID_VALUE', `is ${v} and cannot be fitted; clip() it first`, v);
             }
           }
           addNumbers(slot.acc, x, keep, n);
         }
       }
     }
-    if (bad > 0) {
-      const first = issues[0]!;
-      throw new LockstepError(
-        'INVALID_DATA',
-        `${fn}: argument 'data' has ${bad} value${bad === 1 ? '' : 's'} that cannot be fitted; first: row ${first.row}, feature '${first.feature}' ${first.problem}`,
-        issues,
-      );
-    }
+    if (bad > 0) throw batchError(fn, dataArg, bad, 'that cannot be fitted', issues, 20, false);
     rows += frame.length;
     return fitter;
   };
 
-  const finish = () => {
+  const finish = (fn: string) => {
     if (done) throw invalidArgument(fn, 'fitter', 'has already finished this stage');
     if (firstRows !== undefined && rows !== firstRows) {
       throw new LockstepError(
         'INVALID_DATA',
         `${fn}: stage ${stage + 1} read ${rows} rows, but stage 1 read ${firstRows}: every stage must read the same data`,
+        { fn },
       );
     }
+    if (stage === 0 && rows > 0) checkColumns(fn, features, seen, names);
     done = true;
     for (const slot of slots) {
       const f = features[slot.feature]!;
@@ -273,18 +334,16 @@ function makeFitter(fn: string, run: FitRun, stage: number, firstRows: number | 
     }
   };
 
-  const fitter: Fitter & { [FITTER]: { slots: Slot[]; identity: string } } = {
-    [FITTER]: { slots, identity },
+  const fitter: Fitter = Object.freeze({
     stage,
     stages,
     get rows() {
       return rows;
     },
     update,
-    merge(other) {
-      const theirs = (other as unknown as Record<symbol, { slots: Slot[]; identity: string } | undefined>)[
-        FITTER
-      ];
+    merge(other: Fitter) {
+      const fn = fnOf('merge');
+      const theirs = fitterStates?.get(other as object);
       if (!theirs || theirs.identity !== identity)
         throw invalidArgument(
           fn,
@@ -297,27 +356,62 @@ function makeFitter(fn: string, run: FitRun, stage: number, firstRows: number | 
       slots.forEach((slot, i) => {
         mergeAccumulators(slot.acc, theirs.slots[i]!.acc);
       });
-      rows += other.rows;
+      for (const c of theirs.seen) seen.add(c);
+      for (const c of theirs.names) if (names.size < MAX_LISTED) names.add(c);
+      rows += theirs.rows();
       return fitter;
     },
     nextStage() {
+      const fn = fnOf('nextStage');
       if (stage + 1 >= stages)
         throw invalidArgument(fn, 'fitter', `is at its last stage (${stages}); call result()`);
-      finish();
-      return makeFitter(fn, { ...run, means }, stage + 1, firstRows ?? rows);
+      finish(fn);
+      return makeFitter(creator, { ...run, means }, stage + 1, firstRows ?? rows);
     },
     result() {
+      const fn = fnOf('result');
       if (stage + 1 < stages)
         throw invalidArgument(
           fn,
           'fitter',
           `has ${stages - stage - 1} stage(s) left; call nextStage() and read the data again`,
         );
-      finish();
-      return buildArtifact(features, steps, firstRows ?? rows, schema);
+      finish(fn);
+      return buildArtifact(fn, features, steps, firstRows ?? rows, schema);
     },
-  };
+  });
+  fitterStates ??= new WeakMap();
+  fitterStates.set(fitter, { slots, identity, seen, names, rows: () => rows });
   return fitter;
+}
+
+/**
+ * Every input column must be in the data: a misspelled column reads as missing in every row, which would
+ * otherwise surface as "no values to fit" or as a constant feature. A column whose values are all missing
+ * is still a column (a key of some row, a column of a record, an Arrow field).
+ */
+function checkColumns(
+  fn: string,
+  features: readonly NormalizedFeature[],
+  seen: ReadonlySet<string>,
+  names: ReadonlySet<string>,
+): void {
+  for (const f of features) {
+    for (const input of f.inputs) {
+      if (seen.has(input)) continue;
+      const known = [...names];
+      const meant = closest(input, known);
+      const list =
+        known.length === 0
+          ? ''
+          : `; its columns: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', ...' : ''}`;
+      throw invalidArgument(
+        fn,
+        `spec.${f.name}`,
+        `reads column '${input}', which the data does not have${list}${meant === undefined ? '' : ` (did you mean '${meant}'?)`}`,
+      );
+    }
+  }
 }
 
 function addListTexts(
@@ -332,7 +426,8 @@ function addListTexts(
     if (list === undefined) continue;
     for (const v of list) {
       const t = toText(v);
-      if (typeof t === 'object') fail(i, 'must hold categories (strings, finite numbers or booleans)', v);
+      if (typeof t === 'object')
+        fail(i, 'INVALID_VALUE', 'must hold categories (strings, finite numbers or booleans)', v);
       else if (t !== undefined) texts.push(t);
     }
   }
@@ -343,6 +438,7 @@ function noValues(fn: string, feature: string, what: string): LockstepError {
   return new LockstepError(
     'INVALID_DATA',
     `${fn}: feature '${feature}' has no values to fit ${what} on (every value is missing)`,
+    { fn },
   );
 }
 
@@ -350,6 +446,7 @@ function overflow(fn: string, feature: string, what: string): LockstepError {
   return new LockstepError(
     'INVALID_DATA',
     `${fn}: feature '${feature}' overflows float64 while fitting ${what}; scale or clip it first`,
+    { fn },
   );
 }
 
@@ -388,12 +485,25 @@ function statsOf(fn: string, f: NormalizedFeature, step: Step, acc: Accumulator)
       return { entries: frequenciesSorted(acc.f), exact: acc.f.error === 0 };
     },
     noValues: () => noValues(fn, f.name, what),
-    invalid: (message) => new LockstepError('INVALID_DATA', `${fn}: ${message}`),
+    invalid: (message) => new LockstepError('INVALID_DATA', `${fn}: ${message}`, { fn }),
   };
 }
 
-/** Lays out the output columns and seals the artifact. */
+/** A fitted value with -0 written as 0, as JSON writes it: a transform and its JSON give the same bits. */
+function plain<T>(value: T): T {
+  if (value === 0) return 0 as T;
+  if (Array.isArray(value)) return value.map(plain) as T;
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) out[key] = plain((value as Record<string, unknown>)[key]);
+    return out as T;
+  }
+  return value;
+}
+
+/** Lays out the output columns and seals the artifact (at most MAX_COLUMNS columns in all). */
 export function buildArtifact(
+  fn: string,
   features: readonly NormalizedFeature[],
   steps: readonly (readonly FittedStep[])[],
   rows: number,
@@ -403,30 +513,30 @@ export function buildArtifact(
   const fitted: FittedFeature[] = [];
   const columns: OutputColumn[] = [];
   features.forEach((f, i) => {
-    const draft: FittedFeature = { ...f, steps: steps[i]!, offset: 0, width: 0 };
-    const names = compileFeature(draft).names;
-    const width = f.role === 'weight' ? 0 : names.length;
-    fitted.push({
-      name: f.name,
-      inputs: f.inputs,
-      kind: f.kind,
-      steps: steps[i]!,
-      role: f.role,
-      offset,
-      width,
+    const chain = steps[i]!.map((s) => {
+      const withFitted = s as FittedStep & { fitted?: unknown };
+      return withFitted.fitted === undefined ? s : ({ ...s, fitted: plain(withFitted.fitted) } as FittedStep);
     });
+    const draft: FittedFeature = { ...f, steps: chain, offset: 0, width: 0 };
+    const tooWide = (columns: number) => {
+      if (offset + columns > MAX_COLUMNS)
+        throw invalidArgument(fn, `spec.${f.name}`, columnsProblem(offset + columns));
+    };
+    const names = compileFeature(draft, tooWide).names;
+    const width = f.role === 'weight' ? 0 : names.length;
+    tooWide(width);
+    fitted.push({ name: f.name, inputs: f.inputs, kind: f.kind, steps: chain, role: f.role, offset, width });
     for (const name of names) columns.push({ index: columns.length, name, feature: f.name });
     offset += width;
   });
-  const body = {
+  return sealTransform({
     kind: 'lockstep.transform' as const,
     formatVersion: 1 as const,
     features: fitted,
     columns,
     rows,
     ...(schema === undefined ? {} : { schema }),
-  };
-  return { ...body, fingerprint: fingerprint(body) };
+  });
 }
 
 /**
@@ -434,14 +544,18 @@ export function buildArtifact(
  * artifact: every step's options and fitted values, the output layout, and a fingerprint. Each stage of
  * the spec reads the data once (usually one stage); quantiles are exact up to `exactQuantiles` values, and
  * vocabularies exact up to `maxCategories` distinct values. Missing values are left out of every fitted
- * statistic, as scikit-learn does. O(rows × features × stages).
+ * statistic, as scikit-learn does. Every column the spec reads must be in the data (a column whose values
+ * are all missing is still a column). The artifact is deeply frozen: to change one, edit its JSON and
+ * parse it, or fit again. A spec has at most 65,536 features and 32 steps a chain; a transform at most
+ * 1,048,576 output columns. O(rows × features × stages).
  * @example fit({ x: standardize() }, { x: [1, 2, 3] }).features[0].steps[0].fitted.mean // => 2
- * @throws LockstepError `INVALID_ARGUMENT` for a bad spec or options; `INVALID_DATA` for values that
+ * @throws LockstepError `INVALID_ARGUMENT` for a bad spec, an unknown option key, an option out of its
+ *   bounds, or a column the data does not have (naming the columns it has); `INVALID_DATA` for values that
  *   cannot be fitted (wrong types, infinities), a feature with no values, or an empty vocabulary with no
  *   OOV buckets.
  */
-export function fit(spec: TransformSpec, data: FrameInput, options: FitOptions = {}): TransformArtifact {
-  let fitter = createFitter(spec, options);
+export function fit(spec: TransformSpec, data: FrameInput, options?: FitOptions): TransformArtifact {
+  let fitter = startFit('fit', spec, options);
   const frame = frameOf(data, 'fit');
   for (;;) {
     fitter.update(frame);
@@ -452,26 +566,45 @@ export function fit(spec: TransformSpec, data: FrameInput, options: FitOptions =
 
 /**
  * Fits a transform spec on data that is read as a stream: `open()` is called once per stage and must
- * yield the same batches each time (rows, records of columns, Arrow record batches, or Frames).
+ * yield the same batches each time (rows, records of columns, Arrow record batches, or Frames). The
+ * bounds and rules are `fit`'s.
  * @example await fitStream(spec, () => readBatches(file))
- * @throws LockstepError as `fit`, and `INVALID_DATA` when two stages read different numbers of rows.
+ * @throws LockstepError as `fit`, and `INVALID_DATA` when two stages read different numbers of rows;
+ *   `INVALID_ARGUMENT` when `open` is not a function or does not return batches.
  */
 export async function fitStream(
   spec: TransformSpec,
   open: () => AsyncIterable<FrameInput> | Iterable<FrameInput>,
-  options: FitOptions = {},
+  options?: FitOptions,
 ): Promise<TransformArtifact> {
+  const fn = 'fitStream';
   if (typeof open !== 'function')
     throw invalidArgument(
-      'fitStream',
+      fn,
       'open',
       'must be a function returning the batches, called once per stage',
       open,
     );
-  let fitter = createFitter(spec, options);
+  let fitter = startFit(fn, spec, options);
   for (;;) {
-    for await (const batch of open()) fitter.update(batch);
+    const batches = open();
+    if (!isIterable(batches))
+      throw invalidArgument(fn, 'open', 'must return an iterable or async iterable of batches', batches);
+    for await (const batch of batches) fitter.update(batch);
     if (fitter.stage + 1 === fitter.stages) return fitter.result();
     fitter = fitter.nextStage();
+  }
+}
+
+/** True for a value `for await` can iterate (reading the two symbols, which a hostile object may not allow). */
+function isIterable(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  try {
+    return (
+      typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function' ||
+      typeof (v as Iterable<unknown>)[Symbol.iterator] === 'function'
+    );
+  } catch {
+    return false;
   }
 }

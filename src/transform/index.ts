@@ -17,6 +17,7 @@ export {
   apply,
   applyBatch,
   type BatchIssue,
+  type BatchIssueCode,
 } from './apply.js';
 export { parseTransform, specOf } from './artifact.js';
 export { checkOutput, type OutputCheck } from './check-output.js';
@@ -45,6 +46,7 @@ export {
   type MultiHotStep,
   minMax,
   multiHot,
+  type NoOptions,
   type OneHotStep,
   oneHot,
   type PassthroughStep,

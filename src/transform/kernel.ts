@@ -138,7 +138,7 @@ function codeIndexer(
         miss[i] = 1;
         if (imputedText !== undefined) storeIndex(s, i, imputedIndex, imputedText, outside, fail);
         else if (missingIndex >= 0) x[i] = missingIndex;
-        else fail(i, missingProblem);
+        else fail(i, 'MISSING_VALUE', missingProblem);
         continue;
       }
       miss[i] = 0;
@@ -156,7 +156,8 @@ function codeIndexer(
 
 /** Writes category index k at chunk position i, flagging an OOV bucket and reporting a value no index holds. */
 function storeIndex(s: Scratch, i: number, k: number, text: string, outside: number, fail: Fail): void {
-  if (k < 0) fail(i, 'is not in the vocabulary, and the vocabulary has no OOV buckets', text);
+  if (k < 0)
+    fail(i, 'OUT_OF_VOCABULARY', 'is not in the vocabulary, and the vocabulary has no OOV buckets', text);
   else if (k >= outside) s.oov[i] = 1;
   s.x[i] = k;
 }
@@ -180,8 +181,24 @@ export function compilePrefix(kind: InputKind, steps: readonly FittedStep[], cou
   return preps;
 }
 
-/** Compiles a fitted feature: its preps, its emit, and its output column names. */
-export function compileFeature(feature: FittedFeature): CompiledFeature {
+/**
+ * Most output columns a transform may have (1,048,576): fitting and parsing refuse a oneHot or multiHot
+ * over a larger index space before its column names are made (through `width` below), so a hostile bucket
+ * count cannot exhaust memory.
+ */
+export const MAX_COLUMNS = 1 << 20;
+
+/** The problem with a transform of `columns` output columns, more than MAX_COLUMNS. */
+export function columnsProblem(columns: number): string {
+  return `would give the transform ${columns} output columns; a transform has at most ${MAX_COLUMNS}`;
+}
+
+/**
+ * Compiles a fitted feature: its preps, its emit, and its output column names. `width`, when given, is
+ * called with the number of columns an expansion (oneHot, multiHot) will make, before it makes them, and
+ * may throw; an artifact lockstep sealed needs no such check.
+ */
+export function compileFeature(feature: FittedFeature, width?: (columns: number) => void): CompiledFeature {
   const { steps, kind, name } = feature;
   const first = steps[0]!;
   const imputed = first.type === 'impute';
@@ -210,7 +227,7 @@ export function compileFeature(feature: FittedFeature): CompiledFeature {
     } else if (!imputed) {
       preps.push((s, n, fail) => {
         const miss = s.miss;
-        for (let i = 0; i < n; i++) if (miss[i] === 1) fail(i, MISSING_NUMBER);
+        for (let i = 0; i < n; i++) if (miss[i] === 1) fail(i, 'MISSING_VALUE', MISSING_NUMBER);
       });
     }
   } else {
@@ -225,6 +242,7 @@ export function compileFeature(feature: FittedFeature): CompiledFeature {
       indexStep.type === 'hashBucket' || indexStep.type === 'cross' ? indexStep.missing : undefined;
     const missingIndex = sp.masked ? 0 : rule === 'bucket' ? sp.size - 1 : -1;
     if (!imputed && missingIndex >= 0) handlesMissing = sp.masked ? 'mask' : 'bucket';
+    if (expands) width?.(sp.size);
     if (kind === 'list') {
       // list: the expansion reads the lists directly.
       const list = hook(stepKernel(last.type).list, last, 'a list expansion')(feature, categories);
@@ -246,7 +264,7 @@ export function compileFeature(feature: FittedFeature): CompiledFeature {
         if (t === undefined) {
           miss[i] = 1;
           if (missingIndex >= 0) x[i] = missingIndex;
-          else fail(i, missingProblem);
+          else fail(i, 'MISSING_VALUE', missingProblem);
           continue;
         }
         if (!imputed) miss[i] = 0;
@@ -258,6 +276,7 @@ export function compileFeature(feature: FittedFeature): CompiledFeature {
   const offset = feature.offset;
   let emit: Emit;
   if (space !== undefined && expands) {
+    width?.(space.size);
     const expanded = hook(stepKernel(last.type).expand, last, 'an index expansion')(space, name, offset);
     emit = expanded.emit;
     names = expanded.names;
@@ -283,7 +302,8 @@ function compileTime(feature: FittedFeature): CompiledFeature {
   const step = feature.steps[0]!;
   const requireTime: Prep = (s, n, fail) => {
     const miss = s.miss;
-    for (let i = 0; i < n; i++) if (miss[i] === 1) fail(i, 'is missing; a date-time is required');
+    for (let i = 0; i < n; i++)
+      if (miss[i] === 1) fail(i, 'MISSING_VALUE', 'is missing; a date-time is required');
   };
   const { emit, names } = hook(stepKernel(step.type).time, step, 'a date-time step')(step, feature);
   return { feature, kind: 'time', prep: [requireTime], emit, names, handlesMissing: undefined };

@@ -2,8 +2,10 @@
 //   number:   [impute] (standardize | minMax | robustScale | clip | log1p | passthrough)* [bucketize [oneHot]]
 //   category: [impute] (vocabulary | hashBucket) [oneHot]      list: (vocabulary | hashBucket) multiHot
 //   cross [oneHot]      datetime      recencyWeight
+import { checkString, readOptions } from '../core/check.js';
 import { invalidArgument } from '../core/errors.js';
 import type { Step } from './spec.js';
+import { MAX_NAME } from './steps/common.js';
 import { isStepType, STEPS, stepRules } from './steps/index.js';
 import type { FittedFeature, InputKind } from './types.js';
 
@@ -12,26 +14,52 @@ export interface NormalizedFeature extends Omit<FittedFeature, 'steps' | 'offset
   readonly steps: readonly Step[];
 }
 
+/**
+ * Bounds of a spec (and of a fitted transform): at most 65,536 features, and at most 32 steps in a chain.
+ * Fitting takes one pass over the data per stage, and a chain of n steps can need up to 2n stages, so the
+ * chain's bound is what keeps `fit` from reading the data thousands of times.
+ */
+export const MAX_FEATURES = 1 << 16;
+export const MAX_CHAIN = 32;
+
 const NUMERIC_OPS = new Set(['standardize', 'minMax', 'robustScale', 'clip', 'log1p', 'passthrough']);
 
-/** Checks one step's options (by its definition in steps/); `at` is its path in the spec, for messages. */
+/** The error for a spec, step or artifact part that could not be read (a getter or Proxy threw). */
+function unreadable(fn: string, at: string) {
+  return invalidArgument(fn, at, 'could not be read (a getter or Proxy threw)');
+}
+
+/**
+ * Checks one step's options (by its rules in steps/) and returns a copy lockstep owns: a fresh object of
+ * the same keys in the same order, arrays copied (-0 written as 0), so later edits of the caller's object (or a getter that
+ * answers differently the second time) cannot change a fitted transform. `at` is its path in the spec,
+ * for messages; an unknown key names the closest known one.
+ */
 export function checkStep(fn: string, at: string, step: unknown, allowFitted: boolean): Step {
   if (typeof step !== 'object' || step === null || Array.isArray(step)) {
     throw invalidArgument(fn, at, 'must be a step object such as standardize()', step);
   }
-  const s = step as Record<string, unknown>;
-  const type = s.type;
+  let type: unknown;
+  try {
+    type = (step as { type?: unknown }).type;
+  } catch {
+    throw unreadable(fn, at);
+  }
   if (!isStepType(type)) {
     throw invalidArgument(fn, `${at}.type`, `must be one of ${Object.keys(STEPS).join(', ')}`, type);
   }
-  const def = stepRules(type);
+  const rules = stepRules(type);
+  const known = allowFitted ? ['type', ...rules.options, 'fitted'] : ['type', ...rules.options];
+  const s = readOptions(fn, step, known, at) as Readonly<Record<string, unknown>>;
+  rules.check(fn, at, s);
+  // -0 is written as 0, as JSON writes it, so a transform and its JSON give the same bits.
+  const plain = (v: unknown) => (v === 0 ? 0 : v);
+  const copy: Record<string, unknown> = {};
   for (const key of Object.keys(s)) {
-    if (key !== 'type' && !def.options.includes(key) && !(allowFitted && key === 'fitted')) {
-      throw invalidArgument(fn, `${at}.${key}`, `is not an option of ${type}()`, s[key]);
-    }
+    const v = s[key];
+    copy[key] = Array.isArray(v) ? v.map(plain) : plain(v);
   }
-  def.check(fn, at, s);
-  return step as Step;
+  return copy as unknown as Step;
 }
 
 /** Checks a chain against the grammar at the top of this file and says what it reads. */
@@ -85,34 +113,68 @@ export function chainKind(fn: string, at: string, steps: readonly Step[]): Input
 
 /** Checks a spec and puts every feature in one shape: name, inputs, kind, steps, role. */
 export function normalizeSpec(fn: string, spec: unknown): NormalizedFeature[] {
-  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec) || ArrayBuffer.isView(spec)) {
     throw invalidArgument(fn, 'spec', 'must be an object of feature names to chains of steps', spec);
   }
-  const names = Object.keys(spec);
+  let names: string[];
+  try {
+    names = Object.keys(spec);
+  } catch {
+    throw unreadable(fn, 'spec');
+  }
   if (names.length === 0) throw invalidArgument(fn, 'spec', 'must have at least one feature', spec);
+  if (names.length > MAX_FEATURES)
+    throw invalidArgument(fn, 'spec', `must have at most ${MAX_FEATURES} features, got ${names.length}`);
   return names.map((name) => {
-    const entry = (spec as Record<string, unknown>)[name];
+    if (name.length > MAX_NAME)
+      throw invalidArgument(
+        fn,
+        'spec',
+        `has a feature name of ${name.length} characters; at most ${MAX_NAME}`,
+      );
     const at = `spec.${name}`;
+    let entry: unknown;
+    try {
+      entry = (spec as Record<string, unknown>)[name];
+    } catch {
+      throw unreadable(fn, at);
+    }
     let input = name;
     let raw: unknown;
     if (Array.isArray(entry)) raw = entry;
-    else if (typeof entry === 'object' && entry !== null && 'steps' in entry) {
-      const { input: given, steps, ...rest } = entry as { input?: unknown; steps?: unknown };
-      if (typeof given !== 'string' || given === '')
-        throw invalidArgument(fn, `${at}.input`, 'must be a column name', given);
-      const extra = Object.keys(rest);
-      if (extra.length > 0)
-        throw invalidArgument(fn, `${at}.${extra[0]}`, 'is not a feature option (input, steps)');
-      input = given;
-      raw = steps;
+    else if (isFeatureObject(fn, at, entry)) {
+      const o = readOptions(fn, entry, ['input', 'steps'], at);
+      input = checkString(fn, `${at}.input`, o.input, MAX_NAME, true);
+      raw = o.steps;
     } else raw = [entry];
     if (!Array.isArray(raw) || raw.length === 0)
       throw invalidArgument(fn, at, 'must be a step, a non-empty array of steps, or { input, steps }', entry);
-    const steps = raw.map((s, i) => checkStep(fn, `${at}[${i}]`, s, false));
+    if (raw.length > MAX_CHAIN)
+      throw invalidArgument(fn, at, `must have at most ${MAX_CHAIN} steps, got ${raw.length}`);
+    const steps: Step[] = [];
+    for (let i = 0; i < raw.length; i++) {
+      let step: unknown;
+      try {
+        step = raw[i];
+      } catch {
+        throw unreadable(fn, `${at}[${i}]`);
+      }
+      steps.push(checkStep(fn, `${at}[${i}]`, step, false));
+    }
     const kind = chainKind(fn, at, steps);
     const first = steps[0]!;
     if (first.type === 'recencyWeight') return { name, inputs: [first.column], kind, steps, role: 'weight' };
-    const inputs = first.type === 'cross' ? first.inputs : [input];
+    const inputs = first.type === 'cross' ? [...first.inputs] : [input];
     return { name, inputs, kind, steps, role: 'input' };
   });
+}
+
+/** True for a feature written as `{ input, steps }` (an object with a `steps` or `input` key), not a step. */
+function isFeatureObject(fn: string, at: string, entry: unknown): boolean {
+  if (typeof entry !== 'object' || entry === null) return false;
+  try {
+    return 'steps' in entry || 'input' in entry;
+  } catch {
+    throw unreadable(fn, at);
+  }
 }

@@ -1,7 +1,7 @@
 // Reading inputs into a chunk of scratch space: numbers, texts, times and lists, from a Frame column (the
 // batch path) or from one row's value (the request path). Both paths convert a value by the same rules,
 // so a row and a batch give the transform the same numbers.
-import { type Column, valueAt } from '../core/frame.js';
+import { type Column, dateValue, isDate, valueAt } from '../core/frame.js';
 import { parseTimestamp } from '../core/timestamp.js';
 
 /** Rows a kernel handles at a time: scratch space stays in cache, and memory stays bounded. */
@@ -31,8 +31,19 @@ export function createScratch(): Scratch {
   };
 }
 
-/** Reports a value the chain cannot encode, at chunk position i. */
-export type Fail = (i: number, problem: string, value?: unknown) => void;
+/**
+ * Stable codes of the values a transform cannot encode (or fit): `MISSING_VALUE`, a missing value with no
+ * rule for it; `INVALID_VALUE`, a value of the wrong type, an impossible date, log1p's input at or below
+ * −1, or an infinity while fitting; `OUT_OF_VOCABULARY`, a category outside a vocabulary with no OOV
+ * buckets.
+ */
+export type BatchIssueCode = 'MISSING_VALUE' | 'INVALID_VALUE' | 'OUT_OF_VOCABULARY';
+
+/** Reports a value the chain cannot encode, at chunk position i: its code, the problem, the value. */
+export type Fail = (i: number, code: BatchIssueCode, problem: string, value?: unknown) => void;
+
+/** Longest list a multiHot cell may hold: a longer one is an INVALID_VALUE, never a long loop. */
+export const MAX_LIST = 1 << 16;
 
 /** What a conversion returns for a value of the wrong type: the one object it returns (test with `typeof x === 'object'`). */
 const BAD: { readonly bad: true } = { bad: true };
@@ -59,7 +70,8 @@ export function toText(v: unknown): string | undefined | typeof BAD {
 export function toTime(v: unknown): number | typeof BAD {
   if (typeof v === 'number') return v;
   if (v === null || v === undefined) return Number.NaN;
-  if (v instanceof Date) return v.getTime();
+  // The Date's internal slot, as toFrame reads it: no getter, Proxy trap or overridden getTime runs.
+  if (isDate(v)) return dateValue(v);
   if (typeof v === 'string') {
     const t = parseTimestamp(v);
     return Number.isNaN(t) ? BAD : t;
@@ -69,7 +81,7 @@ export function toTime(v: unknown): number | typeof BAD {
 
 function storeNumber(s: Scratch, i: number, v: number | typeof BAD, fail: Fail, raw: unknown, what: string) {
   if (typeof v === 'object') {
-    fail(i, `must be ${what}`, raw);
+    fail(i, 'INVALID_VALUE', `must be ${what}`, raw);
     s.x[i] = Number.NaN;
     s.miss[i] = 1;
     return;
@@ -140,7 +152,7 @@ function readOne(s: Scratch, kind: 'number' | 'time', i: number, v: unknown, fai
 function storeText(s: Scratch, i: number, v: unknown, fail: Fail) {
   const t = toText(v);
   if (typeof t === 'object') {
-    fail(i, 'must be a category (a string, a finite number or a boolean)', v);
+    fail(i, 'INVALID_VALUE', 'must be a category (a string, a finite number or a boolean)', v);
     s.text[i] = undefined;
   } else s.text[i] = t;
 }
@@ -205,14 +217,31 @@ function isArrowVector(v: unknown): v is { toArray(): ArrayLike<unknown> } {
   return typeof v === 'object' && v !== null && typeof (v as { toArray?: unknown }).toArray === 'function';
 }
 
+/**
+ * A list cell, copied into a plain array of at most MAX_LIST values: the kernel then iterates an array it
+ * owns, so a Proxy, a throwing getter or a sparse array of 2^32 − 1 holes is one INVALID_VALUE, never a
+ * TypeError or a hang.
+ */
 function storeList(s: Scratch, i: number, v: unknown, fail: Fail) {
-  if (v === null || v === undefined) s.lists[i] = undefined;
-  else if (Array.isArray(v)) s.lists[i] = v;
-  else if (isArrowVector(v)) s.lists[i] = Array.from(v.toArray());
-  else {
-    fail(i, 'must be an array of categories', v);
-    s.lists[i] = undefined;
+  s.lists[i] = undefined;
+  if (v === null || v === undefined) return;
+  let problem = 'must be an array of categories';
+  try {
+    const values = Array.isArray(v) ? v : isArrowVector(v) ? v.toArray() : undefined;
+    if (values !== undefined) {
+      const n = values.length;
+      if (typeof n === 'number' && n >= 0 && n <= MAX_LIST) {
+        const list = new Array<unknown>(n);
+        for (let k = 0; k < n; k++) list[k] = values[k];
+        s.lists[i] = list;
+        return;
+      }
+      problem = `must hold at most ${MAX_LIST} categories`;
+    }
+  } catch {
+    problem = 'could not be read (a getter or Proxy threw)';
   }
+  fail(i, 'INVALID_VALUE', problem, v);
 }
 
 /** One row's value into position 0, read as a list (missing is an empty list). */

@@ -19,7 +19,7 @@ import type { VocabularyStep } from './steps/vocabulary.js';
 
 export { type BucketizeStep, bucketize } from './steps/bucketize.js';
 export { type ClipStep, clip } from './steps/clip.js';
-export type { MissingBucketRule } from './steps/common.js';
+export type { MissingBucketRule, NoOptions } from './steps/common.js';
 export { type CrossStep, cross } from './steps/cross.js';
 export { type DatePart, type DatetimeStep, datetime } from './steps/datetime.js';
 export { type HashBucketStep, hashBucket } from './steps/hash-bucket.js';

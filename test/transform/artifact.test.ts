@@ -159,7 +159,12 @@ describe('parseTransform refuses a malformed artifact with INVALID_ARTIFACT and 
 
   it.each<[string, (t: Json) => void, string]>([
     ['another kind of artifact', (t) => (t.kind = 'lockstep.schema'), '$.kind: must be "lockstep.transform"'],
-    ['an unknown formatVersion', (t) => (t.formatVersion = 2), '$.formatVersion: must be 1'],
+    [
+      'a formatVersion from a later lockstep',
+      (t) => (t.formatVersion = 2),
+      '$.formatVersion: is 2, newer than this version of lockstep reads (1); upgrade lockstep',
+    ],
+    ['a formatVersion that is not one', (t) => (t.formatVersion = 0), '$.formatVersion: must be 1'],
     ['no features', (t) => (t.features = []), '$.features: must have at least 1 items'],
     ['a negative row count', (t) => (t.rows = -1), '$.rows: must be at least 0'],
     [
@@ -180,7 +185,7 @@ describe('parseTransform refuses a malformed artifact with INVALID_ARTIFACT and 
     [
       'an unknown step option',
       (t) => (t.features[0].steps[0].scale = 2),
-      '$.features[0].steps[0].scale: is not an option of standardize()',
+      '$.features[0].steps[0].scale: has an unknown key "scale"; known keys: type, fitted',
     ],
     [
       'a bad step option',
@@ -427,6 +432,7 @@ describe('diffTransforms', () => {
     expect(diffTransforms(with1, with2)).toEqual([
       {
         code: 'SCHEMA_CHANGED',
+        severity: 'info',
         message: 'the transforms were fitted against different schemas',
         before: s1.fingerprint,
         after: s2.fingerprint,
@@ -435,10 +441,23 @@ describe('diffTransforms', () => {
     expect(diffTransforms(a, with1).map((c) => c.code)).toEqual(['SCHEMA_CHANGED']);
   });
 
-  it('refuses what is not a transform', () => {
-    expect(() => diffTransforms(a, {} as TransformArtifact)).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining("argument 'b'") }),
-    );
+  it('refuses what is not a transform, and parses a plain object before reading it', () => {
+    catchLockstep(() => diffTransforms(a, null as never), { code: 'INVALID_ARGUMENT', arg: 'after' });
+    catchLockstep(() => diffTransforms(a, {} as TransformArtifact), {
+      code: 'INVALID_ARTIFACT',
+      fn: 'diffTransforms',
+      arg: 'after',
+      path: '$.kind',
+    });
+    // A plain copy (JSON.parse output) is parsed, so it diffs as the artifact it copies.
+    expect(diffTransforms(JSON.parse(JSON.stringify(a)), a)).toEqual([]);
+    const edited = JSON.parse(JSON.stringify(a));
+    edited.rows += 1;
+    catchLockstep(() => diffTransforms(edited, a), {
+      code: 'INVALID_ARTIFACT',
+      arg: 'before',
+      path: '$.fingerprint',
+    });
   });
 });
 

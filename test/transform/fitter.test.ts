@@ -193,13 +193,13 @@ describe('stages and merge refuse misuse', () => {
     );
     expect(e.code).toBe('INVALID_DATA');
     expect(e.message).toBe(
-      'fit: stage 2 read 2 rows, but stage 1 read 3: every stage must read the same data',
+      'fitStream: stage 2 read 2 rows, but stage 1 read 3: every stage must read the same data',
     );
     const f = createFitter(chain)
       .update({ x: [1, 2] })
       .nextStage()
       .update({ x: [1, 2, 3] });
-    expect(catchLockstep(() => f.nextStage()).code).toBe('INVALID_DATA');
+    catchLockstep(() => f.nextStage(), { code: 'INVALID_DATA', fn: 'fitter.nextStage' });
   });
 
   it('result() with stages left, nextStage() on the last stage, and reuse of a finished stage are INVALID_ARGUMENT', () => {
@@ -207,7 +207,7 @@ describe('stages and merge refuse misuse', () => {
     const early = catchLockstep(() => f.result());
     expect(early.code).toBe('INVALID_ARGUMENT');
     expect(early.message).toBe(
-      "fit: argument 'fitter' has 2 stage(s) left; call nextStage() and read the data again",
+      "fitter.result: argument 'fitter' has 2 stage(s) left; call nextStage() and read the data again",
     );
     const last = f
       .nextStage()
@@ -216,12 +216,14 @@ describe('stages and merge refuse misuse', () => {
       .update({ x: [1, 2] });
     const beyond = catchLockstep(() => last.nextStage());
     expect(beyond.code).toBe('INVALID_ARGUMENT');
-    expect(beyond.message).toBe("fit: argument 'fitter' is at its last stage (3); call result()");
+    expect(beyond.message).toBe(
+      "fitter.nextStage: argument 'fitter' is at its last stage (3); call result()",
+    );
     expect(catchLockstep(() => f.update({ x: [3] })).code).toBe('INVALID_ARGUMENT');
     expect(catchLockstep(() => f.nextStage()).code).toBe('INVALID_ARGUMENT');
     last.result();
     expect(catchLockstep(() => last.result()).message).toBe(
-      "fit: argument 'fitter' has already finished this stage",
+      "fitter.result: argument 'fitter' has already finished this stage",
     );
   });
 
@@ -236,7 +238,9 @@ describe('stages and merge refuse misuse', () => {
     ] as const) {
       const e = catchLockstep(() => a.merge(b));
       expect(e.code).toBe('INVALID_ARGUMENT');
-      expect(e.message).toMatch(/^fit: argument 'other' must be a fitter of the same spec at the same stage/);
+      expect(e.message).toMatch(
+        /^fitter\.merge: argument 'other' must be a fitter of the same spec at the same stage/,
+      );
     }
     expect(catchLockstep(() => first.merge({ stage: 0, rows: 2 } as unknown as Fitter)).code).toBe(
       'INVALID_ARGUMENT',
@@ -357,11 +361,16 @@ describe('sketches past their limits', () => {
 
 describe('options', () => {
   it.each<[string, unknown, string]>([
-    ['null options', null, "fit: argument 'options' must be an object, got null"],
+    ['null options', null, "argument 'options' must be an object, got null"],
     [
       'a negative exactQuantiles',
       { exactQuantiles: -1 },
-      "fit: argument 'options.exactQuantiles' must be an integer of at least 0, got -1",
+      "argument 'options.exactQuantiles' must be an integer in [0, 67108864], got -1",
+    ],
+    [
+      'an exactQuantiles past its bound',
+      { exactQuantiles: 2 ** 26 + 1 },
+      "argument 'options.exactQuantiles' must be an integer in [0, 67108864], got 67108865",
     ],
     [
       'a fractional exactQuantiles',
@@ -376,26 +385,50 @@ describe('options', () => {
     [
       'a quantileK below 8',
       { quantileK: 7 },
-      "fit: argument 'options.quantileK' must be an integer of at least 8, got 7",
+      "argument 'options.quantileK' must be an integer in [8, 65536], got 7",
+    ],
+    [
+      'a quantileK past its bound',
+      { quantileK: 2 ** 20 },
+      "argument 'options.quantileK' must be an integer in [8, 65536], got 1048576",
     ],
     [
       'a maxCategories of 0',
       { maxCategories: 0 },
-      "fit: argument 'options.maxCategories' must be an integer of at least 1, got 0",
+      "argument 'options.maxCategories' must be an integer in [1, 16777216], got 0",
+    ],
+    [
+      'a misspelled option',
+      { exactQuantile: 3 },
+      'argument \'options\' has an unknown key "exactQuantile" (did you mean "exactQuantiles"?); known keys: schema, exactQuantiles, quantileK, maxCategories',
+    ],
+    [
+      'a schema given as a plain object (not made or parsed by lockstep)',
+      { schema: JSON.parse(JSON.stringify(inferSchema([{ x: 1 }]))) },
+      "argument 'options.schema' must be a lockstep.schema artifact (from inferSchema, sealSchema or parseSchema)",
     ],
     [
       'a schema that is not one',
       { schema: { kind: 'lockstep.profile' } },
-      "fit: argument 'options.schema' must be a lockstep.schema artifact",
+      "argument 'options.schema' must be a lockstep.schema artifact",
     ],
-  ])('%s is INVALID_ARGUMENT', (_name, options, message) => {
-    const e = catchLockstep(() => createFitter({ x: standardize() }, options as never));
-    expect(e.code).toBe('INVALID_ARGUMENT');
-    expect(e.message).toContain(message);
-    expect(
-      catchLockstep(() => fitTransform({ x: standardize() }, { x: [1] }, options as never)).message,
-    ).toBe(e.message);
-  });
+  ])(
+    '%s is INVALID_ARGUMENT, from createFitter, fit and fitStream alike',
+    async (_name, options, message) => {
+      const e = catchLockstep(() => createFitter({ x: standardize() }, options as never), {
+        code: 'INVALID_ARGUMENT',
+        fn: 'createFitter',
+      });
+      expect(e.message.startsWith(`createFitter: ${message}`)).toBe(true);
+      const f = catchLockstep(() => fitTransform({ x: standardize() }, { x: [1] }, options as never));
+      expect(f.message).toBe(`fit: ${e.message.slice('createFitter: '.length)}`);
+      expect(f.arg).toBe(e.arg);
+      const s = await rejectsLockstep(() =>
+        fitStream({ x: standardize() }, () => [{ x: [1] }], options as never),
+      );
+      expect(s.message).toBe(`fitStream: ${e.message.slice('createFitter: '.length)}`);
+    },
+  );
 
   it('fitStream needs a function that opens the data', async () => {
     const e = await rejectsLockstep(() => fitStream({ x: standardize() }, [{ x: [1] }] as never));
@@ -410,7 +443,9 @@ describe('options', () => {
         w2: recencyWeight({ column: 't', halfLife: 2 }),
       }),
     );
-    expect(e.message).toBe("fit: argument 'spec.w2' is a second recencyWeight; a spec has at most one");
+    expect(e.message).toBe(
+      "createFitter: argument 'spec.w2' is a second recencyWeight; a spec has at most one",
+    );
   });
 
   it('values that cannot be fitted are INVALID_DATA, listed by row and feature', () => {
@@ -465,31 +500,31 @@ describe('the schema option', () => {
     [
       'an input missing from the schema',
       { z: { input: 'zz', steps: [standardize()] } },
-      "fit: argument 'spec.z' reads column 'zz', which the schema does not have",
+      "argument 'spec.z' reads column 'zz', which the schema does not have",
     ],
     [
       'a cross input missing from the schema',
       { k: cross(['s', 'nope'], { buckets: 3 }) },
-      "fit: argument 'spec.k' reads column 'nope', which the schema does not have",
+      "argument 'spec.k' reads column 'nope', which the schema does not have",
     ],
     [
       'a category read as a number',
       { s: standardize() },
-      "fit: argument 'spec.s' reads 's' as a number, but the schema says it is categorical",
+      "argument 'spec.s' reads 's' as a number, but the schema says it is categorical",
     ],
     [
       'a number read as a date-time',
       { t: { input: 'b', steps: [datetime({ parts: ['hour'] })] } },
-      "fit: argument 'spec.t' reads 'b' as a date-time, but the schema says it is boolean",
+      "argument 'spec.t' reads 'b' as a date-time, but the schema says it is boolean",
     ],
     [
       'a timestamp read as a category',
       { c: { input: 'when', steps: [hashBucket({ buckets: 3 })] } },
-      "fit: argument 'spec.c' reads 'when' as a category, but the schema says it is timestamp",
+      "argument 'spec.c' reads 'when' as a category, but the schema says it is timestamp",
     ],
   ])('%s is INVALID_ARGUMENT naming spec.<feature>', (_name, s, message) => {
     const e = catchLockstep(() => createFitter(s, { schema }));
     expect(e.code).toBe('INVALID_ARGUMENT');
-    expect(e.message).toBe(message);
+    expect(e.message).toBe(`createFitter: ${message}`);
   });
 });

@@ -1,5 +1,6 @@
 // Every edge-case rule of docs/transform.md, one example each, with exact expected values.
 import { describe, expect, it } from 'vitest';
+import { isFinding } from '../../src/core/finding.js';
 import { hash32 } from '../../src/split/hash.js';
 import {
   apply,
@@ -296,16 +297,46 @@ describe('batches', () => {
     expect(e.message).toBe(
       "applyBatch: argument 'data' has 3 values the transform cannot encode; first: row 1, feature 'x' is missing; add impute() to fill it",
     );
+    expect(e.fn).toBe('applyBatch');
+    expect(e.arg).toBe('data');
+    // Each issue is a core finding with a stable code.
     expect(e.issues).toEqual([
-      { row: 1, feature: 'x', problem: 'is missing; add impute() to fill it', value: undefined },
-      { row: 2, feature: 'x', problem: 'must be a number', value: 'one' },
       {
+        code: 'MISSING_VALUE',
+        severity: 'error',
+        message: "row 1: feature 'x' is missing; add impute() to fill it",
+        feature: 'x',
+        row: 1,
+        problem: 'is missing; add impute() to fill it',
+      },
+      {
+        code: 'INVALID_VALUE',
+        severity: 'error',
+        message: 'row 2: feature \'x\' must be a number, got "one"',
+        feature: 'x',
         row: 2,
+        problem: 'must be a number',
+        value: 'one',
+      },
+      {
+        code: 'OUT_OF_VOCABULARY',
+        severity: 'error',
+        message:
+          'row 2: feature \'c\' is not in the vocabulary, and the vocabulary has no OOV buckets, got "z"',
         feature: 'c',
+        row: 2,
         problem: 'is not in the vocabulary, and the vocabulary has no OOV buckets',
         value: 'z',
       },
     ]);
+    expect(e.issues.every(isFinding)).toBe(true);
+    // maxIssues bounds the list, not the count; 0 lists none but the message still names the first.
+    const none = catchLockstep(() => applyBatch(t, [{ x: null, c: 'z' }], { maxIssues: 0 }));
+    expect(none.issues).toEqual([]);
+    expect(none.message).toMatch(/has 2 values .*first: row 0, feature 'x' is missing/);
+    // apply's error carries its one issue too.
+    const one = catchLockstep(() => apply(t, { x: 'one', c: 'a' }), { fn: 'apply', arg: 'row' });
+    expect(one.issues).toEqual([expect.objectContaining({ code: 'INVALID_VALUE', row: 0, feature: 'x' })]);
   });
 
   it('explains a request: missing inputs, how they were filled, and OOV categories', () => {

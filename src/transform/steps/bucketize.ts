@@ -5,8 +5,10 @@ import { invalidArgument } from '../../core/errors.js';
 import { countAtMost } from '../../core/search.js';
 import type { IndexSpace, Prep } from '../kernel.js';
 import {
+  buildStep,
   checkCount,
   checkMissingRule,
+  fittedObject,
   MISSING_NUMBER,
   type MissingBucketRule,
   type StepKernel,
@@ -34,20 +36,33 @@ export function bucketize(
     | { readonly boundaries: readonly number[]; readonly missing?: MissingBucketRule }
     | { readonly quantiles: number; readonly missing?: MissingBucketRule },
 ): BucketizeStep {
-  return { type: 'bucketize', ...options };
+  return buildStep(bucketizeStep, options);
 }
 
-/** True for finite numbers in strictly increasing order. */
+/** Most boundaries a bucketize step may have, given or fitted (quantiles: at most 10,000 buckets). */
+export const MAX_BOUNDARIES = 1 << 16;
+
+/** What is wrong with boundaries (at most MAX_BOUNDARIES finite numbers, strictly increasing), if anything. */
+function boundariesProblem(b: unknown): string | undefined {
+  if (Array.isArray(b) && b.length > MAX_BOUNDARIES)
+    return `must have at most ${MAX_BOUNDARIES} items, got ${b.length}`;
+  return increasing(b) ? undefined : 'must be finite numbers in strictly increasing order';
+}
+
+/** True for finite numbers in strictly increasing order (an array of at most MAX_BOUNDARIES). */
 function increasing(b: unknown): b is readonly number[] {
-  return (
-    Array.isArray(b) &&
-    b.every((x, i) => typeof x === 'number' && Number.isFinite(x) && (i === 0 || x > b[i - 1]))
-  );
+  if (!Array.isArray(b) || b.length > MAX_BOUNDARIES) return false;
+  for (let i = 0; i < b.length; i++) {
+    const x: unknown = b[i];
+    if (typeof x !== 'number' || !Number.isFinite(x) || (i > 0 && !(x > b[i - 1]))) return false;
+  }
+  return true;
 }
 
 /** Checks bucket boundaries: finite and strictly increasing. */
 export function checkBoundaries(fn: string, at: string, b: unknown): void {
-  if (!increasing(b)) throw invalidArgument(fn, at, 'must be finite numbers in strictly increasing order', b);
+  const problem = boundariesProblem(b);
+  if (problem !== undefined) throw invalidArgument(fn, at, problem, b);
 }
 
 /** The index space of a bucketize step: bucket i is [b(i−1), b(i)), then an optional missing bucket. */
@@ -94,10 +109,13 @@ export const bucketizeStep: StepRules<BucketizeStep, FittedBucketize> = {
   fixed: (step) => ({ ...step, fitted: { boundaries: step.boundaries! } }),
   fittedProblem(step) {
     const f = step.fitted as unknown;
-    if (typeof f !== 'object' || f === null) return ['fitted', 'must be an object of fitted values'];
+    const problem = fittedObject(f, ['boundaries']);
+    if (problem) return problem;
     const boundaries = (f as { boundaries?: unknown }).boundaries;
-    if (!increasing(boundaries))
-      return ['fitted.boundaries', 'must be finite numbers in strictly increasing order'];
+    const bad = boundariesProblem(boundaries);
+    if (bad !== undefined || !increasing(boundaries)) return ['fitted.boundaries', bad ?? ''];
+    if (step.quantiles !== undefined && boundaries.length > step.quantiles - 1)
+      return ['fitted.boundaries', `must hold at most quantiles − 1 (${step.quantiles - 1}) boundaries`];
     if (step.boundaries !== undefined && JSON.stringify(step.boundaries) !== JSON.stringify(boundaries))
       return ['fitted.boundaries', 'must equal the given boundaries'];
     return undefined;
@@ -116,7 +134,7 @@ export const bucketizeKernel: StepKernel<FittedBucketize> = {
       for (let i = 0; i < n; i++) {
         if (miss[i] === 1 && !imputed) {
           if (missingBucket) x[i] = missingIndex;
-          else fail(i, MISSING_NUMBER);
+          else fail(i, 'MISSING_VALUE', MISSING_NUMBER);
         } else x[i] = few ? countAtMostByScan(bounds, x[i]!) : countAtMost(bounds, x[i]!);
       }
     };

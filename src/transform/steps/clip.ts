@@ -1,6 +1,13 @@
 // clip: to fixed bounds (either side may be open), or to quantiles of the training data.
 import { invalidArgument } from '../../core/errors.js';
-import { checkProbabilities, needsNumbers, type StepKernel, type StepRules } from './common.js';
+import {
+  buildStep,
+  checkProbabilities,
+  isFiniteNumber,
+  needsNumbers,
+  type StepKernel,
+  type StepRules,
+} from './common.js';
 
 export interface ClipStep {
   readonly type: 'clip';
@@ -21,7 +28,7 @@ export function clip(
     | { readonly min?: number; readonly max?: number }
     | { readonly quantiles: readonly [number, number] },
 ): ClipStep {
-  return { type: 'clip', ...options };
+  return buildStep(clipStep, options);
 }
 
 export const clipStep: StepRules<ClipStep, FittedClip> = {
@@ -34,9 +41,15 @@ export const clipStep: StepRules<ClipStep, FittedClip> = {
       checkProbabilities(fn, at, s, 'quantiles');
       return;
     }
+    // Finite: JSON cannot carry an infinity, and an open side is written by leaving its bound out.
     for (const key of ['min', 'max']) {
-      if (s[key] !== undefined && (typeof s[key] !== 'number' || Number.isNaN(s[key])))
-        throw invalidArgument(fn, `${at}.${key}`, 'must be a number', s[key]);
+      if (s[key] !== undefined && !isFiniteNumber(s[key]))
+        throw invalidArgument(
+          fn,
+          `${at}.${key}`,
+          'must be a finite number (leave it out for an open side)',
+          s[key],
+        );
     }
     if (s.min === undefined && s.max === undefined)
       throw invalidArgument(fn, at, 'must give min, max or quantiles', s);

@@ -11,16 +11,23 @@
 // table, bundles neither option checks nor fitting code: an unused top-level object is dropped by
 // bundlers. Fitting code reaches a step only through `FitStats`, which fit.ts builds from the accumulator,
 // so no sketch or sorting code rides along either.
+import { checkString, readOptions } from '../../core/check.js';
 import { invalidArgument } from '../../core/errors.js';
 import type { Accumulator } from '../accumulate.js';
 import type { CategoryIndex, Emit, IndexSpace, Prep } from '../kernel.js';
 import type { FittedFeature, FittedStep, InputKind } from '../types.js';
+
+/** The options of a step that has none: `standardize()` takes no argument, and `{}` at most. */
+export type NoOptions = Readonly<Record<string, never>>;
 
 /** What an index step does with a missing value: throw, or give it a bucket of its own (the last index). */
 export type MissingBucketRule = 'error' | 'bucket';
 
 /** Largest number of indices an index step may have (buckets, OOV buckets, a vocabulary's topK). */
 export const MAX_BUCKETS = 1 << 24;
+
+/** Longest name (feature, column) or short text option (salt, mask) in a spec or artifact. */
+export const MAX_NAME = 1024;
 
 /** The problem a fitted-value check found: the path under the step (`fitted.mean`) and what is wrong. */
 export type FittedProblem = readonly [path: string, message: string];
@@ -144,8 +151,7 @@ export function checkFlag(fn: string, at: string, s: Readonly<Record<string, unk
 }
 
 export function checkSalt(fn: string, at: string, s: Readonly<Record<string, unknown>>): void {
-  if (s.salt !== undefined && typeof s.salt !== 'string')
-    throw invalidArgument(fn, `${at}.salt`, 'must be a string', s.salt);
+  if (s.salt !== undefined) checkString(fn, `${at}.salt`, s.salt, MAX_NAME);
 }
 
 export function checkMissingRule(fn: string, at: string, s: Readonly<Record<string, unknown>>): void {
@@ -180,6 +186,8 @@ export function checkProbabilities(
   if (
     !Array.isArray(q) ||
     q.length !== 2 ||
+    !Object.hasOwn(q, 0) ||
+    !Object.hasOwn(q, 1) ||
     !q.every((p) => typeof p === 'number' && p >= 0 && p <= 1) ||
     !(q[0] < q[1])
   ) {
@@ -191,9 +199,22 @@ export function isFiniteNumber(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
-/** A fitted-value check: `fitted` must be an object whose `keys` are finite numbers. */
+/**
+ * A fitted-value check: `fitted` must be an object holding exactly `keys` (and, for `needsNumbers`, each a
+ * finite number). An extra key is refused, so an artifact holds nothing lockstep would not have written.
+ */
+export function fittedObject(f: unknown, keys: readonly string[]): FittedProblem | undefined {
+  if (typeof f !== 'object' || f === null || Array.isArray(f))
+    return ['fitted', 'must be an object of fitted values'];
+  for (const key of Object.keys(f))
+    if (!keys.includes(key)) return [`fitted.${key}`, `is not a fitted value (${keys.join(', ')})`];
+  return undefined;
+}
+
+/** A fitted-value check: `fitted` must be an object whose `keys` are finite numbers, and nothing else. */
 export function needsNumbers(f: unknown, ...keys: string[]): FittedProblem | undefined {
-  if (typeof f !== 'object' || f === null) return ['fitted', 'must be an object of fitted values'];
+  const problem = fittedObject(f, keys);
+  if (problem) return problem;
   for (const key of keys)
     if (!isFiniteNumber((f as Record<string, unknown>)[key]))
       return [`fitted.${key}`, 'must be a finite number'];
@@ -205,4 +226,27 @@ export function learnsNothing(step: { readonly type: string }): FittedProblem | 
   return (step as { fitted?: unknown }).fitted === undefined
     ? undefined
     : ['fitted', `must be absent: ${step.type} learns nothing`];
+}
+
+/**
+ * A step as its builder makes it: the options read against the step's known keys (a misspelled key is an
+ * INVALID_ARGUMENT naming the key meant) and checked by its rules, so `vocabulary({ topk: 3 })` fails where
+ * it is written, not later in `fit`. Keys given as undefined are left out.
+ */
+export function buildStep<S extends { readonly type: string }>(
+  rules: StepRules<S, FittedStep>,
+  options: unknown,
+  extra: Readonly<Record<string, unknown>> = {},
+): S {
+  const fn = rules.type;
+  const o = readOptions(
+    fn,
+    options,
+    rules.options.filter((k) => !(k in extra)),
+  );
+  const s: Record<string, unknown> = { type: rules.type, ...extra };
+  for (const key of Object.keys(o))
+    if (o[key as keyof typeof o] !== undefined) s[key] = o[key as keyof typeof o];
+  rules.check(fn, 'options', s);
+  return s as S;
 }

@@ -1,7 +1,14 @@
 // cross: two or more columns crossed into one category, their values joined with U+001F, then hashed into
 // `buckets` indices as hashBucket does; a missing value in any column makes the tuple missing.
 import { invalidArgument } from '../../core/errors.js';
-import { learnsNothing, type MissingBucketRule, type StepKernel, type StepRules } from './common.js';
+import {
+  buildStep,
+  learnsNothing,
+  MAX_NAME,
+  type MissingBucketRule,
+  type StepKernel,
+  type StepRules,
+} from './common.js';
 import { checkHashOptions, hashIndex } from './hash-bucket.js';
 
 export interface CrossStep {
@@ -22,7 +29,24 @@ export function cross(
   inputs: readonly string[],
   options: { readonly buckets: number; readonly salt?: string; readonly missing?: MissingBucketRule },
 ): CrossStep {
-  return { type: 'cross', inputs, ...options };
+  checkInputs('cross', 'inputs', inputs);
+  return buildStep(crossStep, options, { inputs: [...inputs] });
+}
+
+/** Most columns one cross may read. */
+export const MAX_CROSS = 64;
+
+/** Checks a cross's input columns: 2 to MAX_CROSS distinct column names. */
+function checkInputs(fn: string, arg: string, inputs: unknown): void {
+  if (
+    !Array.isArray(inputs) ||
+    inputs.length < 2 ||
+    inputs.length > MAX_CROSS ||
+    !inputs.every((c) => typeof c === 'string' && c.length <= MAX_NAME) ||
+    new Set(inputs).size !== inputs.length
+  ) {
+    throw invalidArgument(fn, arg, `must be 2 to ${MAX_CROSS} distinct column names`, inputs);
+  }
 }
 
 export const crossStep: StepRules<CrossStep, CrossStep> = {
@@ -30,15 +54,7 @@ export const crossStep: StepRules<CrossStep, CrossStep> = {
   options: ['inputs', 'buckets', 'salt', 'missing'],
   check(fn, at, s) {
     checkHashOptions(fn, at, s);
-    const inputs = s.inputs;
-    if (
-      !Array.isArray(inputs) ||
-      inputs.length < 2 ||
-      !inputs.every((c) => typeof c === 'string') ||
-      new Set(inputs).size !== inputs.length
-    ) {
-      throw invalidArgument(fn, `${at}.inputs`, 'must be two or more distinct column names', inputs);
-    }
+    checkInputs(fn, `${at}.inputs`, s.inputs);
   },
   fittedProblem: learnsNothing,
 };

@@ -3,7 +3,7 @@
 import { invalidArgument } from '../../core/errors.js';
 import { datePart, PERIODS } from '../dates.js';
 import type { Emit } from '../kernel.js';
-import { checkFlag, learnsNothing, type StepKernel, type StepRules } from './common.js';
+import { buildStep, checkFlag, learnsNothing, type StepKernel, type StepRules } from './common.js';
 
 /** Parts of a UTC date-time that `datetime()` can output. */
 export type DatePart = 'year' | 'month' | 'dayOfMonth' | 'dayOfWeek' | 'dayOfYear' | 'hour' | 'minute';
@@ -34,7 +34,7 @@ export function datetime(options: {
   readonly parts: readonly DatePart[];
   readonly cyclical?: boolean;
 }): DatetimeStep {
-  return { type: 'datetime', ...options };
+  return buildStep(datetimeStep, options);
 }
 
 export const datetimeStep: StepRules<DatetimeStep, DatetimeStep> = {
@@ -45,6 +45,7 @@ export const datetimeStep: StepRules<DatetimeStep, DatetimeStep> = {
     if (
       !Array.isArray(parts) ||
       parts.length === 0 ||
+      parts.length > DATE_PARTS.length ||
       !parts.every((p) => DATE_PARTS.includes(p)) ||
       new Set(parts).size !== parts.length
     ) {

@@ -3,6 +3,7 @@
 import { murmur3String } from '../../core/murmur3.js';
 import type { CategoryIndex } from '../kernel.js';
 import {
+  buildStep,
   checkCount,
   checkMissingRule,
   checkSalt,
@@ -30,7 +31,7 @@ export function hashBucket(options: {
   readonly salt?: string;
   readonly missing?: MissingBucketRule;
 }): HashBucketStep {
-  return { type: 'hashBucket', ...options };
+  return buildStep(hashBucketStep, options);
 }
 
 /** Checks the options hashBucket and cross share: buckets, salt and the missing rule. */

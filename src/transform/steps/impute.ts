@@ -1,9 +1,17 @@
 // impute: fills a missing value (null, undefined, an absent key, or NaN) with the training mean, median
 // (numpy's) or most frequent value, or a constant; with `indicator`, also outputs a 0/1 column marking
 // the filled rows. It leads its chain and is fitted on the raw input.
+import { checkString, MAX_STRING } from '../../core/check.js';
 import { invalidArgument } from '../../core/errors.js';
 import type { Emit } from '../kernel.js';
-import { checkFlag, isFiniteNumber, type StepKernel, type StepRules } from './common.js';
+import {
+  buildStep,
+  checkFlag,
+  fittedObject,
+  isFiniteNumber,
+  type StepKernel,
+  type StepRules,
+} from './common.js';
 
 /** How `impute()` fills a missing value. */
 export type ImputeStrategy = 'mean' | 'median' | 'mode' | 'constant';
@@ -29,7 +37,7 @@ export function impute(options: {
   readonly value?: number | string;
   readonly indicator?: boolean;
 }): ImputeStep {
-  return { type: 'impute', ...options };
+  return buildStep(imputeStep, options);
 }
 
 export const imputeStep: StepRules<ImputeStep, FittedImpute> = {
@@ -41,7 +49,8 @@ export const imputeStep: StepRules<ImputeStep, FittedImpute> = {
       throw invalidArgument(fn, `${at}.strategy`, "must be 'mean', 'median', 'mode' or 'constant'", strategy);
     if (strategy === 'constant') {
       const v = s.value;
-      if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v)))
+      if (typeof v === 'string') checkString(fn, `${at}.value`, v, MAX_STRING);
+      else if (!(typeof v === 'number' && Number.isFinite(v)))
         throw invalidArgument(fn, `${at}.value`, "must be a finite number or a string for 'constant'", v);
     } else if (s.value !== undefined) {
       throw invalidArgument(fn, `${at}.value`, "is only for strategy 'constant'", s.value);
@@ -70,10 +79,11 @@ export const imputeStep: StepRules<ImputeStep, FittedImpute> = {
   fixed: (step) => ({ ...step, fitted: { value: step.value! } }),
   fittedProblem(step) {
     const f = step.fitted as unknown;
-    if (typeof f !== 'object' || f === null) return ['fitted', 'must be an object of fitted values'];
+    const problem = fittedObject(f, ['value']);
+    if (problem) return problem;
     const v = (f as { value?: unknown }).value;
-    if (!(typeof v === 'string' || isFiniteNumber(v)))
-      return ['fitted.value', 'must be a finite number or a string'];
+    if (!((typeof v === 'string' && v.length <= MAX_STRING) || isFiniteNumber(v)))
+      return ['fitted.value', `must be a finite number or a string of at most ${MAX_STRING} characters`];
     if (step.strategy === 'constant' && v !== step.value) return ['fitted.value', 'must equal value'];
     return undefined;
   },

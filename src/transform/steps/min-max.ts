@@ -1,6 +1,6 @@
 // minMax: (x − min) / (max − min) over the training range, as scikit-learn's MinMaxScaler; optionally
 // clipped to [0, 1] when serving (scikit-learn's `clip=True`).
-import { checkFlag, needsNumbers, type StepKernel, type StepRules } from './common.js';
+import { buildStep, checkFlag, needsNumbers, type StepKernel, type StepRules } from './common.js';
 
 export interface MinMaxStep {
   readonly type: 'minMax';
@@ -16,7 +16,7 @@ export type FittedMinMax = MinMaxStep & { readonly fitted: { readonly min: numbe
  * @example minMax({ clip: true }) // => { type: 'minMax', clip: true }
  */
 export function minMax(options: { readonly clip?: boolean } = {}): MinMaxStep {
-  return options.clip === undefined ? { type: 'minMax' } : { type: 'minMax', clip: options.clip };
+  return buildStep(minMaxStep, options);
 }
 
 export const minMaxStep: StepRules<MinMaxStep, FittedMinMax> = {

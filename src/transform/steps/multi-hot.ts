@@ -2,7 +2,7 @@
 // of the list has that index. A missing list is an empty one; a masked index 0 is not written.
 import type { Emit } from '../kernel.js';
 import { toText } from '../read.js';
-import { learnsNothing, type StepKernel, type StepRules } from './common.js';
+import { buildStep, learnsNothing, type NoOptions, type StepKernel, type StepRules } from './common.js';
 
 export interface MultiHotStep {
   readonly type: 'multiHot';
@@ -12,8 +12,8 @@ export interface MultiHotStep {
  * For list-valued features: one column per index, 1 where any element of the list has that index.
  * @example multiHot() // => { type: 'multiHot' }
  */
-export function multiHot(): MultiHotStep {
-  return { type: 'multiHot' };
+export function multiHot(options?: NoOptions): MultiHotStep {
+  return buildStep(multiHotStep, options);
 }
 
 export const multiHotStep: StepRules<MultiHotStep, MultiHotStep> = {
@@ -40,12 +40,17 @@ export const multiHotKernel: StepKernel<MultiHotStep> = {
           const t = toText(v);
           if (t === undefined) continue;
           if (typeof t === 'object') {
-            fail(i, 'must hold categories (strings, finite numbers or booleans)', v);
+            fail(i, 'INVALID_VALUE', 'must hold categories (strings, finite numbers or booleans)', v);
             continue;
           }
           const k = index(t);
           if (k < 0)
-            fail(i, 'holds a value that is not in the vocabulary, and the vocabulary has no OOV buckets', t);
+            fail(
+              i,
+              'OUT_OF_VOCABULARY',
+              'holds a value that is not in the vocabulary, and the vocabulary has no OOV buckets',
+              t,
+            );
           else {
             if (k >= outside) oov[i] = 1;
             if (k >= shift) out[row + k - shift] = 1;

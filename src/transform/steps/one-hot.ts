@@ -1,7 +1,7 @@
 // oneHot: the index of the step before it (vocabulary, hashBucket, bucketize, cross) as one column per
 // index, 1 at the index and 0 elsewhere; a masked index 0 is all zeros.
 import type { Emit } from '../kernel.js';
-import { learnsNothing, type StepKernel, type StepRules } from './common.js';
+import { buildStep, learnsNothing, type NoOptions, type StepKernel, type StepRules } from './common.js';
 
 export interface OneHotStep {
   readonly type: 'oneHot';
@@ -11,8 +11,8 @@ export interface OneHotStep {
  * Expands the index of the step before into one column per index, 1 at the index and 0 elsewhere.
  * @example oneHot() // => { type: 'oneHot' }
  */
-export function oneHot(): OneHotStep {
-  return { type: 'oneHot' };
+export function oneHot(options?: NoOptions): OneHotStep {
+  return buildStep(oneHotStep, options);
 }
 
 export const oneHotStep: StepRules<OneHotStep, OneHotStep> = {

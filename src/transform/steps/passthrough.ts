@@ -1,5 +1,5 @@
 // passthrough: the number as it is (booleans as 0 and 1).
-import { learnsNothing, type StepKernel, type StepRules } from './common.js';
+import { buildStep, learnsNothing, type NoOptions, type StepKernel, type StepRules } from './common.js';
 
 export interface PassthroughStep {
   readonly type: 'passthrough';
@@ -9,8 +9,8 @@ export interface PassthroughStep {
  * Outputs the number as it is (booleans as 0 and 1).
  * @example passthrough() // => { type: 'passthrough' }
  */
-export function passthrough(): PassthroughStep {
-  return { type: 'passthrough' };
+export function passthrough(options?: NoOptions): PassthroughStep {
+  return buildStep(passthroughStep, options);
 }
 
 export const passthroughStep: StepRules<PassthroughStep, PassthroughStep> = {

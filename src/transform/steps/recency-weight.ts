@@ -1,8 +1,9 @@
 // recencyWeight: a sample weight, not a model input: 2^(−max(0, t_ref − t) / halfLife), where t_ref is the
 // latest time in the training data, so recent rows weigh more after a shift; weights lie in (0, 1].
+import { checkString } from '../../core/check.js';
 import { invalidArgument } from '../../core/errors.js';
 import type { Emit } from '../kernel.js';
-import { needsNumbers, type StepKernel, type StepRules } from './common.js';
+import { buildStep, MAX_NAME, needsNumbers, type StepKernel, type StepRules } from './common.js';
 
 export interface RecencyWeightStep {
   readonly type: 'recencyWeight';
@@ -23,7 +24,7 @@ export function recencyWeight(options: {
   readonly column: string;
   readonly halfLife: number;
 }): RecencyWeightStep {
-  return { type: 'recencyWeight', ...options };
+  return buildStep(recencyWeightStep, options);
 }
 
 export const recencyWeightStep: StepRules<RecencyWeightStep, FittedRecencyWeight> = {
@@ -32,6 +33,7 @@ export const recencyWeightStep: StepRules<RecencyWeightStep, FittedRecencyWeight
   check(fn, at, s) {
     if (typeof s.column !== 'string' || s.column === '')
       throw invalidArgument(fn, `${at}.column`, 'must be a column name', s.column);
+    checkString(fn, `${at}.column`, s.column, MAX_NAME);
     if (typeof s.halfLife !== 'number' || !(s.halfLife > 0) || !Number.isFinite(s.halfLife))
       throw invalidArgument(fn, `${at}.halfLife`, 'must be a positive number of milliseconds', s.halfLife);
   },

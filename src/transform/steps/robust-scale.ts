@@ -1,6 +1,6 @@
 // robustScale: (x − median) / (q_high − q_low), as scikit-learn's RobustScaler, with numpy's linear
 // quantiles (exact up to `exactQuantiles` values).
-import { checkProbabilities, needsNumbers, type StepKernel, type StepRules } from './common.js';
+import { buildStep, checkProbabilities, needsNumbers, type StepKernel, type StepRules } from './common.js';
 
 export interface RobustScaleStep {
   readonly type: 'robustScale';
@@ -20,9 +20,7 @@ export type FittedRobustScale = RobustScaleStep & {
 export function robustScale(
   options: { readonly quantiles?: readonly [number, number] } = {},
 ): RobustScaleStep {
-  return options.quantiles === undefined
-    ? { type: 'robustScale' }
-    : { type: 'robustScale', quantiles: options.quantiles };
+  return buildStep(robustScaleStep, options);
 }
 
 export const robustScaleStep: StepRules<RobustScaleStep, FittedRobustScale> = {

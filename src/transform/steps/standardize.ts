@@ -1,7 +1,7 @@
 // standardize: (x − mean) / std, with the population std (ddof 0), as scikit-learn's StandardScaler. Two
 // passes: the exact mean, then the exact sum of squared deviations from it (numpy's two-pass `var`, with
 // exact sums), so the fitted values do not depend on how the data was cut into batches.
-import { needsNumbers, type StepKernel, type StepRules } from './common.js';
+import { buildStep, type NoOptions, needsNumbers, type StepKernel, type StepRules } from './common.js';
 
 export interface StandardizeStep {
   readonly type: 'standardize';
@@ -17,8 +17,8 @@ export type FittedStandardize = StandardizeStep & {
  * 1, so it outputs x − mean (about 0 on the training data).
  * @example standardize() // => { type: 'standardize' }
  */
-export function standardize(): StandardizeStep {
-  return { type: 'standardize' };
+export function standardize(options?: NoOptions): StandardizeStep {
+  return buildStep(standardizeStep, options);
 }
 
 export const standardizeStep: StepRules<StandardizeStep, FittedStandardize> = {

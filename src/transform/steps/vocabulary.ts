@@ -2,10 +2,20 @@
 // in code-unit order; `minFrequency` cuts first, then `topK`. With a mask, index 0 means "no value"; the
 // vocabulary follows, then the out-of-vocabulary buckets (TensorFlow Transform's layout, so adding a
 // bucket never moves a known value), chosen by murmur3 of the value.
+import { checkString, MAX_STRING } from '../../core/check.js';
 import { invalidArgument } from '../../core/errors.js';
 import { murmur3String } from '../../core/murmur3.js';
 import type { Indexer, IndexSpace } from '../kernel.js';
-import { checkCount, checkSalt, MAX_BUCKETS, type StepKernel, type StepRules } from './common.js';
+import {
+  buildStep,
+  checkCount,
+  checkSalt,
+  fittedObject,
+  MAX_BUCKETS,
+  MAX_NAME,
+  type StepKernel,
+  type StepRules,
+} from './common.js';
 
 export interface VocabularyStep {
   readonly type: 'vocabulary';
@@ -48,7 +58,7 @@ export function vocabulary(
     readonly salt?: string;
   } = {},
 ): VocabularyStep {
-  return { type: 'vocabulary', ...options };
+  return buildStep(vocabularyStep, options);
 }
 
 export const vocabularyStep: StepRules<VocabularyStep, FittedVocabulary> = {
@@ -61,6 +71,7 @@ export const vocabularyStep: StepRules<VocabularyStep, FittedVocabulary> = {
     checkSalt(fn, at, s);
     if (s.mask !== undefined && s.mask !== true && typeof s.mask !== 'string')
       throw invalidArgument(fn, `${at}.mask`, 'must be a string or true', s.mask);
+    if (typeof s.mask === 'string') checkString(fn, `${at}.mask`, s.mask, MAX_NAME);
   },
   fit: {
     phases: () => 1,
@@ -81,19 +92,28 @@ export const vocabularyStep: StepRules<VocabularyStep, FittedVocabulary> = {
   },
   fittedProblem(step) {
     const f = step.fitted as unknown;
-    if (typeof f !== 'object' || f === null) return ['fitted', 'must be an object of fitted values'];
+    const problem = fittedObject(f, ['values', 'counts', 'exact']);
+    if (problem) return problem;
     const { values, counts, exact } = f as { values: unknown; counts: unknown; exact: unknown };
-    if (!Array.isArray(values) || !values.every((v) => typeof v === 'string'))
-      return ['fitted.values', 'must be an array of strings'];
+    // Lengths first: a sparse array of 2^32 − 1 holes is refused before anything walks it.
+    if (!Array.isArray(values) || values.length > MAX_BUCKETS)
+      return ['fitted.values', `must be an array of at most ${MAX_BUCKETS} strings`];
+    for (let i = 0; i < values.length; i++) {
+      const v: unknown = values[i];
+      if (typeof v !== 'string' || v.length > MAX_STRING)
+        return [`fitted.values.${i}`, `must be a string of at most ${MAX_STRING} characters`];
+    }
+    if (step.topK !== undefined && values.length > step.topK)
+      return ['fitted.values', `must hold at most topK (${step.topK}) values`];
     if (new Set(values).size !== values.length) return ['fitted.values', 'must not repeat a value'];
     if (typeof step.mask === 'string' && values.includes(step.mask))
       return ['fitted.values', 'must not hold the mask token'];
     if (
       !Array.isArray(counts) ||
       counts.length !== values.length ||
-      !counts.every((c) => Number.isInteger(c) && c > 0)
+      !counts.every((c, i) => Number.isSafeInteger(c) && c > 0 && (i === 0 || c <= counts[i - 1]))
     )
-      return ['fitted.counts', 'must be positive integers, one per value'];
+      return ['fitted.counts', 'must be positive integers, one per value, most frequent first'];
     if (typeof exact !== 'boolean') return ['fitted.exact', 'must be a boolean'];
     return undefined;
   },

@@ -3,7 +3,15 @@
 // detector compares the same way, joined on an identifier).
 import { checkInteger, checkNumber, checkStrings, closest, MAX_STRING, readOptions } from '../core/check.js';
 import { describe, invalidArgument } from '../core/errors.js';
-import { type Column, type Frame, type FrameInput, frameOf, valueAt } from '../core/frame.js';
+import {
+  type Column,
+  dateValue,
+  type Frame,
+  type FrameInput,
+  frameOf,
+  isDate,
+  valueAt,
+} from '../core/frame.js';
 
 export interface Tolerance {
   /** Numbers a and b match when |a − b| ≤ absolute + relative · |a|. Default 0 (bit-identical). */
@@ -59,7 +67,7 @@ function keyOf(column: Column | undefined, i: number): string | undefined {
   if (!column) return undefined;
   const v = valueAt(column, i);
   if (v === undefined || v === null || (typeof v === 'number' && Number.isNaN(v))) return undefined;
-  return typeof v === 'string' ? v : `${typeof v}:${String(v instanceof Date ? v.getTime() : v)}`;
+  return typeof v === 'string' ? v : `${typeof v}:${String(isDate(v) ? dateValue(v) : v)}`;
 }
 
 function index(
@@ -138,7 +146,7 @@ function same(a: unknown, b: unknown, t: Required<Tolerance>): boolean {
     if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
     return a === b || Math.abs(a - b) <= t.absolute + t.relative * Math.abs(a);
   }
-  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (isDate(a) && isDate(b)) return dateValue(a) === dateValue(b);
   return a === b;
 }
 

@@ -2,6 +2,7 @@
 // River's evaluate.progressive_val_score over stream.simulate_qa, for plain functions and async streams.
 import { checkInteger, readOptions } from '../core/check.js';
 import { describe, invalidArgument, isLockstepError } from '../core/errors.js';
+import { dateValue, isDate } from '../core/frame.js';
 import type { Metric } from '../core/metrics.js';
 import type { Promisable } from '../core/types.js';
 
@@ -260,7 +261,8 @@ function readItem<X, Y>(item: unknown, index: number): LabelledExample<X, Y> {
 }
 
 function momentOf(t: unknown, index: number): number {
-  const v = t instanceof Date ? t.getTime() : t;
+  // A Date's time value read from its internal slot (a Proxy or an overridden getTime is not trusted).
+  const v = isDate(t) ? dateValue(t) : t;
   if (typeof v !== 'number' || !Number.isFinite(v)) {
     throw invalidArgument(FN, `stream[${index}].t`, 'must be a finite number or a valid Date', t);
   }

@@ -14,6 +14,8 @@ import {
   fromOptions,
   fromState,
   frozenState,
+  MAX_STATE_SQUARES,
+  MAX_STATE_SUM,
   type ParamSource,
   parseState,
   signals,
@@ -325,6 +327,9 @@ function checkParams(src: ParamSource, p: { readonly [K in keyof AdwinParams]: u
 function checkSaved(s: AdwinState): void {
   const what = WHAT;
   if (s.buckets.length === 0) throw badState(FN, what, '$.buckets', 'must have at least 1 row');
+  const last = s.buckets.length - 1;
+  if (last > 0 && s.buckets[last]!.totals.length === 0)
+    throw badState(FN, what, `$.buckets[${last}]`, 'must not be empty (only a lone first row may be)');
   let width = 0;
   s.buckets.forEach((b, i) => {
     if (b.totals.length !== b.variances.length) {
@@ -349,7 +354,8 @@ let schema: z.ZodMiniType<AdwinState> | undefined;
 function adwinSchema(): z.ZodMiniType<AdwinState> {
   if (schema) return schema;
   const count = z.number().check(z.int(), z.nonnegative());
-  const finite = z.number().check(z.refine(Number.isFinite, 'must be a finite number'));
+  const sum = z.number().check(z.gte(-MAX_STATE_SUM), z.lte(MAX_STATE_SUM));
+  const squares = z.number().check(z.gte(-MAX_STATE_SQUARES), z.lte(MAX_STATE_SQUARES));
   schema = z.object({
     kind: z.literal('lockstep.drift.adwin'),
     formatVersion: z.literal(1),
@@ -364,10 +370,11 @@ function adwinSchema(): z.ZodMiniType<AdwinState> {
     warning: z.boolean(),
     nDetections: count,
     width: count,
-    total: finite,
-    variance: finite,
+    total: sum,
+    variance: squares,
     tick: count,
-    buckets: z.array(z.object({ totals: z.array(finite), variances: z.array(finite) })),
+    // At most 64 rows: row i holds summaries of 2^i values, and a window holds fewer than 2^53.
+    buckets: z.array(z.object({ totals: z.array(sum), variances: z.array(squares) })).check(z.maxLength(64)),
   }) as z.ZodMiniType<AdwinState>;
   return schema;
 }

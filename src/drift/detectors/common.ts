@@ -85,6 +85,15 @@ export interface DetectorStateBase<K extends string, P> {
  */
 export const MAX_ABS_VALUE = 1e100;
 
+/**
+ * Bounds on the numbers a saved state may hold: a running sum of up to 2^53 terms of at most
+ * 4 · MAX_ABS_VALUE each (a value, a mean, a drift allowance), with room for rounding, and a sum of their
+ * squared deviations. A state beyond them was edited or corrupted; one within them keeps every later
+ * update finite, so what it saves it resumes from.
+ */
+export const MAX_STATE_SUM = 2 ** 56 * MAX_ABS_VALUE;
+export const MAX_STATE_SQUARES = 2 ** 56 * (2 * MAX_ABS_VALUE) ** 2;
+
 /** Where a detector's parameters come from, and how a bad one is reported. */
 export interface ParamSource {
   readonly fn: string;
@@ -211,7 +220,21 @@ export function badState(fn: string, what: string, path: string, problem: string
   return invalidArtifact(fn, what, [artifactIssue(path, problem)], 'options.state');
 }
 
-/** A saved state as `state()` returns it: deeply frozen plain JSON. */
+/**
+ * A saved state as `state()` returns it: deeply frozen plain JSON, with -0 written as 0 (JSON writes it
+ * so, and a state must read back as it was written; no decision depends on the sign of a zero).
+ */
 export function frozenState<S>(state: S): S {
+  const stack: unknown[] = [state];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item !== 'object' || item === null || Object.isFrozen(item)) continue;
+    const record = item as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const v = record[key];
+      if (Object.is(v, -0)) record[key] = 0;
+      else if (typeof v === 'object' && v !== null) stack.push(v);
+    }
+  }
   return deepFreeze(state);
 }

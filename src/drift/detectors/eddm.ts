@@ -12,6 +12,8 @@ import {
   fromOptions,
   fromState,
   frozenState,
+  MAX_STATE_SQUARES,
+  MAX_STATE_SUM,
   type ParamSource,
   parseState,
   signalOf,
@@ -210,7 +212,7 @@ let schema: z.ZodMiniType<EddmState> | undefined;
 function eddmSchema(): z.ZodMiniType<EddmState> {
   if (schema) return schema;
   const count = z.number().check(z.int(), z.nonnegative());
-  const finite = z.number().check(z.refine(Number.isFinite, 'must be a finite number'));
+  const finite = z.number().check(z.gte(-MAX_STATE_SUM), z.lte(MAX_STATE_SUM));
   schema = z.object({
     kind: z.literal('lockstep.drift.eddm'),
     formatVersion: z.literal(1),
@@ -222,7 +224,7 @@ function eddmSchema(): z.ZodMiniType<EddmState> {
     nErrors: count,
     lastError: count,
     distanceMean: finite,
-    distanceM2: finite,
+    distanceM2: z.number().check(z.gte(0), z.lte(MAX_STATE_SQUARES)),
     p2sMax: finite,
   }) as z.ZodMiniType<EddmState>;
   return schema;

@@ -14,6 +14,7 @@ import {
   fromState,
   frozenState,
   MAX_ABS_VALUE,
+  MAX_STATE_SUM,
   type ParamSource,
   parseState,
   signals,
@@ -218,7 +219,7 @@ let schema: z.ZodMiniType<PageHinkleyState> | undefined;
 function phSchema(): z.ZodMiniType<PageHinkleyState> {
   if (schema) return schema;
   const count = z.number().check(z.int(), z.nonnegative());
-  const finite = z.number().check(z.refine(Number.isFinite, 'must be a finite number'));
+  const finite = z.number().check(z.gte(-MAX_STATE_SUM), z.lte(MAX_STATE_SUM));
   schema = z.object({
     kind: z.literal('lockstep.drift.page-hinkley'),
     formatVersion: z.literal(1),

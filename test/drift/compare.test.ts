@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { LockstepError } from '../../src/core/errors.js';
+import { isFinding } from '../../src/core/finding.js';
 import { createRng } from '../../src/core/rng.js';
 import { compare } from '../../src/drift/compare.js';
 import { sealSchema } from '../../src/schema/artifact.js';
+import { inferSchema } from '../../src/schema/index.js';
+import { parseProfile } from '../../src/stats/index.js';
 import { profile } from '../../src/stats/profile.js';
+import { catchLockstep } from '../helpers/errors.js';
 
 function normals(n: number, mean: number, seed: string): Float64Array {
   const rng = createRng(seed);
@@ -180,5 +185,213 @@ describe('compare: skew and drift modes read the schema', () => {
     expect(() => compare(profile(training), profile(serving), { method: 'ks' })).toThrow(
       /ks needs raw values on both sides/,
     );
+  });
+});
+
+describe('compare: methods apply only where they fit, and everything it finds is a finding', () => {
+  const ref = { x: normals(300, 0, 'o'), c: cities(300, [0.4, 0.3, 0.2, 0.1], 'p') };
+  const cur = { x: normals(300, 0.4, 'q'), c: cities(300, [0.1, 0.2, 0.3, 0.4], 'r') };
+
+  it("method 'ks' for every feature tests the numeric ones and chooses for the categorical ones, saying so", () => {
+    const r = compare(ref, cur, { method: 'ks' });
+    expect(r.features.map((f) => [f.feature, f.method, f.reason])).toEqual([
+      ['x', 'ks', 'method ks set by options.method'],
+      [
+        'c',
+        'chiSquare',
+        'options.method ks does not fit a categorical feature: categorical, at most 1000 values a side: chi-square test of homogeneity',
+      ],
+    ]);
+    // The same numbers as the automatic choice (this changes structure, not results).
+    const auto = compare(ref, cur);
+    expect(r.features.map((f) => f.statistic)).toEqual(auto.features.map((f) => f.statistic));
+    const psiEverywhere = compare(ref, cur, { method: 'psi' });
+    expect(psiEverywhere.features.map((f) => f.method)).toEqual(['psi', 'psi']);
+  });
+
+  it('a method named for a feature it cannot fit throws, naming compare, the feature and what fits', () => {
+    catchLockstep(() => compare(ref, cur, { method: { c: 'ks' } }), {
+      code: 'INVALID_ARGUMENT',
+      fn: 'compare',
+      arg: 'options.method.c',
+      message:
+        'compare: argument \'options.method.c\' ks does not fit categorical feature "c" (it takes chiSquare, jensenShannon, psi, lInfinity)',
+    });
+    catchLockstep(() => compare(profile(ref), profile(cur), { method: { x: 'ks' } }), {
+      arg: 'options.method.x',
+      message: /ks needs raw values on both sides, not profiles \(feature "x"\)/,
+    });
+  });
+
+  it('an error from the method run on a feature names compare and the feature', () => {
+    const big = Array.from({ length: 1500 }, (_, i) => (i === 7 ? Number.POSITIVE_INFINITY : i));
+    catchLockstep(() => compare({ x: big }, { x: big }), {
+      code: 'INVALID_ARGUMENT',
+      fn: 'compare',
+      arg: 'reference',
+      message:
+        /^compare: feature "x": wasserstein: argument 'reference' must hold finite numbers .*1 are ±Infinity/,
+    });
+  });
+
+  it('two inputs with no column in common give a NO_SHARED_FEATURES warning, not a silent compared: 0', () => {
+    const r = compare([{ a: 1, b: 'x' }], [{ c: 2 }]);
+    expect(r.dataset).toMatchObject({ compared: 0, datasetDrift: false });
+    expect(r.anomalies).toEqual([
+      {
+        code: 'NO_SHARED_FEATURES',
+        severity: 'warning',
+        message:
+          'reference and current have no feature in common, so nothing was compared (reference: "a", "b"; current: "c")',
+        expected: 'at least one feature both sides have',
+        received: 'reference: "a", "b"; current: "c"',
+        count: 0,
+        fraction: 0,
+        examples: [],
+      },
+    ]);
+    // Asking for no features is not a surprise: nothing to warn about.
+    expect(compare([{ a: 1 }], [{ c: 2 }], { features: [] }).anomalies).toEqual([]);
+  });
+
+  it('every anomaly and skipped feature is a core finding with a stable code and a one-line message', () => {
+    const schema = inferSchema(
+      Array.from({ length: 200 }, (_, i) => ({
+        x: i % 10,
+        c: ['a', 'b'][i % 2],
+        note: `free text ${i}`,
+        empty: null,
+      })),
+    );
+    const a = Array.from({ length: 200 }, (_, i) => ({
+      x: i % 10,
+      c: ['a', 'b'][i % 2],
+      note: `t${i}`,
+      empty: null,
+    }));
+    const b = Array.from({ length: 200 }, (_, i) => ({
+      x: i % 3 === 0 ? null : 9,
+      c: 'a',
+      note: 'x',
+      empty: null,
+    }));
+    const r = compare(a, b, { schema, mode: 'skew' });
+    const all = [...r.anomalies, ...r.skipped];
+    expect(all).toHaveLength(5);
+    for (const f of all) {
+      expect(isFinding(f)).toBe(true);
+      expect(f.message).not.toContain('\n');
+    }
+    expect(r.anomalies.map((f) => [f.code, f.feature, f.severity])).toEqual([
+      ['SKEW_HIGH', 'x', 'error'],
+      ['MISSING_SHARE_CHANGED', 'x', 'warning'],
+      ['SKEW_HIGH', 'c', 'error'],
+      ['SKEW_HIGH', 'note', 'error'],
+    ]);
+    expect(r.anomalies[0]!.message).toBe(
+      '"x": skew by jensenShannon is 0.609987, at or above the threshold 0.1',
+    );
+    expect(r.skipped).toEqual([
+      {
+        code: 'FEATURE_SKIPPED',
+        severity: 'info',
+        message: '"empty" was not compared: the schema gives it no skew comparator',
+        feature: 'empty',
+        reasonCode: 'NO_COMPARATOR',
+        reason: 'the schema gives it no skew comparator',
+      },
+    ]);
+    expect(r.anomalies.find((f) => f.code === 'MISSING_SHARE_CHANGED')!.message).toBe(
+      '"x": the share of missing values moved from 0 to 0.335, by more than 0.05',
+    );
+  });
+
+  it('reads profiles and schemas only when lockstep made or parsed them, never a TypeError from inside', () => {
+    const p = profile(ref);
+    const copy = JSON.parse(JSON.stringify(p));
+    catchLockstep(() => compare(copy, p), {
+      code: 'INVALID_ARTIFACT',
+      fn: 'compare',
+      arg: 'reference',
+      message: /must be a profile made by lockstep or checked by parseProfile/,
+    });
+    expect(compare(parseProfile(copy), p).features.map((f) => f.statistic)).toEqual(
+      compare(p, p).features.map((f) => f.statistic),
+    );
+    catchLockstep(() => compare({ kind: 'lockstep.profile', features: {} } as never, p), {
+      code: 'INVALID_ARTIFACT',
+      arg: 'reference',
+    });
+    expect(() => compare({ features: {} } as never, p)).toThrow(LockstepError);
+    const schema = inferSchema(ref);
+    catchLockstep(() => compare(ref, cur, { schema: JSON.parse(JSON.stringify(schema)) }), {
+      code: 'INVALID_ARTIFACT',
+      arg: 'options.schema',
+      message: /must be a schema made by lockstep or checked by parseSchema/,
+    });
+    catchLockstep(() => compare(ref, cur, { schema: { features: 5 } as never }), {
+      code: 'INVALID_ARGUMENT',
+      arg: 'options.schema',
+    });
+  });
+
+  it("a schema comparator's method compare does not know throws, naming the schema path", () => {
+    const schema = sealSchema({
+      kind: 'lockstep.schema',
+      formatVersion: 1,
+      environments: [],
+      dataset: {},
+      features: [
+        {
+          name: 'x',
+          type: 'numeric',
+          nullable: false,
+          presence: { minFraction: 1, minCount: 1 },
+          skew: { method: 'kolmogorov', threshold: 0.1 },
+        },
+      ],
+    });
+    catchLockstep(() => compare(ref, cur, { schema, mode: 'skew' }), {
+      code: 'INVALID_ARGUMENT',
+      fn: 'compare',
+      arg: 'options.schema',
+      path: '$.features[0].skew.method',
+    });
+  });
+
+  it('skips data whose type differs from what the schema declares, saying why (no TypeError from a test)', () => {
+    const dated = Array.from({ length: 50 }, (_, i) => ({
+      d: `2026-01-${String(1 + (i % 28)).padStart(2, '0')}`,
+    }));
+    const schema = inferSchema(profile(dated));
+    expect(schema.features[0]!.type).toBe('timestamp');
+    const r = compare(dated, dated, { schema });
+    expect(r.skipped).toEqual([
+      expect.objectContaining({
+        feature: 'd',
+        reasonCode: 'TYPES_DIFFER',
+        reason: 'the schema declares it timestamp (compared as numeric), but reference holds categories',
+      }),
+    ]);
+    // Profiles read the ISO dates as timestamps, and compare them.
+    expect(compare(profile(dated), profile(dated), { schema }).features.map((f) => f.feature)).toEqual(['d']);
+  });
+
+  it('options.environment skips the features the schema leaves out of it', () => {
+    const rowsWithLabel = Array.from({ length: 100 }, (_, i) => ({ x: i % 7, label: i % 2 }));
+    const schema = inferSchema(rowsWithLabel, {
+      environments: ['training', 'serving'],
+      exclude: { serving: ['label'] },
+    });
+    const r = compare(rowsWithLabel, rowsWithLabel, { schema, environment: 'serving' });
+    expect(r.features.map((f) => f.feature)).toEqual(['x']);
+    expect(r.skipped.map((f) => [f.feature, f.reasonCode])).toEqual([['label', 'NOT_IN_ENVIRONMENT']]);
+    catchLockstep(() => compare(rowsWithLabel, rowsWithLabel, { schema, environment: 'prod' }), {
+      arg: 'options.environment',
+      message: /must be one of the schema's environments \("training", "serving"\)/,
+    });
+    catchLockstep(() => compare(rowsWithLabel, rowsWithLabel, { environment: 'serving' }), {
+      arg: 'options.schema',
+    });
   });
 });

@@ -86,6 +86,15 @@ export function closest(key: string, known: readonly string[]): string | undefin
   return bestDistance <= limit ? best : undefined;
 }
 
+/**
+ * ` (did you mean "k"?)` for the known name closest to `key` (see {@link closest}), or `''` when none is
+ * close: the hint for a name that is not an option key (a feature, a column) but is checked as strictly.
+ */
+export function didYouMean(key: string, known: readonly string[]): string {
+  const meant = closest(key, known);
+  return meant === undefined ? '' : ` (did you mean ${JSON.stringify(meant)}?)`;
+}
+
 /** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions). O(|a| · |b|). */
 function editDistance(a: string, b: string): number {
   const n = b.length;

@@ -61,9 +61,9 @@ export interface ChiSquareTestResult {
  * Reference: Pearson (1900); Yates (1934).
  * @example chiSquareTest({ a: 10, b: 10 }, { a: 10, b: 10 }) // => { statistic: 0, pValue: 1, dof: 1, corrected: false, contributions: [{ category: 'a', reference: 10, current: 10, expectedReference: 10, expectedCurrent: 10, contribution: 0, share: 0 }, { category: 'b', reference: 10, current: 10, expectedReference: 10, expectedCurrent: 10, contribution: 0, share: 0 }] }
  * @throws LockstepError `INVALID_ARGUMENT` naming `chiSquareTest` and the argument: `reference` or
- *   `current` not a Map or object of counts or an array of strings, a count that is negative or not
- *   finite, a value that is not a string (drop missing values first), a sample whose total count is 0;
- *   `options.correction` not a boolean.
+ *   `current` not a Map or object of counts or an array of strings (at most 2^25), a count that is
+ *   negative or not finite, a value that is not a string (drop missing values first), a sample whose
+ *   total count is 0; an unknown option key (naming the closest); `options.correction` not a boolean.
  */
 export function chiSquareTest(
   reference: CategoricalSample,

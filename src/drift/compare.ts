@@ -7,7 +7,7 @@
 // with a stable reasonCode). A method applies only to the features it fits: a method given for every
 // feature is used where it fits and the automatic choice elsewhere (saying so in `reason`); one given for a
 // feature, or by the schema, that cannot fit it is misuse and throws, naming compare and the feature.
-import { checkChoice, checkStrings, closest, readOptions } from '../core/check.js';
+import { checkChoice, checkStrings, didYouMean, readOptions } from '../core/check.js';
 import { describe, invalidArgument, isLockstepError, LockstepError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import { type Column, type FrameInput, frameOf, valueAt } from '../core/frame.js';
@@ -514,9 +514,11 @@ function checkRecordNames(
   if (!byFeature) return;
   for (const key of byFeature.keys()) {
     if (known.has(key)) continue;
-    const meant = closest(key, [...known]);
-    const hint = meant === undefined ? '' : ` (did you mean ${JSON.stringify(meant)}?)`;
-    throw invalidArgument(fn, arg, `names a feature neither side has: ${describe(key)}${hint}`);
+    throw invalidArgument(
+      fn,
+      arg,
+      `names a feature neither side has: ${describe(key)}${didYouMean(key, [...known])}`,
+    );
   }
 }
 
@@ -613,13 +615,11 @@ export function compare(
     const a = ref.side(name);
     const b = cur.side(name);
     if (!a || !b) {
-      const side = a ? 'current' : 'reference';
-      const meant = closest(name, a ? cur.names : ref.names);
-      const hint = meant === undefined ? '' : ` (did you mean ${JSON.stringify(meant)}?)`;
+      const hint = didYouMean(name, a ? cur.names : ref.names);
       throw invalidArgument(
         fn,
         'options.features',
-        `names a feature ${side} does not have: ${describe(name)}${hint}`,
+        `names a feature ${a ? 'current' : 'reference'} does not have: ${describe(name)}${hint}`,
       );
     }
     const at = schemaIndex.get(name);

@@ -203,7 +203,9 @@ function sumOf(xs: Float64Array): number {
  * the floor.
  * @example psi(['a', 'a', 'b', 'b'], ['a', 'b', 'b', 'b']) // => { value: 0.2746530721670274, … } (¼ · ln 3)
  * @throws LockstepError `INVALID_ARGUMENT` for an empty sample, numeric compared with categorical, an
- * unknown profile feature, or bad options.
+ * unknown profile feature, a JS-array sample of more than 2^25 values, an unknown option key (naming the
+ * closest), or bad options (`bins` outside [1, 100,000], more than 99,999 `edges`); `INVALID_ARTIFACT` for
+ * a profile lockstep did not make or parse.
  */
 export function psi(
   reference: Sample,
@@ -494,7 +496,8 @@ const MIN_SCALE = 0.001;
  * "On Wasserstein two-sample testing and related families of nonparametric tests".
  * @example wasserstein([0, 1, 3], [5, 6, 8]) // => { value: 5, … } (scipy's own example)
  * @throws LockstepError `INVALID_ARGUMENT` for categorical or empty samples, ±Infinity, an unknown profile
- * feature, or a bad `normalize`.
+ * feature, an unknown option key (naming the closest), or a bad `normalize`; `INVALID_ARTIFACT` as
+ * {@link psi}.
  */
 export function wasserstein(
   reference: Sample,

@@ -1,7 +1,14 @@
 // Per-example skew: the features logged at training and at serving for the same example, compared value by
 // value. This is how a serving path proves it computes the same features as training (TFDV's feature skew
 // detector compares the same way, joined on an identifier).
-import { checkInteger, checkNumber, checkStrings, closest, MAX_STRING, readOptions } from '../core/check.js';
+import {
+  checkInteger,
+  checkNumber,
+  checkStrings,
+  didYouMean,
+  MAX_STRING,
+  readOptions,
+} from '../core/check.js';
 import { describe, invalidArgument } from '../core/errors.js';
 import {
   type Column,
@@ -122,8 +129,7 @@ function readTolerances(fn: string, value: unknown, columns: ReadonlySet<string>
     return { all: readTolerance(fn, arg, value), byFeature };
   for (const key of keys) {
     if (!columns.has(key)) {
-      const meant = closest(key, [...TOLERANCE_KEYS, ...columns]);
-      const hint = meant === undefined ? '' : ` (did you mean ${JSON.stringify(meant)}?)`;
+      const hint = didYouMean(key, [...TOLERANCE_KEYS, ...columns]);
       throw invalidArgument(fn, arg, `names a column neither side has: ${describe(key)}${hint}`);
     }
     let v: unknown;
@@ -187,8 +193,7 @@ export function exampleSkew(
       : checkStrings(fn, 'options.features', o.features, 1 << 20);
   for (const f of features) {
     if (!columns.has(f)) {
-      const meant = closest(f, [...columns]);
-      const hint = meant === undefined ? '' : ` (did you mean ${JSON.stringify(meant)}?)`;
+      const hint = didYouMean(f, [...columns]);
       throw invalidArgument(fn, 'options.features', `names a column neither side has: ${describe(f)}${hint}`);
     }
   }

@@ -51,8 +51,8 @@ export interface KsTestResult {
  * L'Ecuyer, J. Stat. Softw. 39(11) (2011).
  * @example ksTest([1, 2, 3], [4, 5, 6]) // => { statistic: 1, pValue: 0.09999999999999999, statisticLocation: 3, statisticSign: 1, method: 'exact' }
  * @throws LockstepError `INVALID_ARGUMENT` naming `ksTest` and the argument: `a` or `b` not an array of
- *   numbers or a Float64Array, empty, or holding NaN (drop missing values first); an unknown
- *   `options.alternative` or `options.method`.
+ *   numbers (at most 2^25) or a Float64Array, empty, or holding NaN (drop missing values first); an
+ *   unknown option key (naming the closest), `options.alternative` or `options.method`.
  */
 export function ksTest(a: NumericSample, b: NumericSample, options: KsTestOptions = {}): KsTestResult {
   const fn = 'ksTest';

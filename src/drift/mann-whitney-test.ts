@@ -47,8 +47,9 @@ export interface MannWhitneyUResult {
  * References: Mann & Whitney, Ann. Math. Stat. 18 (1947); Löffler (1983) for the exact distribution.
  * @example mannWhitneyU([19, 22, 16, 29, 24], [20, 11, 17, 12]) // => { statistic: 17, pValue: 0.1111111111111111, method: 'exact' }
  * @throws LockstepError `INVALID_ARGUMENT` naming `mannWhitneyU` and the argument: `a` or `b` not an array
- *   of numbers or a Float64Array, empty, or holding NaN (drop missing values first); an unknown
- *   `options.alternative` or `options.method`; `options.continuity` not a boolean.
+ *   of numbers (at most 2^25) or a Float64Array, empty, or holding NaN (drop missing values first); an
+ *   unknown option key (naming the closest), `options.alternative` or `options.method`;
+ *   `options.continuity` not a boolean.
  */
 export function mannWhitneyU(
   a: NumericSample,

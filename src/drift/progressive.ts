@@ -84,7 +84,8 @@ function checkDelay(d: unknown, arg: string): number {
  * data streams", Data Mining and Knowledge Discovery 34, 2020.
  * @example await progressiveValidation(stream, { predict: (x) => model.predict(x), learn: (x, y) => model.learn(x, y), metric: accuracy(), delay: 100 }) // => { value, items, steps, trace }
  * @throws LockstepError `INVALID_ARGUMENT` for a stream that is not iterable, an item without `x` and
- *   `y` or with a bad `t`, or a bad `delay`, `every`, `predict`, `learn` or `metric`.
+ *   `y` or with a bad `t`, an unknown option key (naming the closest), or a bad `delay`, `every`,
+ *   `predict`, `learn` or `metric`. Errors thrown by `predict`, `learn` or the stream itself pass through.
  */
 export async function progressiveValidation<X, Y, P>(
   stream: Iterable<LabelledExample<X, Y>> | AsyncIterable<LabelledExample<X, Y>>,

@@ -38,8 +38,8 @@ export interface WelchTTestResult {
  * Reference: Welch, Biometrika 34 (1947).
  * @example welchTTest([1, 2, 3, 4], [1, 2, 3, 4]) // => { statistic: 0, pValue: 1, df: 6, meanDifference: 0 }
  * @throws LockstepError `INVALID_ARGUMENT` naming `welchTTest` and the argument: `a` or `b` not an array of
- *   numbers or a Float64Array, with fewer than 2 values, holding NaN (drop missing values first) or
- *   ±Infinity; an unknown `options.alternative`.
+ *   numbers (at most 2^25) or a Float64Array, with fewer than 2 values, holding NaN (drop missing values
+ *   first) or ±Infinity; an unknown option key (naming the closest) or `options.alternative`.
  */
 export function welchTTest(
   a: NumericSample,

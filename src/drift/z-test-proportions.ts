@@ -30,8 +30,8 @@ export interface ZTestProportionsResult {
  * Cost: O(1). Reference: Fleiss, Levin & Paik, "Statistical Methods for Rates and Proportions" (2003), §3.
  * @example zTestProportions(30, 100, 30, 100) // => { statistic: 0, pValue: 1, proportionA: 0.3, proportionB: 0.3, pooledProportion: 0.3 }
  * @throws LockstepError `INVALID_ARGUMENT` naming `zTestProportions` and the argument: `nA` or `nB` not a
- *   positive integer, `successesA` or `successesB` not an integer in [0, n]; an unknown
- *   `options.alternative`.
+ *   positive integer, `successesA` or `successesB` not an integer in [0, n]; an unknown option key
+ *   (naming the closest) or `options.alternative`.
  */
 export function zTestProportions(
   successesA: number,

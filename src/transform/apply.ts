@@ -4,7 +4,7 @@
 // output, an edited copy) is refused with a pointer to parseTransform rather than parsed here, so the
 // request path bundles no zod and never re-parses per request.
 import { readOptions } from '../core/check.js';
-import { invalidArgument, isLockstepError, LockstepError } from '../core/errors.js';
+import { describe, invalidArgument, isLockstepError, LockstepError } from '../core/errors.js';
 import { type DictionaryColumn, type FrameInput, frameOf } from '../core/frame.js';
 import { type BatchIssue, batchError, batchIssue, shown } from './issues.js';
 import { type CompiledFeature, compileFeature } from './kernel.js';
@@ -248,7 +248,12 @@ const NONE: never[] = [];
 
 function oovText(c: CompiledFeature, s: Scratch): string {
   if (c.kind === 'category') return s.text[0]!;
-  return JSON.stringify(s.lists[0]);
+  // A list of categories as JSON; one holding a bigint (a category JSON cannot write) in words.
+  try {
+    return JSON.stringify(s.lists[0]);
+  } catch {
+    return describe(s.lists[0]);
+  }
 }
 
 export interface ApplyBatchOptions {

@@ -2,7 +2,7 @@
 // on the output of the steps already fitted before it (TensorFlow Transform's analyzer phases). Most specs
 // fit in one pass; a chain such as [impute, clip by quantiles, standardize] needs three.
 import { checkInteger, closest, readOptions } from '../core/check.js';
-import { invalidArgument, LockstepError } from '../core/errors.js';
+import { describe, invalidArgument, LockstepError } from '../core/errors.js';
 import { fingerprint } from '../core/fingerprint.js';
 import { type FrameInput, frameOf } from '../core/frame.js';
 import { sealedKind } from '../core/freeze.js';
@@ -587,24 +587,61 @@ export async function fitStream(
     );
   let fitter = startFit(fn, spec, options);
   for (;;) {
-    const batches = open();
-    if (!isIterable(batches))
-      throw invalidArgument(fn, 'open', 'must return an iterable or async iterable of batches', batches);
-    for await (const batch of batches) fitter.update(batch);
+    await eachBatch(fn, open(), (batch) => fitter.update(batch));
     if (fitter.stage + 1 === fitter.stages) return fitter.result();
     fitter = fitter.nextStage();
   }
 }
 
-/** True for a value `for await` can iterate (reading the two symbols, which a hostile object may not allow). */
-function isIterable(v: unknown): boolean {
-  if (typeof v !== 'object' || v === null) return false;
+/**
+ * Hands every batch of an iterable or async iterable to `take`, walking it by hand: a batch is never
+ * awaited (a hostile batch's `then` getter is not read), a broken iterator protocol is an INVALID_ARGUMENT
+ * naming `open`, and an error the caller's own iterator throws passes unchanged.
+ */
+async function eachBatch(fn: string, batches: unknown, take: (batch: FrameInput) => void): Promise<void> {
+  const broken = (what: string) =>
+    invalidArgument(fn, 'open', `must return an iterable or async iterable of batches (${what})`);
+  let iterator: { next(): unknown } | undefined;
+  let async = false;
   try {
-    return (
-      typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function' ||
-      typeof (v as Iterable<unknown>)[Symbol.iterator] === 'function'
-    );
+    if (typeof batches === 'object' && batches !== null) {
+      const a = (batches as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator];
+      const s = (batches as Partial<Iterable<unknown>>)[Symbol.iterator];
+      async = typeof a === 'function';
+      const made = async ? a!.call(batches) : typeof s === 'function' ? s.call(batches) : undefined;
+      if (
+        typeof made === 'object' &&
+        made !== null &&
+        typeof (made as { next?: unknown }).next === 'function'
+      )
+        iterator = made as { next(): unknown };
+    }
   } catch {
-    return false;
+    throw broken('reading its iterator threw');
+  }
+  if (iterator === undefined) throw broken(`got ${describe(batches)}`);
+  for (;;) {
+    // The caller's own iterator may throw or reject: that error passes unchanged. A result that cannot
+    // even be read (a thenable whose getter throws) is a broken protocol.
+    const next = iterator.next();
+    let then: unknown;
+    try {
+      then = typeof next === 'object' && next !== null ? (next as { then?: unknown }).then : undefined;
+    } catch {
+      throw broken('its iterator gave a result that could not be read');
+    }
+    const result = async && typeof then === 'function' ? await next : next;
+    if (typeof result !== 'object' || result === null)
+      throw broken('its iterator gave a result that is not an object');
+    let done: unknown;
+    let value: unknown;
+    try {
+      done = (result as IteratorResult<unknown>).done;
+      value = done ? undefined : (result as IteratorResult<unknown>).value;
+    } catch {
+      throw broken('its iterator gave a result that could not be read');
+    }
+    if (done) return;
+    take(value as FrameInput);
   }
 }

@@ -191,12 +191,13 @@ describe('bundle size', () => {
       expect(text).not.toContain(ALEA);
     });
 
-    it('fit, applyBatch and parseTransform together are at most 29 kB gzipped, with only zod/mini', async () => {
-      // Measured at 26.1 kB (2026-12, zod 4.6); the ceiling leaves about 10 % for growth.
+    it('fit, applyBatch and parseTransform together are at most 35 kB gzipped, with only zod/mini', async () => {
+      // Measured at 32.2 kB (2026-12, zod 4.6; 26.1 kB before strict options, core's defineArtifact and the
+      // bounds and checks against hostile input); the ceiling leaves about 10 % for growth.
       const { gzip, packages, inputs } = await bundle(
         "import { fit, applyBatch, parseTransform } from 'lockstep/transform';\nconsole.log(fit, applyBatch, parseTransform);\n",
       );
-      expect(gzip).toBeLessThanOrEqual(29 * 1024);
+      expect(gzip).toBeLessThanOrEqual(35 * 1024);
       expect(packages).toEqual(['zod']);
       expect(inputs.filter((path) => path.includes('zod/v4/classic'))).toEqual([]);
     });

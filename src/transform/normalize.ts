@@ -5,7 +5,7 @@
 import { checkString, readOptions } from '../core/check.js';
 import { invalidArgument } from '../core/errors.js';
 import type { Step } from './spec.js';
-import { MAX_NAME } from './steps/common.js';
+import { MAX_NAME, optionValue } from './steps/common.js';
 import { isStepType, STEPS, stepRules } from './steps/index.js';
 import type { FittedFeature, InputKind } from './types.js';
 
@@ -31,9 +31,9 @@ function unreadable(fn: string, at: string) {
 
 /**
  * Checks one step's options (by its rules in steps/) and returns a copy lockstep owns: a fresh object of
- * the same keys in the same order, arrays copied (-0 written as 0), so later edits of the caller's object (or a getter that
- * answers differently the second time) cannot change a fitted transform. `at` is its path in the spec,
- * for messages; an unknown key names the closest known one.
+ * the same keys in the same order, arrays copied (-0 written as 0, see optionValue), so later edits of the
+ * caller's object (or a getter that answers differently the second time) cannot change a fitted
+ * transform. `at` is its path in the spec, for messages; an unknown key names the closest known one.
  */
 export function checkStep(fn: string, at: string, step: unknown, allowFitted: boolean): Step {
   if (typeof step !== 'object' || step === null || Array.isArray(step)) {
@@ -50,15 +50,13 @@ export function checkStep(fn: string, at: string, step: unknown, allowFitted: bo
   }
   const rules = stepRules(type);
   const known = allowFitted ? ['type', ...rules.options, 'fitted'] : ['type', ...rules.options];
-  const s = readOptions(fn, step, known, at) as Readonly<Record<string, unknown>>;
-  rules.check(fn, at, s);
-  // -0 is written as 0, as JSON writes it, so a transform and its JSON give the same bits.
-  const plain = (v: unknown) => (v === 0 ? 0 : v);
+  // A copy is checked and kept: each value as optionValue keeps it, and the type read above (a getter may
+  // answer otherwise the second time).
+  const o = readOptions(fn, step, known, at) as Readonly<Record<string, unknown>>;
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(s)) {
-    const v = s[key];
-    copy[key] = Array.isArray(v) ? v.map(plain) : plain(v);
-  }
+  for (const key of Object.keys(o)) copy[key] = optionValue(fn, `${at}.${key}`, o[key]);
+  copy.type = type;
+  rules.check(fn, at, copy);
   return copy as unknown as Step;
 }
 
@@ -147,15 +145,21 @@ export function normalizeSpec(fn: string, spec: unknown): NormalizedFeature[] {
       input = checkString(fn, `${at}.input`, o.input, MAX_NAME, true);
       raw = o.steps;
     } else raw = [entry];
-    if (!Array.isArray(raw) || raw.length === 0)
+    let length: number;
+    try {
+      length = Array.isArray(raw) ? raw.length : 0;
+    } catch {
+      throw unreadable(fn, at);
+    }
+    if (length === 0)
       throw invalidArgument(fn, at, 'must be a step, a non-empty array of steps, or { input, steps }', entry);
-    if (raw.length > MAX_CHAIN)
-      throw invalidArgument(fn, at, `must have at most ${MAX_CHAIN} steps, got ${raw.length}`);
+    if (length > MAX_CHAIN)
+      throw invalidArgument(fn, at, `must have at most ${MAX_CHAIN} steps, got ${length}`);
     const steps: Step[] = [];
-    for (let i = 0; i < raw.length; i++) {
+    for (let i = 0; i < length; i++) {
       let step: unknown;
       try {
-        step = raw[i];
+        step = (raw as readonly unknown[])[i];
       } catch {
         throw unreadable(fn, `${at}[${i}]`);
       }

@@ -532,6 +532,47 @@ describe('known cases from the sweep, and the bounds they led to', () => {
     });
   });
 
+  it('option lists that are Proxies, sparse or huge are read once, or refused by their length', () => {
+    const trap = new Proxy([1, 2], {
+      get(target, key) {
+        if (key === 'length') throw new Error('hostile length');
+        return Reflect.get(target, key);
+      },
+    });
+    catchLockstep(() => bucketize({ boundaries: trap }), {
+      code: 'INVALID_ARGUMENT',
+      fn: 'bucketize',
+      arg: 'options.boundaries',
+      message: "bucketize: argument 'options.boundaries' could not be read (a getter or Proxy threw)",
+    });
+    catchLockstep(() => fitTransform({ x: { type: 'datetime', parts: trap } as never }, { x: [1] }), {
+      arg: 'spec.x[0].parts',
+    });
+    catchLockstep(() => fitTransform({ x: trap as never }, { x: [1] }), {
+      arg: 'spec.x',
+      message: "fit: argument 'spec.x' could not be read (a getter or Proxy threw)",
+    });
+    catchLockstep(() => fitTransform({ x: [trap] as never }, { x: [1] }), { arg: 'spec.x[0]' });
+    const started = performance.now();
+    catchLockstep(() => bucketize({ boundaries: sparseArray(2 ** 32 - 1) as number[] }), {
+      arg: 'options.boundaries',
+      message: /must have at most 65536 items, got 4294967295/,
+    });
+    catchLockstep(() => datetime({ parts: sparseArray(2 ** 32 - 1) as never }), { arg: 'options.parts' });
+    catchLockstep(() => cross(sparseArray(2 ** 32 - 1) as string[], { buckets: 2 }), { arg: 'inputs' });
+    expect(performance.now() - started).toBeLessThan(1000);
+    // A getter that answers a step type once and another the next time is held to the first.
+    let reads = 0;
+    const shifty = {
+      get type() {
+        reads++;
+        return reads === 1 ? 'standardize' : 'vocabulary';
+      },
+    };
+    const t = fitTransform({ x: shifty as never }, { x: [1, 2] });
+    expect(t.features[0]!.steps[0]!.type).toBe('standardize');
+  });
+
   it('a list holding a bigint is explained without a TypeError', () => {
     const t = fitTransform({ l: [vocabulary(), multiHot()] }, { l: [['a']] });
     const e = apply(t, { l: [1n] }, { explain: true });

@@ -228,6 +228,28 @@ export function learnsNothing(step: { readonly type: string }): FittedProblem | 
     : ['fitted', `must be absent: ${step.type} learns nothing`];
 }
 
+/** Longest list an option can hold (bucketize's boundaries); a longer one is copied only as its length. */
+const MAX_OPTION_LIST = 1 << 16;
+
+/**
+ * An option's value as lockstep keeps it: -0 as 0 (as JSON writes it, so a transform and its JSON give the
+ * same bits), and an array copied into a plain one (a Proxy or getter is read once, here, and a hostile
+ * one is an INVALID_ARGUMENT). An array longer than any option list keeps only its length, so the rule's
+ * length check refuses it without anything walking its holes.
+ */
+export function optionValue(fn: string, arg: string, v: unknown): unknown {
+  if (!Array.isArray(v)) return v === 0 ? 0 : v;
+  try {
+    const n = v.length;
+    const copy = new Array<unknown>(Math.min(n, MAX_OPTION_LIST + 1));
+    for (let i = 0; i < copy.length; i++) copy[i] = v[i] === 0 ? 0 : v[i];
+    copy.length = n;
+    return copy;
+  } catch {
+    throw invalidArgument(fn, arg, 'could not be read (a getter or Proxy threw)');
+  }
+}
+
 /**
  * A step as its builder makes it: the options read against the step's known keys (a misspelled key is an
  * INVALID_ARGUMENT naming the key meant) and checked by its rules, so `vocabulary({ topk: 3 })` fails where
@@ -245,8 +267,10 @@ export function buildStep<S extends { readonly type: string }>(
     rules.options.filter((k) => !(k in extra)),
   );
   const s: Record<string, unknown> = { type: rules.type, ...extra };
-  for (const key of Object.keys(o))
-    if (o[key as keyof typeof o] !== undefined) s[key] = o[key as keyof typeof o];
+  for (const key of Object.keys(o)) {
+    const v = o[key as keyof typeof o];
+    if (v !== undefined) s[key] = optionValue(fn, `options.${key}`, v);
+  }
   rules.check(fn, 'options', s);
   return s as S;
 }

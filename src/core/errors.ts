@@ -4,9 +4,20 @@ import type { Finding } from './finding.js';
  * Stable error codes carried by every {@link LockstepError}. `INVALID_ARGUMENT`: misuse (a wrong type, an
  * unknown option, a value out of range); `INVALID_DATA`: data that breaks a rule the call enforces;
  * `INVALID_ARTIFACT`: a malformed, edited or corrupted artifact; `MISSING_KEY`: rows without the key or
- * time a split needs.
+ * time a split needs. Storage (the registry): `NOT_FOUND`: no such model, version, alias or artifact;
+ * `CONFLICT`: a compare-and-set lost (the state was not what the caller expected) or a lock stayed busy;
+ * `FORBIDDEN`: the authorisation hook denied a write; `INTEGRITY`: stored bytes no longer match their
+ * SHA-256 digest (tampered or truncated), so they are never returned.
  */
-export type LockstepErrorCode = 'INVALID_ARGUMENT' | 'INVALID_DATA' | 'INVALID_ARTIFACT' | 'MISSING_KEY';
+export type LockstepErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_DATA'
+  | 'INVALID_ARTIFACT'
+  | 'MISSING_KEY'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'FORBIDDEN'
+  | 'INTEGRITY';
 
 /** Where an error happened and what was found, as structured fields (the message says the same in words). */
 export interface LockstepErrorDetails {

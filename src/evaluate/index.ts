@@ -11,6 +11,21 @@ export type {
   StringColumn,
 } from '../core/frame-types.js';
 export {
+  type EvaluateFinding,
+  type EvaluateFindingCode,
+  type EvaluateOptions,
+  type Evaluation,
+  evaluate,
+  LOWER_IS_BETTER,
+  type MetricName,
+  type MetricValue,
+  type MetricValues,
+  type SliceEvaluation,
+  type SliceSpec,
+  TASK_METRICS,
+  type Task,
+} from './evaluate.js';
+export {
   type Average,
   type AveragedOptions,
   accuracyScore,

@@ -11,6 +11,7 @@ export const entries = {
   schema: 'src/schema/index.ts',
   drift: 'src/drift/index.ts',
   transform: 'src/transform/index.ts',
+  evaluate: 'src/evaluate/index.ts',
   tfjs: 'src/tfjs/index.ts',
   arrow: 'src/arrow/index.ts',
 };

@@ -2,6 +2,7 @@
 // bundles; this entry exists for convenience and tree-shakes to what you use.
 export { fingerprint } from './core/fingerprint.js';
 export * from './drift/index.js';
+export * from './evaluate/index.js';
 export * from './schema/index.js';
 export * from './split/index.js';
 export * from './stats/index.js';

@@ -7,6 +7,7 @@ import type * as arrow from '../../src/arrow/index.js';
 import { LockstepError } from '../../src/core/errors.js';
 import type * as core from '../../src/core/frame-types.js';
 import type * as drift from '../../src/drift/index.js';
+import type * as evaluate from '../../src/evaluate/index.js';
 import type * as schema from '../../src/schema/index.js';
 import type * as split from '../../src/split/index.js';
 import type * as stats from '../../src/stats/index.js';
@@ -24,6 +25,7 @@ const frameTypes: readonly boolean[] = [
   ...([true, true, true] satisfies FrameTypesOf<stats.Frame, stats.FrameInput, stats.Column>),
   ...([true, true, true] satisfies FrameTypesOf<schema.Frame, schema.FrameInput, schema.Column>),
   ...([true, true, true] satisfies FrameTypesOf<drift.Frame, drift.FrameInput, drift.Column>),
+  ...([true, true, true] satisfies FrameTypesOf<evaluate.Frame, evaluate.FrameInput, evaluate.Column>),
   ...([true, true, true] satisfies FrameTypesOf<transform.Frame, transform.FrameInput, transform.Column>),
   ...([true, true, true] satisfies FrameTypesOf<arrow.Frame, arrow.FrameInput, arrow.Column>),
   ...([true, true, true] satisfies FrameTypesOf<tfjs.Frame, tfjs.FrameInput, tfjs.Column>),
@@ -31,7 +33,7 @@ const frameTypes: readonly boolean[] = [
 ];
 
 describe('every subpath', () => {
-  it('exports the Frame types (checked by tsc above)', () => expect(frameTypes).toHaveLength(24));
+  it('exports the Frame types (checked by tsc above)', () => expect(frameTypes).toHaveLength(27));
 
   it.each(Object.keys(entries))("%s exports core's LockstepError", async (name) => {
     const module = await import(join(import.meta.dirname, '../..', entries[name as keyof typeof entries]));

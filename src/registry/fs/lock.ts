@@ -29,8 +29,16 @@ export function isAlive(pid: number): boolean {
 const code = (error: unknown) => (error as NodeJS.ErrnoException)?.code;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Takes the lock in `dir`, waiting at most `timeoutMs`; returns the function that releases it. */
-export async function acquireLock(dir: string, timeoutMs: number, fn: string): Promise<() => Promise<void>> {
+/**
+ * Takes the lock in `dir`, waiting at most `timeoutMs`; returns the function that releases it, and whether a
+ * dead holder's lock was broken on the way (so the caller knows to clean up after it).
+ */
+export async function acquireLock(
+  dir: string,
+  timeoutMs: number,
+  fn: string,
+): Promise<{ release: () => Promise<void>; brokeStale: boolean }> {
+  let brokeStale = false;
   const path = join(dir, 'lock');
   const host = hostname();
   const started = Date.now();
@@ -43,7 +51,7 @@ export async function acquireLock(dir: string, timeoutMs: number, fn: string): P
       } finally {
         await handle.close();
       }
-      return async () => {
+      const release = async () => {
         try {
           // Only our own lock is removed (a lock broken as stale while we were stopped is someone else's now).
           if ((await readFile(path, 'utf8')) === text) await unlink(path);
@@ -51,18 +59,21 @@ export async function acquireLock(dir: string, timeoutMs: number, fn: string): P
           if (code(error) !== 'ENOENT') throw error;
         }
       };
+      return { release, brokeStale };
     } catch (error) {
       if (code(error) !== 'EEXIST') throw error;
     }
     const held = await readHolder(path);
-    if (held?.stale) await breakStale(dir, path, held.text);
-    else if (Date.now() - started > timeoutMs)
+    if (held?.stale) {
+      await breakStale(dir, path, held.text);
+      brokeStale = true;
+    } else if (Date.now() - started > timeoutMs)
       throw new LockstepError(
         'CONFLICT',
         `${fn}: the registry's lock ${path} stayed busy for ${timeoutMs} ms (held by ${held?.text || 'an unknown holder'})`,
         { fn },
       );
-    else await sleep(Math.min(50, 1 + ((attempt * 7 + process.pid) % 5) + attempt));
+    else await sleep(1 + ((attempt * 7 + process.pid) % 4) + Math.min(attempt, 6));
   }
 }
 

@@ -46,6 +46,9 @@ export function createFsStorage(options: FsStorageOptions): RegistryStorage {
   const { dir, lockTimeoutMs, fsync } = options;
   const tmpDir = join(dir, 'tmp');
   let counter = 0;
+  // Directories known to exist (a registry never removes one), so a write does not mkdir each time.
+  const made = new Set<string>();
+  let cleaned = false;
   let ready: Promise<void> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -74,7 +77,11 @@ export function createFsStorage(options: FsStorageOptions): RegistryStorage {
     } finally {
       await handle.close();
     }
-    await mkdir(dirname(path), { recursive: true });
+    const parent = dirname(path);
+    if (!made.has(parent)) {
+      await mkdir(parent, { recursive: true });
+      made.add(parent);
+    }
     await rename(tmp, path);
     if (syncParent) await syncDir(dirname(path));
   }
@@ -138,8 +145,11 @@ export function createFsStorage(options: FsStorageOptions): RegistryStorage {
     await syncDir(dir);
   }
 
-  /** With the lock held: finish a commit a dead writer left half applied, remove dead writers' temp files. */
-  async function recover(): Promise<void> {
+  /**
+   * With the lock held: finish a commit a dead writer left half applied; remove dead writers' temp files (on
+   * the first write of this instance, and after breaking a dead holder's lock).
+   */
+  async function recover(brokeStale: boolean): Promise<void> {
     const journal = await readJsonFile<{ writes?: Write[] }>(join(dir, 'journal.json')).catch(
       () => undefined,
     );
@@ -150,6 +160,8 @@ export function createFsStorage(options: FsStorageOptions): RegistryStorage {
       );
       if (safe) await apply(journal.writes);
     }
+    if (cleaned && !brokeStale) return;
+    cleaned = true;
     for (const name of await readdir(tmpDir).catch(() => [] as string[])) {
       const pid = Number(name.split('-')[0]);
       if (pid !== process.pid && Number.isSafeInteger(pid) && pid > 0 && !isAlive(pid))
@@ -159,9 +171,9 @@ export function createFsStorage(options: FsStorageOptions): RegistryStorage {
 
   async function transactLocked<T>(fn: (tx: StorageTransaction) => Promise<T>): Promise<T> {
     await ensureLayout();
-    const release = await acquireLock(dir, lockTimeoutMs, 'fs registry');
+    const { release, brokeStale } = await acquireLock(dir, lockTimeoutMs, 'fs registry');
     try {
-      await recover();
+      await recover(brokeStale);
       const draft = new Map<string, string>();
       const read = async <R>(path: string): Promise<R | undefined> => {
         const rel = path.slice(dir.length + 1);

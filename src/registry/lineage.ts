@@ -106,10 +106,17 @@ export function readRecord<T>(
  * @throws LockstepError `INVALID_ARGUMENT` for a `now` that is not a finite number or valid Date.
  */
 export function modelAge(version: ModelVersion, now: number | Date): number {
-  const t = now instanceof Date ? now.getTime() : now;
-  checkNumber('modelAge', 'now', t);
-  const created = Date.parse(version?.createdAt);
+  let t: unknown;
+  let created = Number.NaN;
+  try {
+    t = now instanceof Date ? now.getTime() : now;
+    const at = (version as { createdAt?: unknown } | undefined)?.createdAt;
+    if (typeof at === 'string' && at.length <= 64) created = Date.parse(at);
+  } catch {
+    created = Number.NaN;
+  }
+  const nowMs = checkNumber('modelAge', 'now', t);
   if (!Number.isFinite(created))
     throw invalidArgument('modelAge', 'version', 'must be a ModelVersion with an ISO createdAt', version);
-  return t - created;
+  return nowMs - created;
 }

@@ -170,13 +170,15 @@ export function createRegistry(
       const arg = `input.artifacts.${key}`;
       let bytes: Uint8Array;
       let ref: ArtifactRef;
-      if (item instanceof Uint8Array) {
+      if (ArrayBuffer.isView(item)) {
+        if (!(item instanceof Uint8Array))
+          throw invalidArgument(f, arg, 'must be a Uint8Array or a JSON value', item);
         if (item.byteLength > maxBytes)
           throw invalidArgument(f, arg, `must be at most ${maxBytes} bytes, got ${item.byteLength}`);
         bytes = new Uint8Array(item);
         ref = { sha256: sha256Hex(bytes), size: bytes.byteLength, mediaType: 'application/octet-stream' };
-      } else if (ArrayBuffer.isView(item) || item instanceof ArrayBuffer) {
-        throw invalidArgument(f, arg, 'must be a Uint8Array or a JSON value', item);
+      } else if (tagOf(item) === '[object ArrayBuffer]') {
+        throw invalidArgument(f, arg, 'must be a Uint8Array or a JSON value (wrap an ArrayBuffer in one)');
       } else {
         const text = canonicalJson(item, f);
         if (text.length > maxBytes)
@@ -738,6 +740,14 @@ function info(model: ModelRecord): ModelInfo {
 
 function showRef(ref: ParsedRef): string {
   return ref.alias === undefined ? `${ref.name}/${ref.version}` : `${ref.name}@${ref.alias}`;
+}
+
+function tagOf(value: unknown): string {
+  try {
+    return Object.prototype.toString.call(value);
+  } catch {
+    return '';
+  }
 }
 
 function byCodeUnits(a: string, b: string): number {

@@ -12,6 +12,8 @@ export const entries = {
   drift: 'src/drift/index.ts',
   transform: 'src/transform/index.ts',
   evaluate: 'src/evaluate/index.ts',
+  registry: 'src/registry/index.ts',
+  'registry/fs': 'src/registry/fs/index.ts',
   tfjs: 'src/tfjs/index.ts',
   arrow: 'src/arrow/index.ts',
 };

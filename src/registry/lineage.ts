@@ -102,7 +102,7 @@ export function readRecord<T>(
 
 /**
  * How old a version is at `now`, in milliseconds: `now − createdAt`. Time is an argument, never read here.
- * @example modelAge(version, Date.parse('2026-01-02T00:00:00Z')) // => 86400000 for one made a day earlier
+ * @example modelAge(await createMemoryRegistry({ now: () => 0 }).createVersion({ name: 'm' }), 86_400_000) // => 86400000 (one day)
  * @throws LockstepError `INVALID_ARGUMENT` for a `now` that is not a finite number or valid Date.
  */
 export function modelAge(version: ModelVersion, now: number | Date): number {

@@ -8,6 +8,8 @@ import { LockstepError } from '../../src/core/errors.js';
 import type * as core from '../../src/core/frame-types.js';
 import type * as drift from '../../src/drift/index.js';
 import type * as evaluate from '../../src/evaluate/index.js';
+import type * as registryFs from '../../src/registry/fs/index.js';
+import type * as registry from '../../src/registry/index.js';
 import type * as schema from '../../src/schema/index.js';
 import type * as split from '../../src/split/index.js';
 import type * as stats from '../../src/stats/index.js';
@@ -30,10 +32,12 @@ const frameTypes: readonly boolean[] = [
   ...([true, true, true] satisfies FrameTypesOf<arrow.Frame, arrow.FrameInput, arrow.Column>),
   ...([true, true, true] satisfies FrameTypesOf<tfjs.Frame, tfjs.FrameInput, tfjs.Column>),
   ...([true, true, true] satisfies FrameTypesOf<workers.Frame, workers.FrameInput, workers.Column>),
+  ...([true, true, true] satisfies FrameTypesOf<registry.Frame, registry.FrameInput, registry.Column>),
+  ...([true, true, true] satisfies FrameTypesOf<registryFs.Frame, registryFs.FrameInput, registryFs.Column>),
 ];
 
 describe('every subpath', () => {
-  it('exports the Frame types (checked by tsc above)', () => expect(frameTypes).toHaveLength(27));
+  it('exports the Frame types (checked by tsc above)', () => expect(frameTypes).toHaveLength(33));
 
   it.each(Object.keys(entries))("%s exports core's LockstepError", async (name) => {
     const module = await import(join(import.meta.dirname, '../..', entries[name as keyof typeof entries]));

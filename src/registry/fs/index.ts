@@ -39,7 +39,7 @@ export interface FsRegistryOptions extends RegistryOptions {
  * @example
  * const registry = createFsRegistry({ dir: './registry' });
  * const v = await registry.createVersion({ name: 'flights', artifacts: { model: { layers: 3 } } });
- * v.ref // => 'flights/1'
+ * v.ref // => the new version's ref, flights/1 in a fresh directory
  * @throws LockstepError `INVALID_ARGUMENT` for a missing `dir` or unknown or invalid options.
  */
 export function createFsRegistry(options: FsRegistryOptions): ModelRegistry {

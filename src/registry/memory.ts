@@ -18,18 +18,22 @@ export function createMemoryStorage(): MemoryStorage {
   let sequence = 0;
   let queue: Promise<unknown> = Promise.resolve();
 
-  const read = <T>(map: Map<string, string>, key: string): T | undefined => {
-    const text = map.get(key);
+  // Reads through `draft` (a transaction's writes) first, then the committed records.
+  const read = <T>(draft: Map<string, string> | undefined, key: string): T | undefined => {
+    const text = draft?.get(key) ?? records.get(key);
     return text === undefined ? undefined : (JSON.parse(text) as T);
   };
-  const reader = (map: Map<string, string>) => ({
-    getModel: async (name: string) => read<ModelRecord>(map, `m/${name}`),
-    listModels: async () => [...map.keys()].filter((k) => k.startsWith('m/')).map((k) => k.slice(2)),
-    getVersion: async (name: string, version: number) => read<ModelVersion>(map, `v/${name}/${version}`),
+  const reader = (draft?: Map<string, string>) => ({
+    getModel: async (name: string) => read<ModelRecord>(draft, `m/${name}`),
+    listModels: async () => {
+      const keys = new Set([...records.keys(), ...(draft?.keys() ?? [])]);
+      return [...keys].filter((k) => k.startsWith('m/')).map((k) => k.slice(2));
+    },
+    getVersion: async (name: string, version: number) => read<ModelVersion>(draft, `v/${name}/${version}`),
     getEvents: async (name: string, from: number, to: number) => {
       const out: HistoryEvent[] = [];
       for (let i = from; i <= to; i++) {
-        const e = read<HistoryEvent>(map, `e/${name}/${i}`);
+        const e = read<HistoryEvent>(draft, `e/${name}/${i}`);
         if (e !== undefined) out.push(e);
       }
       return out;
@@ -38,11 +42,11 @@ export function createMemoryStorage(): MemoryStorage {
 
   return {
     blobs,
-    reader: reader(records),
+    reader: reader(),
     transact<T>(fn: (tx: StorageTransaction) => Promise<T>): Promise<T> {
       const run = async () => {
-        // Writes go to a copy; the copy replaces the records only when fn resolves.
-        const draft = new Map(records);
+        // Writes go to a draft; the draft joins the records only when fn resolves.
+        const draft = new Map<string, string>();
         let drafted = sequence;
         const tx: StorageTransaction = {
           ...reader(draft),
@@ -52,7 +56,7 @@ export function createMemoryStorage(): MemoryStorage {
           putEvent: (name, e) => void draft.set(`e/${name}/${e.index}`, JSON.stringify(e)),
         };
         const result = await fn(tx);
-        for (const [k, v] of draft) if (records.get(k) !== v) records.set(k, v);
+        for (const [k, v] of draft) records.set(k, v);
         sequence = drafted;
         return result;
       };

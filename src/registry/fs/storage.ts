@@ -32,6 +32,9 @@ interface Write {
   readonly text: string;
 }
 
+/** Commit order: versions and events (0), then the model records that count them (1), then registry.json (2). */
+const rank = (path: string) => (path.endsWith('model.json') ? 1 : path === 'registry.json' ? 2 : 0);
+
 const code = (error: unknown) => (error as NodeJS.ErrnoException)?.code;
 
 /** Options of the fs storage. */
@@ -133,12 +136,15 @@ export function createFsStorage(options: FsStorageOptions): RegistryStorage {
 
   /** Applies a journal's writes (again, after a crash: each write is idempotent), then removes it. */
   async function apply(writes: readonly Write[]): Promise<void> {
+    // In rank order (what is counted, then the records that count it, then registry.json); the files of one
+    // rank are written in parallel.
     const dirs = new Set<string>();
-    for (const w of writes) {
-      await atomicWrite(join(dir, w.path), w.text, false);
-      dirs.add(dirname(join(dir, w.path)));
+    for (let r = 0; r <= 2; r++) {
+      const group = writes.filter((w) => rank(w.path) === r);
+      await Promise.all(group.map((w) => atomicWrite(join(dir, w.path), w.text, false)));
+      for (const w of group) dirs.add(dirname(join(dir, w.path)));
     }
-    for (const d of dirs) await syncDir(d);
+    await Promise.all([...dirs].map(syncDir));
     await unlink(join(dir, 'journal.json')).catch((error) => {
       if (code(error) !== 'ENOENT') throw error;
     });
@@ -227,8 +233,6 @@ export function createFsStorage(options: FsStorageOptions): RegistryStorage {
       };
       const result = await fn(tx);
       if (draft.size > 0) {
-        // Records a model's counts come after what they count; registry.json last.
-        const rank = (p: string) => (p.endsWith('model.json') ? 1 : p === 'registry.json' ? 2 : 0);
         const writes = [...draft]
           .map(([path, text]) => ({ path, text }))
           .sort((a, b) => rank(a.path) - rank(b.path));

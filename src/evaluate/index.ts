@@ -26,6 +26,18 @@ export {
   type Task,
 } from './evaluate.js';
 export {
+  GATE_KIND,
+  type Gate,
+  type GateCheck,
+  type GateCheckCode,
+  type GateEvaluation,
+  type GateModel,
+  type GateOptions,
+  type GateRules,
+  gate,
+  parseGate,
+} from './gate.js';
+export {
   type Average,
   type AveragedOptions,
   accuracyScore,

@@ -11,10 +11,12 @@ import {
   evaluate,
   expectedCalibrationError,
   f1Score,
+  gate,
   LockstepError,
   logLossScore,
   meanAbsoluteError,
   meanAbsolutePercentageError,
+  parseGate,
   precisionScore,
   r2Score,
   recallScore,
@@ -242,5 +244,58 @@ describe('evaluate', () => {
       'g=NaN',
       'g=__proto__',
     ]);
+  });
+});
+
+describe('gate and parseGate', () => {
+  afterAll(expectNoPrototypePollution);
+  const candidate = {
+    metrics: { rocAuc: { value: 0.8, low: 0.7, high: 0.9 } },
+    slices: [{ slice: 'g=a', count: 50, metrics: { rocAuc: { value: 0.7 } } }],
+  };
+
+  it('answer hostile options, rules, evaluations, histories and artifacts with a result or a LockstepError', () => {
+    const keys = ['candidate', 'baseline', 'rules', 'model', 'history'];
+    fc.assert(
+      fc.property(fc.constantFrom(...keys), hostile(), (key, value) => {
+        expectLockstepOrResult(() => gate({ candidate, [key]: value } as never));
+      }),
+      RUNS,
+    );
+    const ruleKeys = [
+      'metrics',
+      'tolerance',
+      'minRows',
+      'intervals',
+      'floors',
+      'latencyBudgetMs',
+      'maxDrop',
+      'maxDecline',
+    ];
+    fc.assert(
+      fc.property(fc.constantFrom(...ruleKeys), hostile(), (key, value) => {
+        expectLockstepOrResult(() =>
+          gate({ candidate, baseline: candidate, rules: { [key]: value } } as never),
+        );
+      }),
+      RUNS,
+    );
+    fc.assert(
+      fc.property(hostile(), (value) => {
+        expectLockstepOrResult(() => parseGate(value));
+        expectLockstepOrResult(() => gate({ candidate: { metrics: { rocAuc: value } } } as never));
+        expectLockstepOrResult(() => gate({ candidate, history: { rocAuc: value } } as never));
+      }),
+      RUNS,
+    );
+  });
+
+  it('refuses a history longer than 1000 versions and an unknown metric in floors', () => {
+    expect(thrown(() => gate({ candidate, history: { rocAuc: new Array(1001).fill(0.5) } })).arg).toBe(
+      'options.history.rocAuc',
+    );
+    expect(thrown(() => gate({ candidate, rules: { floors: { auc: 0.5 } as never } })).arg).toBe(
+      'options.rules.floors',
+    );
   });
 });

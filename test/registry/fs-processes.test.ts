@@ -2,7 +2,7 @@
 // SIGKILL mid-write leaves the previous state intact and the registry usable, and a dead holder's lock or a
 // half-applied commit is recovered by the next writer.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -58,7 +58,9 @@ describe('fs registry across processes', () => {
   }, 60_000);
 
   it('a writer killed with SIGKILL mid-write leaves the previous state intact and the registry usable', async () => {
-    for (const delay of [150, 400, 900]) {
+    // Three moments: a fixed delay after the first commit, and (polled every millisecond) while the writer
+    // holds the lock, and while its journal exists (a commit written but not yet applied).
+    for (const moment of ['delay', 'lock', 'journal'] as const) {
       const dir = freshDir();
       const child = start('crash', dir);
       const done = finish(child);
@@ -66,14 +68,25 @@ describe('fs registry across processes', () => {
       child.stdout!.on('data', (d) => {
         printed += d;
       });
-      // Kill at a moment that is not a commit boundary: a fixed delay after the first commit.
       await new Promise<void>((resolve) => {
         const check = () => (printed.includes('\n') ? resolve() : setTimeout(check, 5));
         check();
       });
-      await new Promise((r) => setTimeout(r, delay));
+      const target = moment === 'delay' ? undefined : join(dir, moment === 'lock' ? 'lock' : 'journal.json');
+      const started = Date.now();
+      let caught = false;
+      if (target === undefined) await new Promise((r) => setTimeout(r, 300));
+      else
+        while (Date.now() - started < 5000) {
+          if (existsSync(target)) {
+            caught = true;
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 1));
+        }
       child.kill('SIGKILL');
       await done;
+      if (target !== undefined) expect(caught, `saw ${target} before the kill`).toBe(true);
       const acknowledged = printed.split('\n').filter(Boolean).map(Number);
       const registry = createFsRegistry({ dir, lockTimeoutMs: 5000 });
       const model = await registry.getModel('m');

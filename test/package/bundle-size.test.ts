@@ -173,6 +173,19 @@ describe('bundle size', () => {
     expect(text).not.toMatch(/tensorflow|apache-arrow/);
   });
 
+  // createMemoryRegistry measured 10.1 kB (2026-12): the registry's rules written once (versions, aliases with
+  // compare-and-set, history, keyset search, strict checks of every argument), SHA-256 and canonical JSON.
+  it("`import { createMemoryRegistry } from 'lockstep/registry'` is at most 12 kB gzipped, with no node: imports", async () => {
+    const { gzip, packages, imports, text } = await bundle(
+      "import { createMemoryRegistry } from 'lockstep/registry';\nconsole.log(createMemoryRegistry);\n",
+    );
+    expect(gzip).toBeLessThanOrEqual(12 * 1024);
+    expect(packages).toEqual([]);
+    expect(imports).toEqual([]);
+    expect(text).not.toMatch(/node:|tensorflow|apache-arrow/);
+    expect((await bundle("import 'lockstep/registry';\n")).text.trim()).toBe('');
+  });
+
   it('importing a module for nothing bundles nothing (no side effects)', async () => {
     for (const subpath of [
       'lockstep',

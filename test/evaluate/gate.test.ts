@@ -1,5 +1,7 @@
 // gate(): every rule as a check that can fail, the artifact (kind, formatVersion, fingerprint, frozen,
 // parseGate round trips and refusals), and the intervals keeping a small slice's noise from failing it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isFinding } from '../../src/core/finding.js';
 import { evaluate, gate, LockstepError, parseGate } from '../../src/evaluate/index.js';
@@ -167,5 +169,28 @@ describe('gate', () => {
     expect(arg(() => gate({ candidate: good, model: { inputWidth: 3 } }))).toBe(
       'options.model.transformOutputWidth',
     );
+  });
+});
+
+describe('the golden gate of formatVersion 1 (test/fixtures/make-golden-gate.ts)', () => {
+  const text = readFileSync(join(import.meta.dirname, '../fixtures/golden-gate.json'), 'utf8');
+
+  it('still parses, with every check code and its values', () => {
+    const g = parseGate(text);
+    expect(g.passed).toBe(false);
+    expect(g.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(g.checks.map((c) => [c.code, c.passed, c.slice ?? null, c.received])).toEqual([
+      ['NOT_WORSE', true, null, 0.84],
+      ['NOT_WORSE', false, null, 0.5],
+      ['NOT_WORSE', false, 'origin=SEA', 0.7],
+      ['NOT_WORSE', false, 'origin=(missing)', null],
+      ['FLOOR', true, null, 0.84],
+      ['INPUT_WIDTH', true, null, 42],
+      ['SCHEMA_FINGERPRINT', false, null, 'a'.repeat(64)],
+      ['LATENCY_BUDGET', true, null, 3.5],
+      ['HISTORY_DROP', false, null, 0.020000000000000018],
+      ['HISTORY_DECLINE', false, null, 0.039000000000000035],
+    ]);
+    expect(Object.isFrozen(g.checks[3])).toBe(true);
   });
 });

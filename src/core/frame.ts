@@ -411,22 +411,28 @@ export function dateValue(d: Date): number {
   return Date.prototype.getTime.call(d);
 }
 
-/** Throws UNSUPPORTED_VALUE for a cell that String() cannot convert (or a symbol), so no consumer meets it. */
+/**
+ * Throws UNSUPPORTED_VALUE for a cell that String() cannot convert (or a symbol), so no consumer meets it.
+ * A list cell longer than MAX_ARRAY_ROWS is refused by its length, before String() would join it (a
+ * sparse array of length 2^32 - 1 would take minutes).
+ */
 function checkCell(v: unknown, row: number, fn: string, arg: string, name: string): void {
-  let ok = typeof v !== 'symbol';
-  if (ok && (typeof v === 'object' || typeof v === 'function')) {
+  let problem = typeof v === 'symbol' ? 'a symbol' : undefined;
+  if (problem === undefined && (typeof v === 'object' || typeof v === 'function')) {
     try {
-      String(v);
+      if (Array.isArray(v) && v.length > MAX_ARRAY_ROWS)
+        problem = `a list of more than ${MAX_ARRAY_ROWS} items`;
+      else String(v);
     } catch {
-      ok = false;
+      problem = 'an object with a null prototype or a throwing toString';
     }
   }
-  if (!ok) {
+  if (problem !== undefined) {
     throw dataError(
       fn,
       arg,
       'UNSUPPORTED_VALUE',
-      `the value in column ${describe(name)} of row ${row} of '${arg}' cannot be read as text (${typeof v === 'symbol' ? 'a symbol' : 'an object with a null prototype or a throwing toString'})`,
+      `the value in column ${describe(name)} of row ${row} of '${arg}' cannot be read as text (${problem})`,
       { row, feature: name, received: describe(v) },
     );
   }

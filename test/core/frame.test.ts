@@ -296,6 +296,19 @@ describe('toFrame refuses what no consumer could read', () => {
     expect(toFrame([{ a: { k: 1 } }, { a: [1, 2] }]).columns.get('a')?.kind).toBe('mixed');
   });
 
+  it('a list cell longer than 2^25 items: UNSUPPORTED_VALUE by its length, without joining it as text', () => {
+    const sparse: unknown[] = [];
+    sparse[2 ** 32 - 2] = 1;
+    const e = catchLockstep(() => toFrame([{ a: [1] }, { a: sparse }]), {
+      code: 'INVALID_DATA',
+      fn: 'toFrame',
+    });
+    expect(e.message).toContain('a list of more than 33554432 items');
+    expect(e.issues).toEqual([
+      expect.objectContaining({ code: 'UNSUPPORTED_VALUE', severity: 'error', row: 1, feature: 'a' }),
+    ]);
+  });
+
   it('a row or a cell whose getter or Proxy throws: UNREADABLE naming the row (and column)', () => {
     const getter = {
       get a() {

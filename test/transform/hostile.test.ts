@@ -98,10 +98,12 @@ const STEP_TYPES = [
 
 /** Data-shaped hostile values: Frame-like objects of bad lengths, columns that are numbers, odd cells. */
 function hostileData(): readonly unknown[] {
-  // A sparse array of the largest length. (One holding an element at index 2^32 − 2 is left out of the cells:
-  // core's toFrame reads such a cell as text, which joins four billion holes.)
+  // Sparse arrays of the largest length, one empty and one holding an element at index 2^32 − 2 (core's
+  // toFrame refuses such a cell by its length, instead of joining four billion holes to read it as text).
   const sparse: unknown[] = [];
   sparse.length = 2 ** 32 - 1;
+  const sparseLast: unknown[] = [];
+  sparseLast[2 ** 32 - 2] = 1;
   const holey: unknown[] = [];
   holey[1_000_000] = 1;
   return [
@@ -119,6 +121,7 @@ function hostileData(): readonly unknown[] {
     [throwingGetters(), throwingProxy()],
     [{ x: throwingProxy(), l: throwingProxy(), c: throwingGetters() }],
     [{ l: sparse }, { l: holey }, { l: new Array(2 ** 20) }, { l: [1n, Symbol('s'), {}] }],
+    [{ l: sparseLast }, { l: [1] }],
     [{ t: 'not a date', x: 'one', c: {} }, { t: new Date(Number.NaN) }],
     [1, 'row', null, [1]],
   ];

@@ -186,6 +186,16 @@ describe('bundle size', () => {
     expect((await bundle("import 'lockstep/registry';\n")).text.trim()).toBe('');
   });
 
+  it('lockstep/evaluate: gate and parseGate are at most 15 kB gzipped, with only zod/mini', async () => {
+    // Measured at 13.3 kB (2026-12, zod 4): the checks, and the artifact's zod/mini shape behind parseGate.
+    const { gzip, packages, inputs } = await bundle(
+      "import { gate, parseGate } from 'lockstep/evaluate';\nconsole.log(gate, parseGate);\n",
+    );
+    expect(gzip).toBeLessThanOrEqual(15 * 1024);
+    expect(packages).toEqual(['zod']);
+    expect(inputs.filter((path) => path.includes('zod/v4/classic'))).toEqual([]);
+  });
+
   it('importing a module for nothing bundles nothing (no side effects)', async () => {
     for (const subpath of [
       'lockstep',

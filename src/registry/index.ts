@@ -16,6 +16,7 @@ export { modelAge } from './lineage.js';
 export { createMemoryRegistry } from './memory.js';
 export { parseRef } from './names.js';
 export type {
+  ArtifactInput,
   ArtifactRef,
   AuthorizeRequest,
   ChangeOptions,

@@ -30,6 +30,14 @@ export function createMemoryStorage(): MemoryStorage {
       return [...keys].filter((k) => k.startsWith('m/')).map((k) => k.slice(2));
     },
     getVersion: async (name: string, version: number) => read<ModelVersion>(draft, `v/${name}/${version}`),
+    getVersions: async (name: string, from: number, to: number) => {
+      const out: ModelVersion[] = [];
+      for (let v = from; v <= to; v++) {
+        const version = read<ModelVersion>(draft, `v/${name}/${v}`);
+        if (version !== undefined) out.push(version);
+      }
+      return out;
+    },
     getEvents: async (name: string, from: number, to: number) => {
       const out: HistoryEvent[] = [];
       for (let i = from; i <= to; i++) {

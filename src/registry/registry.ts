@@ -696,12 +696,7 @@ function meets(
 }
 
 async function versionsOf(r: StorageReader, model: ModelRecord): Promise<ModelVersion[]> {
-  const out: ModelVersion[] = [];
-  for (let v = 1; v <= model.versions; v++) {
-    const version = await r.getVersion(model.name, v);
-    if (version !== undefined) out.push(version);
-  }
-  return out;
+  return model.versions === 0 ? [] : [...(await r.getVersions(model.name, 1, model.versions))];
 }
 
 function emptyModel(name: string): ModelRecord {

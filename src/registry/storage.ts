@@ -37,6 +37,8 @@ export interface StorageReader {
   /** Names of every model record (including ones that only hold denials), in any order. */
   listModels(): Promise<readonly string[]>;
   getVersion(name: string, version: number): Promise<ModelVersion | undefined>;
+  /** Versions `from`..`to` of a model, in order (one query in SQL; one read each on files). */
+  getVersions(name: string, from: number, to: number): Promise<readonly ModelVersion[]>;
   /** Events `from`..`to` (1-based, inclusive) of a model, in order. */
   getEvents(name: string, from: number, to: number): Promise<readonly HistoryEvent[]>;
 }

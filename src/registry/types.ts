@@ -153,10 +153,16 @@ export interface SetAliasOptions extends ChangeOptions {
   readonly expected?: number | null;
 }
 
+/**
+ * An artifact to register: bytes, or a JSON value (any plain object, such as a lockstep schema or transform,
+ * is accepted by the types; what JSON cannot carry faithfully, NaN or a function, is refused at run time).
+ */
+export type ArtifactInput = Uint8Array | JsonValue | object;
+
 /** What `createVersion` registers. Artifacts are bytes (`Uint8Array`) or JSON values. */
 export interface CreateVersionInput {
   readonly name: string;
-  readonly artifacts?: Readonly<Record<string, Uint8Array | JsonValue>>;
+  readonly artifacts?: Readonly<Record<string, ArtifactInput>>;
   readonly lineage?: Lineage;
   readonly metrics?: Readonly<Record<string, number>>;
   readonly tags?: Readonly<Record<string, string>>;

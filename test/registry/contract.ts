@@ -6,6 +6,7 @@ import { withFingerprint } from '../../src/core/artifact.js';
 import { sha256Hex } from '../../src/core/sha256.js';
 import { modelAge } from '../../src/registry/lineage.js';
 import type { ModelRegistry, RegistryOptions } from '../../src/registry/types.js';
+import { inferSchema, parseSchema } from '../../src/schema/index.js';
 import { rejectsLockstep } from '../helpers/errors.js';
 
 export interface Opened {
@@ -181,6 +182,20 @@ export function contract(c: RegistryCase): void {
         fn: 'readJson',
       });
       await rejectsLockstep(() => registry.readArtifact('m/1', 'nope'), { code: 'NOT_FOUND' });
+    });
+
+    it('reads a lockstep schema back through parseSchema, checked and sealed', async () => {
+      const { registry } = await c.open();
+      const schema = inferSchema([
+        { delay: 1.5, origin: 'SEA' },
+        { delay: 3, origin: 'PDX' },
+      ]);
+      const v = await registry.createVersion({ name: 'm', artifacts: { schema } });
+      expect(v.artifacts.schema).toMatchObject({ kind: 'lockstep.schema', fingerprint: schema.fingerprint });
+      const back = await registry.readJson('m@latest', 'schema', parseSchema);
+      expect(back).toEqual(schema);
+      expect(Object.isFrozen(back)).toBe(true);
+      expect(back.fingerprint).toBe(schema.fingerprint);
     });
 
     it("recognises lockstep artifacts by kind and refuses one whose fingerprint doesn't match", async () => {

@@ -124,6 +124,17 @@ export function createFsStorage(options: FsStorageOptions): RegistryStorage {
       }
     },
     getVersion: (name, v) => readJsonFile<ModelVersion>(versionPath(name, v)),
+    async getVersions(name, from, to) {
+      // 32 files at a time: parallel enough to hide latency, few enough never to run out of file handles.
+      const out: ModelVersion[] = [];
+      for (let start = from; start <= to; start += 32) {
+        const batch: Promise<ModelVersion | undefined>[] = [];
+        for (let v = start; v <= Math.min(to, start + 31); v++)
+          batch.push(readJsonFile(versionPath(name, v)));
+        for (const v of await Promise.all(batch)) if (v !== undefined) out.push(v);
+      }
+      return out;
+    },
     async getEvents(name, from, to) {
       const out: HistoryEvent[] = [];
       for (let i = from; i <= to; i++) {
@@ -203,6 +214,14 @@ export function createFsStorage(options: FsStorageOptions): RegistryStorage {
           return [...names];
         },
         getVersion: (name, v) => read<ModelVersion>(versionPath(name, v)),
+        async getVersions(name, from, to) {
+          const out: ModelVersion[] = [];
+          for (let v = from; v <= to; v++) {
+            const version = await read<ModelVersion>(versionPath(name, v));
+            if (version !== undefined) out.push(version);
+          }
+          return out;
+        },
         async getEvents(name, from, to) {
           const out: HistoryEvent[] = [];
           for (let i = from; i <= to; i++) {

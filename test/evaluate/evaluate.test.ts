@@ -299,3 +299,20 @@ describe('intervals', () => {
     expect(r.metrics.accuracy!.low).toBeCloseTo(0.4901624715366418, 13);
   });
 });
+
+describe('the bootstrap agrees with theory where theory is simple', () => {
+  it("MAE's percentile interval on 4,000 rows is close to the normal interval of a mean", () => {
+    const r = lcg(7);
+    const labels = Array.from({ length: 4000 }, () => r() * 10);
+    const predictions = labels.map((y) => y + (r() - 0.5) * 4);
+    const errors = labels.map((y, i) => Math.abs(y - predictions[i]!));
+    const mean = errors.reduce((a, b) => a + b, 0) / errors.length;
+    const sd = Math.sqrt(errors.reduce((a, b) => a + (b - mean) ** 2, 0) / (errors.length - 1));
+    const half = (1.959963984540054 * sd) / Math.sqrt(errors.length);
+    const m = evaluate({ task: 'regression', labels, predictions, resamples: 2000, seed: 3 }).metrics.mae!;
+    expect(m.value).toBeCloseTo(mean, 12);
+    // 2,000 resamples put each percentile within about 5 % of the half-width.
+    expect(Math.abs(m.low - (mean - half))).toBeLessThan(0.1 * half);
+    expect(Math.abs(m.high - (mean + half))).toBeLessThan(0.1 * half);
+  });
+});

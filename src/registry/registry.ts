@@ -9,7 +9,8 @@
 //   - Every write asks the `authorize` hook first (outside the transaction: it may be slow); a denial is
 //     recorded in the model's history, then thrown as FORBIDDEN.
 //   - Every change is a history event in the same transaction as the change, so history and state never
-//     disagree. An alias remembers the versions it held (`previous`), which is what `rollback` returns to.
+//     disagree. The clock is read inside the transaction, so times follow the history's order (given a clock
+//     that does not run backwards). An alias remembers the versions it held (`previous`), which is what `rollback` returns to.
 
 import { readEnvelope } from '../core/artifact.js';
 import { base64ToBytes, bytesToBase64 } from '../core/base64.js';
@@ -131,8 +132,8 @@ export function createRegistry(
       why = ` (the hook threw: ${isLockstepError(error) || error instanceof Error ? error.message : describe(error)})`;
     }
     if (allowed) return;
-    const at = time(f);
     await storage.transact(async (tx) => {
+      const at = time(f);
       const model = (await tx.getModel(name)) ?? emptyModel(name);
       tx.putModel(record(tx, model, { type: 'write.denied', action, ref }, at, actor, reason));
     });
@@ -228,8 +229,8 @@ export function createRegistry(
       const description =
         o.description === undefined ? null : checkText(f, 'options.description', o.description);
       await authorize(f, 'createModel', name, name, actor, reason);
-      const at = time(f);
       return await storage.transact(async (tx) => {
+        const at = time(f);
         const before = await tx.getModel(name);
         if (before !== undefined && before.createdAt !== null)
           throw conflict(f, `a model named ${describe(name)} exists already`);
@@ -277,11 +278,11 @@ export function createRegistry(
         lineage.parent === undefined ? undefined : readRef(f, 'input.lineage.parent', lineage.parent);
       await authorize(f, 'createVersion', name, name, actor, reason);
       for (const a of artifacts) await storage.putBlob(a.ref.sha256, a.bytes);
-      const at = time(f);
       const refs: Record<string, ArtifactRef> = {};
       for (const a of artifacts) refs[a.name] = a.ref;
       return deepFreeze(
         await storage.transact(async (tx) => {
+          const at = time(f);
           let model = (await tx.getModel(name)) ?? emptyModel(name);
           const resolvedLineage =
             parent === undefined ? lineage : { ...lineage, parent: (await resolveIn(tx, f, parent)).ref };
@@ -358,8 +359,8 @@ export function createRegistry(
           ? o.expected
           : checkVersion(f, 'options.expected', o.expected);
       await authorize(f, 'setAlias', `${name}@${alias}`, name, actor, reason);
-      const at = time(f);
       return await storage.transact(async (tx) => {
+        const at = time(f);
         const model = await existing(tx, f, name);
         await resolveIn(tx, f, { name, version: target });
         const current = Object.hasOwn(model.aliases, alias) ? model.aliases[alias]! : null;
@@ -394,8 +395,8 @@ export function createRegistry(
       const alias = checkAlias(f, 'alias', aliasArg);
       const { actor, reason } = change(f, options);
       await authorize(f, 'deleteAlias', `${name}@${alias}`, name, actor, reason);
-      const at = time(f);
       return await storage.transact(async (tx) => {
+        const at = time(f);
         const model = await existing(tx, f, name);
         if (!Object.hasOwn(model.aliases, alias)) throw notFound(f, `${name}@${alias} is not set`);
         const from = model.aliases[alias]!;
@@ -422,8 +423,8 @@ export function createRegistry(
       const alias = checkAlias(f, 'alias', aliasArg);
       const { actor, reason } = change(f, options);
       await authorize(f, 'rollback', `${name}@${alias}`, name, actor, reason);
-      const at = time(f);
       return await storage.transact(async (tx) => {
+        const at = time(f);
         const model = await existing(tx, f, name);
         const earlier = model.previous[alias] ?? [];
         if (!Object.hasOwn(model.aliases, alias) || earlier.length === 0)
@@ -455,9 +456,9 @@ export function createRegistry(
       const status = statusArg;
       const { actor, reason } = change(f, options);
       await authorize(f, 'setStatus', showRef(ref), ref.name, actor, reason);
-      const at = time(f);
       return deepFreeze(
         await storage.transact(async (tx) => {
+          const at = time(f);
           const version = await resolveIn(tx, f, ref);
           const model = await existing(tx, f, ref.name);
           const updated: ModelVersion = { ...version, status };
@@ -485,9 +486,9 @@ export function createRegistry(
       );
       const { actor, reason } = change(f, options);
       await authorize(f, 'setTags', showRef(ref), ref.name, actor, reason);
-      const at = time(f);
       return deepFreeze(
         await storage.transact(async (tx) => {
+          const at = time(f);
           const version = await resolveIn(tx, f, ref);
           const model = await existing(tx, f, ref.name);
           const next: Record<string, string> = { ...version.tags };

@@ -2,7 +2,16 @@
 // SIGKILL mid-write leaves the previous state intact and the registry usable, and a dead holder's lock or a
 // half-applied commit is recovered by the next writer.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -53,7 +62,8 @@ describe('fs registry across processes', () => {
     const registry = createFsRegistry({ dir });
     const versions = await registry.listVersions('m');
     expect(versions.map((v) => v.version)).toEqual(numbers);
-    expect(new Set(versions.map((v) => v.sequence)).size).toBe(400);
+    // Numbers and registration order agree: each version's sequence is higher than the one before it.
+    expect(versions.map((v) => v.sequence)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
     expect((await registry.history('m')).filter((e) => e.type === 'version.registered')).toHaveLength(400);
   }, 60_000);
 
@@ -117,7 +127,11 @@ describe('fs registry across processes', () => {
       join(dir, 'lock'),
       JSON.stringify({ pid: dead.pid, host: (await import('node:os')).hostname() }),
     );
+    // The dead holder's temp file is removed once its lock is broken; a live process's is left alone.
+    writeFileSync(join(dir, 'tmp', `${dead.pid}-0.tmp`), 'half');
+    writeFileSync(join(dir, 'tmp', `${process.ppid}-0.tmp`), 'in progress');
     expect((await registry.createVersion({ name: 'm' })).version).toBe(2);
+    expect(readdirSync(join(dir, 'tmp'))).toEqual([`${process.ppid}-0.tmp`]);
     writeFileSync(join(dir, 'lock'), '');
     const past = new Date(Date.now() - 60_000);
     utimesSync(join(dir, 'lock'), past, past);

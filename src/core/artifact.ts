@@ -195,10 +195,21 @@ export function defineArtifact<T extends ArtifactEnvelope>(def: ArtifactDefiniti
   function parse(json: unknown, fn: string, arg = 'json'): T {
     if (sealedKind(json) === kind) return json as T;
     let value = fromJson(fn, json, arg);
-    const version =
-      typeof value === 'object' && value !== null
-        ? (value as Record<string, unknown>).formatVersion
-        : undefined;
+    let version: unknown;
+    try {
+      version =
+        typeof value === 'object' && value !== null
+          ? (value as Record<string, unknown>).formatVersion
+          : undefined;
+    } catch {
+      // A Proxy or throwing getter in hostile input.
+      throw invalidArtifact(
+        fn,
+        kind,
+        [artifactIssue('$', 'could not be read (a getter or proxy threw)')],
+        arg,
+      );
+    }
     if (typeof version === 'number' && Number.isInteger(version) && version >= 1 && version < current) {
       value = migrate(fn, arg, value as Record<string, unknown>, version);
     } else if (typeof version === 'number' && version > current) {

@@ -61,6 +61,22 @@ describe('defineArtifact', () => {
     expect(Tally.parse(t, 'parseTally')).toBe(t);
   });
 
+  it('an object whose formatVersion getter throws is INVALID_ARTIFACT at $, not a bare Error', () => {
+    const hostile = {
+      kind: 'lockstep.tally',
+      get formatVersion(): number {
+        throw new Error('hostile getter');
+      },
+    };
+    const error = catchLockstep(() => Tally.parse(hostile, 'parseTally'), {
+      code: 'INVALID_ARTIFACT',
+      fn: 'parseTally',
+    });
+    expect(error.issues).toEqual([
+      expect.objectContaining({ path: '$', message: expect.stringContaining('threw') }),
+    ]);
+  });
+
   it('migrates an older format version after checking its own fingerprint', () => {
     const v1 = withFingerprint({ kind: 'lockstep.tally', formatVersion: 1, count: 3, parts: [1, 2] });
     const t = Tally.parse(v1, 'parseTally');

@@ -155,7 +155,7 @@ export function createRegistry(
     const model = await existing(r, f, ref.name);
     let version: number | undefined = ref.version;
     if (ref.alias === 'latest') version = model.versions === 0 ? undefined : model.versions;
-    else if (ref.alias !== undefined) version = model.aliases[ref.alias];
+    else if (ref.alias !== undefined) version = own(model.aliases, ref.alias);
     const shown = ref.alias === undefined ? `${ref.name}/${ref.version}` : `${ref.name}@${ref.alias}`;
     if (version === undefined) throw notFound(f, `${describe(shown)} names no version`);
     const found = version <= model.versions ? await r.getVersion(ref.name, version) : undefined;
@@ -369,7 +369,7 @@ export function createRegistry(
             f,
             `${name}@${alias} points at ${current ?? 'nothing'}, not the expected ${expected ?? 'nothing'}; re-read and retry`,
           );
-        const earlier = model.previous[alias] ?? [];
+        const earlier = own(model.previous, alias) ?? [];
         const previous =
           current === null || current === target ? earlier : [...earlier, current].slice(-MAX_PREVIOUS);
         const after = record(
@@ -426,7 +426,7 @@ export function createRegistry(
       return await storage.transact(async (tx) => {
         const at = time(f);
         const model = await existing(tx, f, name);
-        const earlier = model.previous[alias] ?? [];
+        const earlier = own(model.previous, alias) ?? [];
         if (!Object.hasOwn(model.aliases, alias) || earlier.length === 0)
           throw notFound(f, `${name}@${alias} has no earlier version to roll back to`);
         const from = model.aliases[alias]!;
@@ -736,6 +736,11 @@ function info(model: ModelRecord): ModelInfo {
 
 function showRef(ref: ParsedRef): string {
   return ref.alias === undefined ? `${ref.name}/${ref.version}` : `${ref.name}@${ref.alias}`;
+}
+
+/** `record[key]` for an own key only: an alias may be named `constructor`, which every object inherits. */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function tagOf(value: unknown): string {

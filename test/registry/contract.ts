@@ -276,6 +276,20 @@ export function contract(c: RegistryCase): void {
       await rejectsLockstep(() => registry.setAlias('m', 'latest', 1), { code: 'INVALID_ARGUMENT' });
     });
 
+    it('aliases named like inherited properties are ordinary aliases', async () => {
+      const { registry } = await c.open();
+      await registry.createVersion({ name: 'm' });
+      await registry.createVersion({ name: 'm' });
+      await rejectsLockstep(() => registry.resolve('m@constructor'), { code: 'NOT_FOUND' });
+      await rejectsLockstep(() => registry.rollback('m', 'constructor'), { code: 'NOT_FOUND' });
+      await registry.setAlias('m', 'constructor', 1, { expected: null });
+      await registry.setAlias('m', 'constructor', 2);
+      expect((await registry.resolve('m@constructor')).version).toBe(2);
+      expect((await registry.rollback('m', 'constructor')).aliases.constructor).toBe(1);
+      await registry.setAlias('m', 'tostring', 1);
+      expect((await registry.getModel('m')).aliases).toEqual({ constructor: 1, tostring: 1 });
+    });
+
     it('of concurrent deployers expecting the same version, exactly one wins', async () => {
       const { registry } = await c.open();
       for (let i = 0; i < 8; i++) await registry.createVersion({ name: 'm' });

@@ -14,6 +14,7 @@ export const entries = {
   evaluate: 'src/evaluate/index.ts',
   registry: 'src/registry/index.ts',
   'registry/fs': 'src/registry/fs/index.ts',
+  'registry/sql': 'src/registry/sql/index.ts',
   tfjs: 'src/tfjs/index.ts',
   arrow: 'src/arrow/index.ts',
 };

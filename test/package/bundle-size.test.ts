@@ -188,6 +188,19 @@ describe('bundle size', () => {
     expect((await bundle("import 'lockstep/registry';\n")).text.trim()).toBe('');
   });
 
+  // createSqlRegistry measured 11.7 kB (2026-12): the registry's rules as above, the migrations and the SQL
+  // storage; the driver (pg, PGlite) is the caller's, so none is bundled, and nothing of Node is imported.
+  it("`import { createSqlRegistry } from 'lockstep/registry/sql'` is at most 14 kB gzipped, with no driver and no node:", async () => {
+    const { gzip, packages, imports, text } = await bundle(
+      "import { createSqlRegistry } from 'lockstep/registry/sql';\nconsole.log(createSqlRegistry);\n",
+    );
+    expect(gzip).toBeLessThanOrEqual(14 * 1024);
+    expect(packages).toEqual([]);
+    expect(imports).toEqual([]);
+    expect(text).not.toMatch(/node:|pglite|require\("pg"\)|tensorflow|apache-arrow/);
+    expect((await bundle("import 'lockstep/registry/sql';\n")).text.trim()).toBe('');
+  });
+
   it('lockstep/evaluate: gate and parseGate are at most 15 kB gzipped, with only zod/mini', async () => {
     // Measured at 13.3 kB (2026-12, zod 4): the checks, and the artifact's zod/mini shape behind parseGate.
     const { gzip, packages, inputs } = await bundle(

@@ -33,6 +33,7 @@ describe('the root entry', () => {
       'drift',
       'evaluate',
       'registry',
+      'registry/sql',
       'schema',
       'split',
       'stats',

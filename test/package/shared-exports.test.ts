@@ -10,6 +10,7 @@ import type * as drift from '../../src/drift/index.js';
 import type * as evaluate from '../../src/evaluate/index.js';
 import type * as registryFs from '../../src/registry/fs/index.js';
 import type * as registry from '../../src/registry/index.js';
+import type * as registrySql from '../../src/registry/sql/index.js';
 import type * as schema from '../../src/schema/index.js';
 import type * as split from '../../src/split/index.js';
 import type * as stats from '../../src/stats/index.js';
@@ -34,10 +35,15 @@ const frameTypes: readonly boolean[] = [
   ...([true, true, true] satisfies FrameTypesOf<workers.Frame, workers.FrameInput, workers.Column>),
   ...([true, true, true] satisfies FrameTypesOf<registry.Frame, registry.FrameInput, registry.Column>),
   ...([true, true, true] satisfies FrameTypesOf<registryFs.Frame, registryFs.FrameInput, registryFs.Column>),
+  ...([true, true, true] satisfies FrameTypesOf<
+    registrySql.Frame,
+    registrySql.FrameInput,
+    registrySql.Column
+  >),
 ];
 
 describe('every subpath', () => {
-  it('exports the Frame types (checked by tsc above)', () => expect(frameTypes).toHaveLength(33));
+  it('exports the Frame types (checked by tsc above)', () => expect(frameTypes).toHaveLength(36));
 
   it.each(Object.keys(entries))("%s exports core's LockstepError", async (name) => {
     const module = await import(join(import.meta.dirname, '../..', entries[name as keyof typeof entries]));

@@ -1,0 +1,366 @@
+// The SQL storage: the primitives of storage.ts on PostgreSQL (a server through `pg`, or PGlite in-process),
+// through any client with `query(text, params)` returning `{ rows }`. No driver is imported: the caller brings
+// one, so this file runs in Node and in browsers alike.
+//
+// Tables (created by the migrations below, recorded in lockstep_registry_migrations):
+//   lockstep_registry_meta      one row (id 1): the registry-wide registration sequence; every transaction locks it
+//   lockstep_registry_models    name → the model record (JSON)
+//   lockstep_registry_versions  (name, version) → the version (JSON)
+//   lockstep_registry_events    (name, idx) → the history event (JSON)
+//   lockstep_registry_blobs     sha256 → the artifact's bytes (bytea)
+// Records are stored in `json` columns, which keep their text as written (jsonb would reorder keys and lose
+// -0), and are read back as `record::text`, so every driver hands over the same text to JSON.parse.
+//
+// How the guarantees of storage.ts are met:
+//   - One at a time across processes: a transaction begins with SELECT … FOR UPDATE on the meta row, so every
+//     writer on the server queues behind the one holding it; under READ COMMITTED (set explicitly on BEGIN)
+//     each later statement sees everything committed before the lock was granted.
+//   - Own writes visible, nothing kept on a throw: writes collect in a draft that reads consult first, and are
+//     sent, with the new sequence, just before COMMIT; a throw rolls the transaction back.
+//   - Durable on resolve: COMMIT has returned (synchronous_commit as the server is configured).
+//   - No torn reads: every read is one statement on one row or one range, which sees a committed snapshot.
+//   - Blobs: an upsert outside transactions that replaces only bytes that differ (tampered ones).
+//
+// A single connection (`client`: a pg Client, PGlite) is shared by everything, so its use is serialised in
+// this process, across every registry given that connection: a read waits while a transaction holds the
+// connection, or it would read uncommitted writes. (Statements the application sends on that connection
+// meanwhile would join the transaction: give lockstep a connection of its own, or a pool.)
+// A pool (`pool`: pg's Pool) gives each transaction its own connection and lets reads run beside it.
+import type { ModelRecord, RegistryStorage, StorageReader, StorageTransaction } from '../storage.js';
+import type { HistoryEvent, ModelVersion } from '../types.js';
+
+/** What a query returns: the result rows as objects keyed by column name. */
+export interface SqlResult {
+  readonly rows: readonly Record<string, unknown>[];
+}
+
+/** Anything that runs one SQL statement with `$1`-style parameters: a pg Client, a pg PoolClient, PGlite. */
+export interface SqlClient {
+  query(text: string, params?: unknown[]): Promise<SqlResult>;
+}
+
+/** A connection checked out of a pool, given back with `release` (pg's PoolClient). */
+export interface SqlPoolClient extends SqlClient {
+  /** Gives the connection back; given an error (or true), the pool discards it instead. */
+  release(error?: Error | boolean): void;
+}
+
+/** A pool of connections (pg's Pool): `connect` checks one out for a transaction. */
+export interface SqlPool {
+  connect(): Promise<SqlPoolClient>;
+}
+
+/** Schema changes, in order; each is applied once and recorded in lockstep_registry_migrations. */
+export const MIGRATIONS: readonly {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: readonly string[];
+}[] = [
+  {
+    version: 1,
+    name: 'models, versions, events and blobs',
+    sql: [
+      `CREATE TABLE lockstep_registry_meta (
+           id integer PRIMARY KEY CHECK (id = 1),
+           sequence bigint NOT NULL)`,
+      'INSERT INTO lockstep_registry_meta (id, sequence) VALUES (1, 0)',
+      `CREATE TABLE lockstep_registry_models (
+           name text PRIMARY KEY,
+           record json NOT NULL)`,
+      `CREATE TABLE lockstep_registry_versions (
+           name text NOT NULL,
+           version integer NOT NULL,
+           record json NOT NULL,
+           PRIMARY KEY (name, version))`,
+      `CREATE TABLE lockstep_registry_events (
+           name text NOT NULL,
+           idx integer NOT NULL,
+           record json NOT NULL,
+           PRIMARY KEY (name, idx))`,
+      `CREATE TABLE lockstep_registry_blobs (
+           sha256 text PRIMARY KEY,
+           size bigint NOT NULL,
+           bytes bytea NOT NULL)`,
+    ],
+  },
+];
+
+// The key of the transaction-level advisory lock that migrations run under (any fixed 64-bit number; this one
+// spells "lockstep" in ASCII, truncated to fit a signed bigint).
+const MIGRATION_LOCK = '7813576853913776496';
+
+/** How the storage reaches the database: `run` for lone reads, `session` for a transaction's connection. */
+interface Connection {
+  run<T>(fn: (c: SqlClient) => Promise<T>): Promise<T>;
+  session<T>(fn: (c: SqlClient) => Promise<T>): Promise<T>;
+}
+
+// One queue per connection, shared by every registry given that connection: two registries on one PGlite
+// must not interleave their BEGINs on one session. Made on first use (no module-level call).
+let queues: WeakMap<SqlClient, Promise<unknown>> | undefined;
+
+function singleConnection(client: SqlClient): Connection {
+  const exclusive = <T>(fn: (c: SqlClient) => Promise<T>): Promise<T> => {
+    queues ??= new WeakMap();
+    const queue = queues.get(client) ?? Promise.resolve();
+    const next = queue.then(
+      () => fn(client),
+      () => fn(client),
+    );
+    queues.set(
+      client,
+      next.catch(() => undefined),
+    );
+    return next;
+  };
+  return { run: exclusive, session: exclusive };
+}
+
+function poolConnection(pool: SqlPool): Connection {
+  const session = async <T>(fn: (c: SqlClient) => Promise<T>): Promise<T> => {
+    const connection = await pool.connect();
+    let broken: unknown;
+    try {
+      return await fn(connection);
+    } catch (error) {
+      broken = error;
+      throw error;
+    } finally {
+      // A connection whose transaction failed may be mid-transaction or dead: the pool discards it.
+      connection.release(broken === undefined ? undefined : true);
+    }
+  };
+  return { run: session, session };
+}
+
+/** Runs `fn` inside BEGIN … COMMIT on `c`, rolling back when it throws. */
+async function inTransaction<T>(c: SqlClient, fn: () => Promise<T>): Promise<T> {
+  await c.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+  try {
+    const result = await fn();
+    await c.query('COMMIT');
+    return result;
+  } catch (error) {
+    try {
+      await c.query('ROLLBACK');
+    } catch {
+      // The connection is gone or the transaction already ended; the original error is the one to report.
+    }
+    throw error;
+  }
+}
+
+/** Applies the migrations this database lacks, under an advisory lock, so concurrent starters apply each once. */
+async function migrate(c: SqlClient): Promise<void> {
+  await inTransaction(c, async () => {
+    await c.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    await c.query(
+      `CREATE TABLE IF NOT EXISTS lockstep_registry_migrations (
+         version integer PRIMARY KEY,
+         name text NOT NULL,
+         applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const { rows } = await c.query('SELECT coalesce(max(version), 0) AS v FROM lockstep_registry_migrations');
+    const applied = Number(rows[0]?.v ?? 0);
+    for (const m of MIGRATIONS) {
+      if (m.version <= applied) continue;
+      for (const statement of m.sql) await c.query(statement);
+      await c.query('INSERT INTO lockstep_registry_migrations (version, name) VALUES ($1, $2)', [
+        m.version,
+        m.name,
+      ]);
+    }
+  });
+}
+
+const parse = <T>(row: Record<string, unknown> | undefined): T | undefined =>
+  row === undefined ? undefined : (JSON.parse(String(row.record)) as T);
+
+function readerOn(c: SqlClient): StorageReader {
+  return {
+    async getModel(name) {
+      const { rows } = await c.query(
+        'SELECT record::text AS record FROM lockstep_registry_models WHERE name = $1',
+        [name],
+      );
+      return parse<ModelRecord>(rows[0]);
+    },
+    async listModels() {
+      const { rows } = await c.query('SELECT name FROM lockstep_registry_models');
+      return rows.map((r) => String(r.name));
+    },
+    async getVersion(name, version) {
+      const { rows } = await c.query(
+        'SELECT record::text AS record FROM lockstep_registry_versions WHERE name = $1 AND version = $2',
+        [name, version],
+      );
+      return parse<ModelVersion>(rows[0]);
+    },
+    async getVersions(name, from, to) {
+      const { rows } = await c.query(
+        `SELECT record::text AS record FROM lockstep_registry_versions
+         WHERE name = $1 AND version BETWEEN $2 AND $3 ORDER BY version`,
+        [name, from, to],
+      );
+      return rows.map((r) => parse<ModelVersion>(r)!);
+    },
+    async getEvents(name, from, to) {
+      const { rows } = await c.query(
+        `SELECT record::text AS record FROM lockstep_registry_events
+         WHERE name = $1 AND idx BETWEEN $2 AND $3 ORDER BY idx`,
+        [name, from, to],
+      );
+      return rows.map((r) => parse<HistoryEvent>(r)!);
+    },
+  };
+}
+
+/** Overlays a transaction's drafted records (number → record) on a range read from the database. */
+function overlay<T>(
+  read: readonly T[],
+  drafted: Map<number, T>,
+  key: (t: T) => number,
+  from: number,
+  to: number,
+) {
+  const out = new Map<number, T>(read.map((t) => [key(t), t]));
+  for (const [k, t] of drafted) if (k >= from && k <= to) out.set(k, t);
+  return [...out.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+}
+
+/** The SQL storage over a single connection or a pool (internal: `createSqlRegistry` is the public way in). */
+export function createSqlStorage(source: { client: SqlClient } | { pool: SqlPool }): RegistryStorage {
+  const connection = 'client' in source ? singleConnection(source.client) : poolConnection(source.pool);
+  let ready: Promise<void> | undefined;
+  // Migrations run once per storage, on first use; a failure is retried by the next call.
+  const migrated = (): Promise<void> => {
+    ready ??= connection.session(migrate).catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    });
+    return ready;
+  };
+  const read =
+    <A extends unknown[], R>(f: (r: StorageReader, ...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      await migrated();
+      return connection.run((c) => f(readerOn(c), ...args));
+    };
+
+  return {
+    reader: {
+      getModel: read((r, name: string) => r.getModel(name)),
+      listModels: read((r) => r.listModels()),
+      getVersion: read((r, name: string, version: number) => r.getVersion(name, version)),
+      getVersions: read((r, name: string, from: number, to: number) => r.getVersions(name, from, to)),
+      getEvents: read((r, name: string, from: number, to: number) => r.getEvents(name, from, to)),
+    },
+
+    async transact<T>(fn: (tx: StorageTransaction) => Promise<T>): Promise<T> {
+      await migrated();
+      return connection.session((c) =>
+        inTransaction(c, async () => {
+          // The meta row's lock serialises every writer sharing the database (see the top of this file).
+          const { rows } = await c.query(
+            'SELECT sequence FROM lockstep_registry_meta WHERE id = 1 FOR UPDATE',
+          );
+          const committed = Number(rows[0]?.sequence ?? 0);
+          let sequence = committed;
+          const models = new Map<string, ModelRecord>();
+          const versions = new Map<string, Map<number, ModelVersion>>();
+          const events = new Map<string, Map<number, HistoryEvent>>();
+          const under = <V>(m: Map<string, Map<number, V>>, name: string) => {
+            let inner = m.get(name);
+            if (inner === undefined) m.set(name, (inner = new Map()));
+            return inner;
+          };
+          const db = readerOn(c);
+          const copy = <V>(v: V): V => JSON.parse(JSON.stringify(v)) as V;
+          const tx: StorageTransaction = {
+            getModel: async (name) => {
+              const m = models.get(name);
+              return m === undefined ? db.getModel(name) : copy(m);
+            },
+            listModels: async () => [...new Set([...(await db.listModels()), ...models.keys()])],
+            getVersion: async (name, version) => {
+              const v = versions.get(name)?.get(version);
+              return v === undefined ? db.getVersion(name, version) : copy(v);
+            },
+            getVersions: async (name, from, to) =>
+              overlay(
+                await db.getVersions(name, from, to),
+                under(versions, name),
+                (v) => v.version,
+                from,
+                to,
+              ).map(copy),
+            getEvents: async (name, from, to) =>
+              overlay(await db.getEvents(name, from, to), under(events, name), (e) => e.index, from, to).map(
+                copy,
+              ),
+            nextSequence: async () => ++sequence,
+            putModel: (m) => void models.set(m.name, copy(m)),
+            putVersion: (v) => void under(versions, v.name).set(v.version, copy(v)),
+            putEvent: (name, e) => void under(events, name).set(e.index, copy(e)),
+          };
+          const result = await fn(tx);
+          for (const m of models.values())
+            await c.query(
+              `INSERT INTO lockstep_registry_models (name, record) VALUES ($1, $2::json)
+               ON CONFLICT (name) DO UPDATE SET record = EXCLUDED.record`,
+              [m.name, JSON.stringify(m)],
+            );
+          for (const [name, held] of versions)
+            for (const v of held.values())
+              await c.query(
+                `INSERT INTO lockstep_registry_versions (name, version, record) VALUES ($1, $2, $3::json)
+                 ON CONFLICT (name, version) DO UPDATE SET record = EXCLUDED.record`,
+                [name, v.version, JSON.stringify(v)],
+              );
+          for (const [name, held] of events)
+            for (const e of held.values())
+              await c.query(
+                `INSERT INTO lockstep_registry_events (name, idx, record) VALUES ($1, $2, $3::json)
+                 ON CONFLICT (name, idx) DO UPDATE SET record = EXCLUDED.record`,
+                [name, e.index, JSON.stringify(e)],
+              );
+          if (sequence !== committed)
+            await c.query('UPDATE lockstep_registry_meta SET sequence = $1 WHERE id = 1', [sequence]);
+          return result;
+        }),
+      );
+    },
+
+    async putBlob(sha256, bytes) {
+      await migrated();
+      await connection.run((c) =>
+        c.query(
+          `INSERT INTO lockstep_registry_blobs (sha256, size, bytes) VALUES ($1, $2, $3)
+           ON CONFLICT (sha256) DO UPDATE SET size = EXCLUDED.size, bytes = EXCLUDED.bytes
+           WHERE lockstep_registry_blobs.bytes IS DISTINCT FROM EXCLUDED.bytes`,
+          [sha256, bytes.length, bytes],
+        ),
+      );
+    },
+
+    async getBlob(sha256) {
+      await migrated();
+      const { rows } = await connection.run((c) =>
+        c.query('SELECT bytes FROM lockstep_registry_blobs WHERE sha256 = $1', [sha256]),
+      );
+      const held = rows[0]?.bytes;
+      return held === undefined ? undefined : toBytes(held);
+    },
+  };
+}
+
+/** A bytea value as a Uint8Array: pg gives a Buffer (a Uint8Array already), PGlite a Uint8Array. */
+function toBytes(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  // A driver without bytea parsing hands over Postgres's hex text: \x0102…
+  const text = String(value);
+  const hex = text.startsWith('\\x') ? text.slice(2) : text;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}

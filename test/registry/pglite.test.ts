@@ -78,6 +78,9 @@ describe('createSqlRegistry on PGlite', () => {
     catchLockstep(() => createSqlRegistry({} as never), { arg: 'options.client' });
     catchLockstep(() => createSqlRegistry({ client: {} } as never), { arg: 'options.client' });
     catchLockstep(() => createSqlRegistry({ pool: db } as never), { arg: 'options.pool' });
+    catchLockstep(() => createSqlRegistry({ client: db, lockTimeoutMs: -1 }), {
+      arg: 'options.lockTimeoutMs',
+    });
     catchLockstep(() => createSqlRegistry({ client: db, pool: { connect: async () => db } } as never), {
       arg: 'options',
     });

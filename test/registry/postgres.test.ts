@@ -172,6 +172,32 @@ describe('PostgreSQL registry across processes', () => {
     ]);
   }, 60_000);
 
+  it('a writer waits for a held lock at most lockTimeoutMs, then CONFLICT; readers are not blocked', async () => {
+    await started();
+    await dropTables(pool);
+    const registry = createSqlRegistry({ pool, lockTimeoutMs: 300 });
+    await registry.createVersion({ name: 'm' });
+    const holder = await pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM lockstep_registry_meta WHERE id = 1 FOR UPDATE');
+      const t0 = Date.now();
+      await expect(registry.createVersion({ name: 'm' })).rejects.toMatchObject({
+        code: 'CONFLICT',
+        message: /stayed busy for 300 ms/,
+      });
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+      expect((await registry.getModel('m')).latestVersion).toBe(1);
+      // A writer that is let through in time waits, then succeeds.
+      const waiting = registry.createVersion({ name: 'm' });
+      await new Promise((r) => setTimeout(r, 50));
+      await holder.query('ROLLBACK');
+      expect((await waiting).version).toBe(2);
+    } finally {
+      holder.release();
+    }
+  });
+
   it('a rolled-back transaction leaves nothing, and the pool discards its connection', async () => {
     await started();
     await dropTables(pool);

@@ -1,7 +1,7 @@
 // lockstep/registry/sql: the registry in PostgreSQL, through a client the caller brings (pg or PGlite), for one
 // process or many service replicas sharing one server. Imports no driver and no node: built-in, so it runs in
 // browsers with PGlite.
-import { readOptions } from '../../core/check.js';
+import { checkInteger, readOptions } from '../../core/check.js';
 import { invalidArgument } from '../../core/errors.js';
 import { createRegistry, REGISTRY_OPTION_KEYS } from '../registry.js';
 import type { ModelRegistry, RegistryOptions } from '../types.js';
@@ -34,6 +34,11 @@ export interface SqlRegistryOptions extends RegistryOptions {
    * (discarding it after a failure); reads use a connection of their own too, so they run beside a write.
    */
   readonly pool?: SqlPool;
+  /**
+   * How long a write waits for another writer's lock before a `CONFLICT` error (default 30,000 ms; 0 waits
+   * without limit). Postgres's `lock_timeout`, set for the registry's own transactions only.
+   */
+  readonly lockTimeoutMs?: number;
 }
 
 const hasFunction = (v: unknown, key: string): boolean =>
@@ -56,13 +61,17 @@ const hasFunction = (v: unknown, key: string): boolean =>
  */
 export function createSqlRegistry(options: SqlRegistryOptions): ModelRegistry {
   const fn = 'createSqlRegistry';
-  const o = readOptions(fn, options, [...REGISTRY_OPTION_KEYS, 'client', 'pool']);
+  const o = readOptions(fn, options, [...REGISTRY_OPTION_KEYS, 'client', 'pool', 'lockTimeoutMs']);
+  const lockTimeoutMs =
+    o.lockTimeoutMs === undefined
+      ? 30_000
+      : checkInteger(fn, 'options.lockTimeoutMs', o.lockTimeoutMs, 0, 3_600_000);
   if (o.client !== undefined && o.pool !== undefined)
     throw invalidArgument(fn, 'options', 'must give one of client and pool, not both');
   if (o.pool !== undefined) {
     if (!hasFunction(o.pool, 'connect'))
       throw invalidArgument(fn, 'options.pool', 'must be a pool with connect() (pg.Pool)', o.pool);
-    return createRegistry(createSqlStorage({ pool: o.pool as SqlPool }), o, fn);
+    return createRegistry(createSqlStorage({ pool: o.pool as SqlPool }, lockTimeoutMs), o, fn);
   }
   if (!hasFunction(o.client, 'query'))
     throw invalidArgument(
@@ -71,5 +80,5 @@ export function createSqlRegistry(options: SqlRegistryOptions): ModelRegistry {
       'must be a client with query(text, params) (pg.Client, PGlite)',
       o.client,
     );
-  return createRegistry(createSqlStorage({ client: o.client as SqlClient }), o, fn);
+  return createRegistry(createSqlStorage({ client: o.client as SqlClient }, lockTimeoutMs), o, fn);
 }

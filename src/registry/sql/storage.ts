@@ -26,6 +26,7 @@
 // connection, or it would read uncommitted writes. (Statements the application sends on that connection
 // meanwhile would join the transaction: give lockstep a connection of its own, or a pool.)
 // A pool (`pool`: pg's Pool) gives each transaction its own connection and lets reads run beside it.
+import { LockstepError } from '../../core/errors.js';
 import type { ModelRecord, RegistryStorage, StorageReader, StorageTransaction } from '../storage.js';
 import type { HistoryEvent, ModelVersion } from '../types.js';
 
@@ -229,7 +230,10 @@ function overlay<T>(
 }
 
 /** The SQL storage over a single connection or a pool (internal: `createSqlRegistry` is the public way in). */
-export function createSqlStorage(source: { client: SqlClient } | { pool: SqlPool }): RegistryStorage {
+export function createSqlStorage(
+  source: { client: SqlClient } | { pool: SqlPool },
+  lockTimeoutMs: number,
+): RegistryStorage {
   const connection = 'client' in source ? singleConnection(source.client) : poolConnection(source.pool);
   let ready: Promise<void> | undefined;
   // Migrations run once per storage, on first use; a failure is retried by the next call.
@@ -260,10 +264,21 @@ export function createSqlStorage(source: { client: SqlClient } | { pool: SqlPool
       await migrated();
       return connection.session((c) =>
         inTransaction(c, async () => {
-          // The meta row's lock serialises every writer sharing the database (see the top of this file).
-          const { rows } = await c.query(
-            'SELECT sequence FROM lockstep_registry_meta WHERE id = 1 FOR UPDATE',
-          );
+          // The meta row's lock serialises every writer sharing the database (see the top of this file). A
+          // writer waits for it at most lockTimeoutMs (SET LOCAL: for this transaction only), then CONFLICT.
+          await c.query(`SET LOCAL lock_timeout = ${lockTimeoutMs}`);
+          let rows: SqlResult['rows'];
+          try {
+            ({ rows } = await c.query('SELECT sequence FROM lockstep_registry_meta WHERE id = 1 FOR UPDATE'));
+          } catch (error) {
+            // 55P03 lock_not_available: another writer held the lock past the timeout.
+            if ((error as { code?: unknown } | null)?.code !== '55P03') throw error;
+            throw new LockstepError(
+              'CONFLICT',
+              `sql registry: the registry's lock (the row of lockstep_registry_meta) stayed busy for ${lockTimeoutMs} ms`,
+              { fn: 'sql registry' },
+            );
+          }
           const committed = Number(rows[0]?.sequence ?? 0);
           let sequence = committed;
           const models = new Map<string, ModelRecord>();

@@ -1,6 +1,7 @@
 /**
  * lockstep/tfjs: tensors from fitted transforms, seeded mini-batches and a backend helper, for training
- * TensorFlow.js models that can be replayed bit for bit. The only lockstep module that imports
+ * TensorFlow.js models that can be replayed bit for bit, and a `tf.io` handler (`registryIOHandler`) that
+ * saves models to and loads them from a lockstep registry. The only lockstep module that imports
  * `@tensorflow/tfjs`; `@tensorflow/tfjs-backend-wasm` is imported only inside `useBackend`.
  *
  * Reproducible training, the recipe (docs/tfjs.md has it as a runnable snippet): the same seed and data
@@ -29,4 +30,12 @@ export type {
 } from '../core/frame-types.js';
 export { type BackendName, useBackend } from './backend.js';
 export { type Batch, type BatchData, type BatchOptions, createBatches, epochOrder } from './batches.js';
+export {
+  MODEL_JSON_ARTIFACT,
+  type RegistryIOHandler,
+  type RegistryIOOptions,
+  type RegistrySaveResult,
+  registryIOHandler,
+  WEIGHTS_ARTIFACT,
+} from './registry-io.js';
 export { type BatchTensors, toTensor, toTensors } from './tensor.js';

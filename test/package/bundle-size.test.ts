@@ -188,7 +188,7 @@ describe('bundle size', () => {
     expect((await bundle("import 'lockstep/registry';\n")).text.trim()).toBe('');
   });
 
-  // createSqlRegistry measured 11.8 kB (2026-12): the registry's rules as above, the migrations and the SQL
+  // createSqlRegistry measured 11.9 kB (2026-12): the registry's rules as above, the migrations and the SQL
   // storage; the driver (pg, PGlite) is the caller's, so none is bundled, and nothing of Node is imported.
   it("`import { createSqlRegistry } from 'lockstep/registry/sql'` is at most 14 kB gzipped, with no driver and no node:", async () => {
     const { gzip, packages, imports, text } = await bundle(

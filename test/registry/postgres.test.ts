@@ -198,7 +198,7 @@ describe('PostgreSQL registry across processes', () => {
     }
   });
 
-  it('a rolled-back transaction leaves nothing, and the pool discards its connection', async () => {
+  it('a rolled-back transaction leaves nothing, and no connection in a transaction', async () => {
     await started();
     await dropTables(pool);
     let calls = 0;
@@ -209,5 +209,49 @@ describe('PostgreSQL registry across processes', () => {
     expect(
       (await pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state LIKE 'idle in%'")).rows,
     ).toEqual([{ n: 0 }]);
+  });
+
+  it('a rolled-back connection goes back to the pool; a dead one is discarded', async () => {
+    await started();
+    await dropTables(pool);
+    const one = new pg.Pool({ connectionString: url, max: 1 });
+    one.on('error', () => {}); // the connection terminated below reports here
+    try {
+      const registry = createSqlRegistry({ pool: one });
+      const backend = async () => (await one.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+      await registry.createVersion({ name: 'm' });
+      await registry.setAlias('m', 'champion', 1);
+      const first = await backend();
+      await expect(registry.setAlias('m', 'champion', 1, { expected: null })).rejects.toMatchObject({
+        code: 'CONFLICT',
+      });
+      expect(await backend()).toBe(first); // reused after a CONFLICT rolled back
+      // A connection killed mid-transaction (here while it waits for the registry's lock) is not given back:
+      // the next call gets a new one and works.
+      const holder = await pool.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT 1 FROM lockstep_registry_meta WHERE id = 1 FOR UPDATE');
+        const dying = registry.createVersion({ name: 'm' });
+        const failed = expect(dying).rejects.toMatchObject({ code: '57P01' });
+        for (let i = 0; i < 200; i++) {
+          const { rows } = await pool.query(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'",
+            [first],
+          );
+          if (rows[0].n === 1) break;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        await pool.query('SELECT pg_terminate_backend($1)', [first]);
+        await failed;
+      } finally {
+        await holder.query('ROLLBACK');
+        holder.release();
+      }
+      expect((await registry.createVersion({ name: 'm' })).version).toBe(2);
+      expect(await backend()).not.toBe(first);
+    } finally {
+      await one.end();
+    }
   });
 });

@@ -117,18 +117,29 @@ function singleConnection(client: SqlClient): Connection {
   return { run: exclusive, session: exclusive };
 }
 
+// Connections whose transaction could not be ended (BEGIN or ROLLBACK failed): the pool must not reuse them.
+let broken: WeakSet<SqlClient> | undefined;
+
 function poolConnection(pool: SqlPool): Connection {
   const session = async <T>(fn: (c: SqlClient) => Promise<T>): Promise<T> => {
     const connection = await pool.connect();
-    let broken: unknown;
+    // A pg connection that dies while checked out emits 'error' (an unhandled one would crash the process);
+    // while lockstep holds it, that marks it broken, and the query in flight, if any, rejects with the error.
+    const events = connection as unknown as {
+      on?: (event: 'error', listener: (error: unknown) => void) => unknown;
+      off?: (event: 'error', listener: (error: unknown) => void) => unknown;
+    };
+    const onError = () => void (broken ??= new WeakSet()).add(connection);
+    if (typeof events.on === 'function') events.on('error', onError);
     try {
       return await fn(connection);
-    } catch (error) {
-      broken = error;
-      throw error;
     } finally {
-      // A connection whose transaction failed may be mid-transaction or dead: the pool discards it.
-      connection.release(broken === undefined ? undefined : true);
+      // A broken connection keeps the listener: its late errors (the server's FATAL after a failed query) come
+      // after it is discarded, when nobody else listens.
+      if (broken?.has(connection) !== true && typeof events.off === 'function') events.off('error', onError);
+      // A transaction that failed but was rolled back leaves a clean connection, given back for reuse; one
+      // that could not be rolled back (the connection died) is released with `true`, which discards it.
+      connection.release(broken?.has(connection) === true ? true : undefined);
     }
   };
   return { run: session, session };
@@ -136,16 +147,23 @@ function poolConnection(pool: SqlPool): Connection {
 
 /** Runs `fn` inside BEGIN … COMMIT on `c`, rolling back when it throws. */
 async function inTransaction<T>(c: SqlClient, fn: () => Promise<T>): Promise<T> {
-  await c.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+  try {
+    await c.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+  } catch (error) {
+    (broken ??= new WeakSet()).add(c);
+    throw error;
+  }
   try {
     const result = await fn();
     await c.query('COMMIT');
     return result;
   } catch (error) {
     try {
+      // After a failed COMMIT the transaction has ended already; ROLLBACK then only warns.
       await c.query('ROLLBACK');
     } catch {
-      // The connection is gone or the transaction already ended; the original error is the one to report.
+      // The connection is gone: the original error is the one to report, and the connection is not reused.
+      (broken ??= new WeakSet()).add(c);
     }
     throw error;
   }

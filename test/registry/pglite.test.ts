@@ -70,6 +70,15 @@ describe('createSqlRegistry on PGlite', () => {
     expect((await registry.history('m')).map((e) => e.index)).toEqual([1, 2, 3]);
   });
 
+  it('names a pg Client given as a pool (its connect() resolves to nothing) at first use', async () => {
+    const notAPool = { connect: async () => undefined } as never;
+    await expect(createSqlRegistry({ pool: notAPool }).getModel('m')).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      arg: 'options.pool',
+      message: /use options\.client/,
+    });
+  });
+
   it('has strict options: exactly one of client and pool', () => {
     catchLockstep(() => createSqlRegistry({ clinet: db } as never), {
       code: 'INVALID_ARGUMENT',

@@ -123,6 +123,13 @@ let broken: WeakSet<SqlClient> | undefined;
 function poolConnection(pool: SqlPool): Connection {
   const session = async <T>(fn: (c: SqlClient) => Promise<T>): Promise<T> => {
     const connection = await pool.connect();
+    // A pg Client also has connect(), resolving to nothing: given as a pool by mistake, it is named here.
+    if (typeof connection?.query !== 'function' || typeof connection.release !== 'function')
+      throw new LockstepError(
+        'INVALID_ARGUMENT',
+        "createSqlRegistry: argument 'options.pool' must be a pool whose connect() resolves to a connection with query and release (pg.Pool); for one connection (pg.Client, PGlite) use options.client",
+        { fn: 'createSqlRegistry', arg: 'options.pool' },
+      );
     // A pg connection that dies while checked out emits 'error' (an unhandled one would crash the process);
     // while lockstep holds it, that marks it broken, and the query in flight, if any, rejects with the error.
     const events = connection as unknown as {

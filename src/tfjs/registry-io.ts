@@ -11,7 +11,8 @@
 //     so an alias moved between the two reads cannot pair one version's topology with another's weights.
 //     The registry re-hashes the bytes on every read (INTEGRITY when they no longer match); here the
 //     manifest is checked against the weights' length, so a model.json and weights.bin that do not belong
-//     together are INVALID_ARTIFACT before tfjs reads a byte.
+//     together are INVALID_ARTIFACT before tfjs reads a byte. Saving checks the same, before storing
+//     anything, so what is registered loads back.
 //   - The registry is any object with the `ModelRegistry` methods used (createVersion, resolve,
 //     readArtifact). A value without them, or a method returning the wrong shape, is INVALID_ARGUMENT
 //     naming `registry`; what the registry's own methods throw passes through unchanged.
@@ -118,7 +119,7 @@ export function registryIOHandler(
           target.text,
         );
       const a = checkObject(f, 'modelArtifacts', modelArtifacts);
-      const { json, weights } = toModelJson(f, a);
+      const { json, weights } = guarded(f, 'modelArtifacts', () => toModelJson(f, a));
       const created = await methods.createVersion.call(registry, {
         ...input,
         name: target.text,
@@ -275,10 +276,23 @@ function toModelJson(
       'must be a JSON topology (a layers model; a binary GraphDef cannot be registered)',
       topology,
     );
-  const specs = read(f, 'modelArtifacts.weightSpecs', a, 'weightSpecs') ?? [];
-  if (!Array.isArray(specs))
-    throw invalidArgument(f, 'modelArtifacts.weightSpecs', 'must be an array', specs);
+  const list = read(f, 'modelArtifacts.weightSpecs', a, 'weightSpecs') ?? [];
+  if (!Array.isArray(list)) throw invalidArgument(f, 'modelArtifacts.weightSpecs', 'must be an array', list);
   const weights = joinWeights(f, read(f, 'modelArtifacts.weightData', a, 'weightData'));
+  // What is registered must load back: the specs are checked as load checks them, before anything is stored.
+  const { specs, bytes } = guarded(f, 'modelArtifacts.weightSpecs', () =>
+    readSpecs(
+      list,
+      (i) => `[${i}]`,
+      (path, what) => invalidArgument(f, `modelArtifacts.weightSpecs${path}`, what),
+    ),
+  );
+  if (bytes !== undefined && bytes !== weights.byteLength)
+    throw invalidArgument(
+      f,
+      'modelArtifacts.weightData',
+      `must hold the ${bytes} bytes the weight specs describe, got ${weights.byteLength}`,
+    );
   const json: Record<string, unknown> = {
     modelTopology: topology,
     weightsManifest: [{ paths: [WEIGHTS_ARTIFACT], weights: specs }],
@@ -351,35 +365,9 @@ function parseModelJson(f: string, ref: string, bytes: Uint8Array): ParsedModelJ
     const group = manifest[g] as unknown;
     const list = isRecord(group) ? group.weights : undefined;
     if (!Array.isArray(list)) throw bad(`$.weightsManifest[${g}].weights`, 'must hold an array of weights');
-    for (let i = 0; i < list.length; i++) {
-      const at = `$.weightsManifest[${g}].weights[${i}]`;
-      if (specs.length >= MAX_WEIGHTS) throw bad(at, `must hold at most ${MAX_WEIGHTS} weights`);
-      const spec = list[i] as unknown;
-      if (!isRecord(spec) || typeof spec.name !== 'string' || typeof spec.dtype !== 'string')
-        throw bad(at, 'must be a weight with a name and a dtype');
-      const shape = spec.shape;
-      if (
-        !Array.isArray(shape) ||
-        shape.length > MAX_RANK ||
-        !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)
-      )
-        throw bad(`${at}.shape`, 'must be an array of non-negative integers');
-      const q = spec.quantization;
-      let size: number | undefined;
-      if (q !== undefined) {
-        const qd = isRecord(q) ? q.dtype : undefined;
-        size = typeof qd === 'string' && Object.hasOwn(QUANTIZED_BYTES, qd) ? QUANTIZED_BYTES[qd] : undefined;
-        if (size === undefined)
-          throw bad(`${at}.quantization.dtype`, 'must be "uint8", "uint16" or "float16"');
-      } else if (spec.dtype !== 'string') {
-        size = Object.hasOwn(DTYPE_BYTES, spec.dtype) ? DTYPE_BYTES[spec.dtype] : undefined;
-        if (size === undefined)
-          throw bad(`${at}.dtype`, 'must be "float32", "int32", "bool", "complex64" or "string"');
-      }
-      if (size === undefined) expected = undefined;
-      else if (expected !== undefined) expected += (shape as number[]).reduce((n, d) => n * d, size);
-      specs.push(spec as unknown as tf.io.WeightsManifestEntry);
-    }
+    const read = readSpecs(list, (i) => `$.weightsManifest[${g}].weights[${i}]`, bad, specs.length);
+    specs.push(...read.specs);
+    expected = expected === undefined || read.bytes === undefined ? undefined : expected + read.bytes;
   }
   if (expected !== undefined && !Number.isSafeInteger(expected))
     throw bad('$.weightsManifest', 'must describe fewer than 2^53 bytes of weights');
@@ -389,6 +377,49 @@ function parseModelJson(f: string, ref: string, bytes: Uint8Array): ParsedModelJ
     specs,
     expectedBytes: expected,
   };
+}
+
+/**
+ * Weight specs checked (a name, a known dtype or quantization, a shape of non-negative integers), with the
+ * bytes they take (undefined with string weights, whose size varies). `bad(path, what)` makes the error.
+ */
+function readSpecs(
+  list: readonly unknown[],
+  pathOf: (i: number) => string,
+  bad: (path: string, what: string) => LockstepError,
+  before = 0,
+): { specs: tf.io.WeightsManifestEntry[]; bytes: number | undefined } {
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  let bytes: number | undefined = 0;
+  for (let i = 0; i < list.length; i++) {
+    const at = pathOf(i);
+    if (before + specs.length >= MAX_WEIGHTS) throw bad(at, `must hold at most ${MAX_WEIGHTS} weights`);
+    const spec = list[i] as unknown;
+    if (!isRecord(spec) || typeof spec.name !== 'string' || typeof spec.dtype !== 'string')
+      throw bad(at, 'must be a weight with a name and a dtype');
+    const shape = spec.shape;
+    if (
+      !Array.isArray(shape) ||
+      shape.length > MAX_RANK ||
+      !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)
+    )
+      throw bad(`${at}.shape`, 'must be an array of non-negative integers');
+    const q = spec.quantization;
+    let size: number | undefined;
+    if (q !== undefined) {
+      const qd = isRecord(q) ? q.dtype : undefined;
+      size = typeof qd === 'string' && Object.hasOwn(QUANTIZED_BYTES, qd) ? QUANTIZED_BYTES[qd] : undefined;
+      if (size === undefined) throw bad(`${at}.quantization.dtype`, 'must be "uint8", "uint16" or "float16"');
+    } else if (spec.dtype !== 'string') {
+      size = Object.hasOwn(DTYPE_BYTES, spec.dtype) ? DTYPE_BYTES[spec.dtype] : undefined;
+      if (size === undefined)
+        throw bad(`${at}.dtype`, 'must be "float32", "int32", "bool", "complex64" or "string"');
+    }
+    if (size === undefined) bytes = undefined;
+    else if (bytes !== undefined) bytes += (shape as number[]).reduce((n, d) => n * d, size);
+    specs.push(spec as unknown as tf.io.WeightsManifestEntry);
+  }
+  return { specs, bytes };
 }
 
 /** What a registry method returned, checked to be a version (so a hostile registry is INVALID_ARGUMENT). */
@@ -412,13 +443,23 @@ function checkVersionShape(f: string, method: string, v: unknown): ModelVersion 
 
 /** What readArtifact returned, checked to be bytes. */
 function bytesOf(f: string, method: string, v: unknown): Uint8Array {
-  if (!(v instanceof Uint8Array))
+  if (!guarded(f, 'registry', () => v instanceof Uint8Array))
     throw invalidArgument(
       f,
       'registry',
       `must be a ModelRegistry: its ${method} returned ${describe(v)}, not bytes`,
     );
-  return v;
+  return v as Uint8Array;
+}
+
+/** `run()`, with anything but a LockstepError it throws (a throwing getter) as INVALID_ARGUMENT for `arg`. */
+function guarded<T>(f: string, arg: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (isLockstepError(error)) throw error;
+    throw invalidArgument(f, arg, 'must be readable (a getter threw)');
+  }
 }
 
 function read(f: string, arg: string, o: Readonly<Record<string, unknown>>, key: string): unknown {

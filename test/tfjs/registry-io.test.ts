@@ -400,6 +400,29 @@ describe('registryIOHandler: artifacts that do not belong together', () => {
     );
   });
 
+  it('weight specs that do not describe the weight data are refused before anything is registered', async () => {
+    const registry = createMemoryRegistry();
+    const handler = registryIOHandler(registry, 'm');
+    const w = (shape: number[], dtype = 'float32') => [{ name: 'w', dtype, shape }];
+    const cases: [unknown, ArrayBuffer, string][] = [
+      [w([3]), new ArrayBuffer(8), 'modelArtifacts.weightData'],
+      [w([2]), new ArrayBuffer(12), 'modelArtifacts.weightData'],
+      [w([-2]), new ArrayBuffer(8), 'modelArtifacts.weightSpecs[0].shape'],
+      [w([2], 'float64'), new ArrayBuffer(16), 'modelArtifacts.weightSpecs[0].dtype'],
+      [[1], new ArrayBuffer(0), 'modelArtifacts.weightSpecs[0]'],
+    ];
+    for (const [weightSpecs, weightData, arg] of cases)
+      await rejectsLockstep(
+        () => handler.save({ modelTopology: {}, weightSpecs: weightSpecs as never, weightData }),
+        {
+          code: 'INVALID_ARGUMENT',
+          fn: 'registryIOHandler.save',
+          arg,
+        },
+      );
+    expect(await registry.listModels()).toEqual([]);
+  });
+
   it('weight data in several ArrayBuffers (tfjs ≥ 4.10) is stored as one', async () => {
     const registry = createMemoryRegistry();
     const handler = registryIOHandler(registry, 'm');
@@ -510,6 +533,13 @@ describe('registryIOHandler: hostile registries and refs', () => {
           }
           await expectLockstepOrResultAsync(async () => {
             await registryIOHandler(real, 'flights').save(thing as never);
+          });
+          await expectLockstepOrResultAsync(async () => {
+            await registryIOHandler(real, 'flights').save({
+              modelTopology: thing as never,
+              weightSpecs: [result, { name: 'w', dtype: 'float32', shape: ref }] as never,
+              weightData: new ArrayBuffer(4),
+            });
           });
           await expectLockstepOrResultAsync(async () => {
             registryIOHandler(real, 'flights', thing as never);

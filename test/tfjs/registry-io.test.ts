@@ -278,6 +278,48 @@ describe('registryIOHandler: refs', () => {
     });
   });
 
+  it('a load reads both artifacts from the version the ref resolved to, even if the alias moves meanwhile', async () => {
+    const real = createMemoryRegistry();
+    const a = makeModel(1);
+    const b = makeModel(2);
+    await a.save(registryIOHandler(real, 'flights'));
+    await b.save(registryIOHandler(real, 'flights'));
+    await real.setAlias('flights', 'champion', 1);
+    const refsRead: string[] = [];
+    // A registry whose alias moves to version 2 right after it is resolved.
+    const racing = {
+      createVersion: real.createVersion,
+      resolve: async (ref: string) => {
+        const v = await real.resolve(ref);
+        await real.setAlias('flights', 'champion', 2);
+        return v;
+      },
+      readArtifact: (ref: string, name: string) => {
+        refsRead.push(ref);
+        return real.readArtifact(ref, name);
+      },
+    };
+    const loaded = await tf.loadLayersModel(registryIOHandler(racing as never, 'flights@champion'));
+    expect(refsRead).toEqual(['flights/1', 'flights/1']);
+    expect(predictBits(loaded)).toEqual(predictBits(a));
+    tf.dispose([a, b, loaded].flatMap((m) => m.getWeights()));
+  });
+
+  it("the registry's own errors pass through: a denied save is FORBIDDEN and recorded", async () => {
+    const registry = createMemoryRegistry({ authorize: ({ actor }) => actor === 'ci' });
+    const model = makeModel();
+    await rejectsLockstep(() => model.save(registryIOHandler(registry, 'flights', { actor: 'intern' })), {
+      code: 'FORBIDDEN',
+    });
+    await model.save(registryIOHandler(registry, 'flights', { actor: 'ci' }));
+    expect((await registry.history('flights')).map((e) => [e.type, e.actor])).toEqual([
+      ['write.denied', 'intern'],
+      ['model.created', 'ci'],
+      ['version.registered', 'ci'],
+    ]);
+    model.dispose();
+  });
+
   it('malformed refs and names are INVALID_ARGUMENT when the handler is made', () => {
     const registry = createMemoryRegistry();
     for (const ref of [

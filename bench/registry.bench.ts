@@ -46,7 +46,10 @@ try {
     renameSync(`${path}.tmp`, path);
   };
   for (let v = 1; v <= VERSIONS; v++)
-    writeAtomic(join(plain, 'versions', `${v}.json`), JSON.stringify({ name: 'flights', version: v, lineage }));
+    writeAtomic(
+      join(plain, 'versions', `${v}.json`),
+      JSON.stringify({ name: 'flights', version: v, lineage }),
+    );
   writeAtomic(join(plain, 'model.json'), JSON.stringify({ versions: VERSIONS, aliases: { champion: 3 } }));
   const plainResolve = () => {
     const m = JSON.parse(readFileSync(join(plain, 'model.json'), 'utf8')) as {
@@ -59,7 +62,10 @@ try {
   const plainRegister = () => {
     const m = JSON.parse(readFileSync(join(plain, 'model.json'), 'utf8')) as { versions: number };
     const version = m.versions + 1;
-    writeAtomic(join(plain, 'versions', `${version}.json`), JSON.stringify({ name: 'flights', version, model }));
+    writeAtomic(
+      join(plain, 'versions', `${version}.json`),
+      JSON.stringify({ name: 'flights', version, model }),
+    );
     writeAtomic(join(plain, 'model.json'), JSON.stringify({ ...m, versions: version }));
   };
 
@@ -112,7 +118,11 @@ try {
     { name: 'lockstep sql (PGlite) resolve', run: loop(() => sqlRegistry.resolve('flights@champion')) },
     { name: 'hand-written SQL (PGlite)', run: loop(sqlResolve) },
   ]);
-  report(`Warm resolve('flights@champion') per second (${RESOLVES} a round)`, resolves, 'hand-written JSON files');
+  report(
+    `Warm resolve('flights@champion') per second (${RESOLVES} a round)`,
+    resolves,
+    'hand-written JSON files',
+  );
 
   const registrations = await measureAsync(
     REGISTRATIONS,

@@ -7,7 +7,7 @@
 // check, no argument checks. Registration is where that shows; resolve is the path a service runs per
 // model load, and the one the target is about.
 
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -39,7 +39,6 @@ try {
 
   // --- hand-written: plain JSON files -------------------------------------------------------------
   const plain = join(dir, 'plain');
-  const { mkdirSync } = await import('node:fs');
   mkdirSync(join(plain, 'versions'), { recursive: true });
   const writeAtomic = (path: string, text: string) => {
     writeFileSync(`${path}.tmp`, text);

@@ -66,6 +66,10 @@ async function start(): Promise<void> {
   await server.start();
   url = `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`;
   pool = new pg.Pool({ connectionString: url, max: 8 });
+  // pg's pool.end() resolves once it has asked its idle connections to close, not once they have closed;
+  // the server, stopped right after in afterAll, then sends a closing one FATAL 57P01, which the pool
+  // re-emits as 'error'. As pg's docs advise for every pool, listen for it (a flaky unhandled error before).
+  pool.on('error', () => {});
   client = new pg.Client({ connectionString: url });
   await client.connect();
   console.info(`postgres: initdb and start took ${Date.now() - started} ms`);

@@ -51,5 +51,7 @@ export function createFsRegistry(options: FsRegistryOptions): ModelRegistry {
       ? 30_000
       : checkInteger(fn, 'options.lockTimeoutMs', o.lockTimeoutMs, 0, 3_600_000);
   const fsync = o.fsync === undefined ? true : checkBoolean(fn, 'options.fsync', o.fsync);
-  return createRegistry(createFsStorage({ dir, lockTimeoutMs, fsync }), o, fn);
+  // The lock's wall clock, read here and nowhere else in the back end (storage.ts says why it is not `now`).
+  const clock = () => Date.now();
+  return createRegistry(createFsStorage({ dir, lockTimeoutMs, fsync, clock }), o, fn);
 }

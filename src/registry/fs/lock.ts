@@ -37,13 +37,14 @@ export async function acquireLock(
   dir: string,
   timeoutMs: number,
   fn: string,
+  clock: () => number,
 ): Promise<{ release: () => Promise<void>; brokeStale: boolean }> {
   let brokeStale = false;
   const path = join(dir, 'lock');
   const host = hostname();
-  const started = Date.now();
+  const started = clock();
   for (let attempt = 0; ; attempt++) {
-    const text = JSON.stringify({ pid: process.pid, host, acquiredAt: new Date().toISOString() });
+    const text = JSON.stringify({ pid: process.pid, host, acquiredAt: new Date(clock()).toISOString() });
     try {
       const handle = await open(path, 'wx');
       try {
@@ -63,11 +64,11 @@ export async function acquireLock(
     } catch (error) {
       if (code(error) !== 'EEXIST') throw error;
     }
-    const held = await readHolder(path);
+    const held = await readHolder(path, clock);
     if (held?.stale) {
-      await breakStale(dir, path, held.text);
+      await breakStale(dir, path, held.text, clock);
       brokeStale = true;
-    } else if (Date.now() - started > timeoutMs)
+    } else if (clock() - started > timeoutMs)
       throw new LockstepError(
         'CONFLICT',
         `${fn}: the registry's lock ${path} stayed busy for ${timeoutMs} ms (held by ${held?.text || 'an unknown holder'})`,
@@ -77,7 +78,10 @@ export async function acquireLock(
   }
 }
 
-async function readHolder(path: string): Promise<{ text: string; stale: boolean } | undefined> {
+async function readHolder(
+  path: string,
+  clock: () => number,
+): Promise<{ text: string; stale: boolean } | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -92,29 +96,30 @@ async function readHolder(path: string): Promise<{ text: string; stale: boolean 
     holder = undefined;
   }
   if (holder === undefined || typeof holder.pid !== 'number') {
-    const age = await ageOf(path);
+    const age = await ageOf(path, clock);
     return { text, stale: age !== undefined && age > EMPTY_STALE_MS };
   }
   // A lock from another host cannot be judged by pid: it is never broken here.
   return { text, stale: holder.host === hostname() && !isAlive(holder.pid) };
 }
 
-async function ageOf(path: string): Promise<number | undefined> {
+/** How old a file is by `clock`, a wall clock comparable with the file system's mtime. */
+async function ageOf(path: string, clock: () => number): Promise<number | undefined> {
   try {
-    return Date.now() - (await stat(path)).mtimeMs;
+    return clock() - (await stat(path)).mtimeMs;
   } catch {
     return undefined;
   }
 }
 
-async function breakStale(dir: string, path: string, staleText: string): Promise<void> {
+async function breakStale(dir: string, path: string, staleText: string, clock: () => number): Promise<void> {
   const breakPath = join(dir, 'lock.break');
   try {
     const handle = await open(breakPath, 'wx');
     await handle.close();
   } catch (error) {
     if (code(error) !== 'EEXIST') throw error;
-    const age = await ageOf(breakPath);
+    const age = await ageOf(breakPath, clock);
     if (age !== undefined && age > BREAK_STALE_MS) await unlink(breakPath).catch(() => undefined);
     await sleep(2);
     return;

@@ -42,12 +42,17 @@ const code = (error: unknown) => (error as NodeJS.ErrnoException)?.code;
 export interface FsStorageOptions {
   readonly dir: string;
   readonly lockTimeoutMs: number;
+  /**
+   * The wall clock of the lock: its timeout and the age of a lock file (compared with the file system's
+   * mtime). Not the registry's `now`, which stamps records and which tests pin.
+   */
+  readonly clock: () => number;
   /** fsync files and directories (off only for tests that do not need durability against power loss). */
   readonly fsync: boolean;
 }
 
 export function createFsStorage(options: FsStorageOptions): RegistryStorage {
-  const { dir, lockTimeoutMs, fsync } = options;
+  const { dir, lockTimeoutMs, fsync, clock } = options;
   const tmpDir = join(dir, 'tmp');
   let counter = 0;
   // Directories known to exist (a registry never removes one), so a write does not mkdir each time.
@@ -193,7 +198,7 @@ export function createFsStorage(options: FsStorageOptions): RegistryStorage {
 
   async function transactLocked<T>(fn: (tx: StorageTransaction) => Promise<T>): Promise<T> {
     await ensureLayout();
-    const { release, brokeStale } = await acquireLock(dir, lockTimeoutMs, 'fs registry');
+    const { release, brokeStale } = await acquireLock(dir, lockTimeoutMs, 'fs registry', clock);
     try {
       await recover(brokeStale);
       const draft = new Map<string, string>();

@@ -24,20 +24,7 @@ export function readOptions<K extends string>(
 ): RawOptions<K> {
   const out = Object.create(null) as Record<string, unknown>;
   if (options === undefined) return out as RawOptions<K>;
-  if (
-    typeof options !== 'object' ||
-    options === null ||
-    Array.isArray(options) ||
-    ArrayBuffer.isView(options)
-  ) {
-    throw invalidArgument(fn, arg, 'must be an object', options);
-  }
-  let keys: string[];
-  try {
-    keys = Object.keys(options);
-  } catch {
-    throw invalidArgument(fn, arg, 'must be a readable object (reading its keys threw)');
-  }
+  const keys = objectKeys(fn, arg, options);
   for (const key of keys) {
     if (!(known as readonly string[]).includes(key)) throw unknownKey(fn, arg, key, known);
     try {
@@ -119,11 +106,29 @@ function editDistance(a: string, b: string): number {
 // Value checkers: each takes (fn, arg, value, …), returns the value typed, or throws INVALID_ARGUMENT.
 
 /** A plain object (not null, an array, a typed array or a function). */
-export function checkObject(fn: string, arg: string, v: unknown): Readonly<Record<string, unknown>> {
+export function checkObject(
+  fn: string,
+  arg: string,
+  v: unknown,
+  must = 'must be an object',
+): Readonly<Record<string, unknown>> {
   if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v)) {
-    throw invalidArgument(fn, arg, 'must be an object', v);
+    throw invalidArgument(fn, arg, must, v);
   }
   return v as Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The own enumerable keys of an object argument, listed once: `checkObject`'s refusal (with `must` as its
+ * words) for anything that is not an object, and an INVALID_ARGUMENT for one whose listing throws (a Proxy).
+ */
+export function objectKeys(fn: string, arg: string, v: unknown, must?: string): string[] {
+  const record = checkObject(fn, arg, v, must);
+  try {
+    return Object.keys(record);
+  } catch {
+    throw invalidArgument(fn, arg, 'must be a readable object (reading its keys threw)');
+  }
 }
 
 /** An integer in [min, max] (both safe integers by default). */

@@ -5,6 +5,7 @@
 // moves units only out of the names declared after it, never back, and the first 5 % stay where they were.
 // A unit lost to rounding above the last upper bound goes to the last name with a positive weight.
 
+import { objectKeys } from './check.js';
 import { invalidArgument, LockstepError } from './errors.js';
 
 /** Split names with their weights, in declared order; the weights sum to 1. */
@@ -22,15 +23,7 @@ const TOLERANCE = 1e-9;
 
 /** Checks `splits` (non-empty, finite, non-negative, summing to 1 within 1e-9) and compiles them. */
 export function compileWeights(splits: unknown, fn: string, arg = 'splits'): CompiledWeights {
-  if (typeof splits !== 'object' || splits === null || Array.isArray(splits) || ArrayBuffer.isView(splits)) {
-    throw invalidArgument(fn, arg, 'must be an object of split names to weights', splits);
-  }
-  let names: string[];
-  try {
-    names = Object.keys(splits);
-  } catch {
-    throw invalidArgument(fn, arg, 'must be a readable object (reading its keys threw)');
-  }
+  const names = objectKeys(fn, arg, splits, 'must be an object of split names to weights');
   if (names.length === 0) throw invalidArgument(fn, arg, 'must name at least one split', splits);
   // JavaScript lists integer-like keys ('0', '10') in numeric order, not as declared, so the declared
   // order another language would use cannot be known: refuse such names rather than disagree silently.

@@ -7,6 +7,7 @@ import {
   checkStrings,
   didYouMean,
   MAX_STRING,
+  objectKeys,
   readOptions,
 } from '../core/check.js';
 import { describe, invalidArgument } from '../core/errors.js';
@@ -117,14 +118,7 @@ function readTolerances(fn: string, value: unknown, columns: ReadonlySet<string>
   const byFeature = new Map<string, Required<Tolerance>>();
   if (value === undefined) return { all: EXACT, byFeature };
   const arg = 'options.tolerance';
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || ArrayBuffer.isView(value))
-    throw invalidArgument(fn, arg, 'must be { absolute, relative }, or an object of them by feature', value);
-  let keys: string[];
-  try {
-    keys = Object.keys(value);
-  } catch {
-    throw invalidArgument(fn, arg, 'must be a readable object (reading its keys threw)');
-  }
+  const keys = objectKeys(fn, arg, value, 'must be { absolute, relative }, or an object of them by feature');
   if (keys.some((k) => k === 'absolute' || k === 'relative'))
     return { all: readTolerance(fn, arg, value), byFeature };
   for (const key of keys) {

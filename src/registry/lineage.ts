@@ -1,5 +1,5 @@
 // Lineage: where a version came from, typed and checked once when it is registered.
-import { checkInteger, checkNumber, readOptions } from '../core/check.js';
+import { checkInteger, checkNumber, objectKeys, readOptions } from '../core/check.js';
 import { invalidArgument } from '../core/errors.js';
 import { checkKey, checkText, MAX_NAME } from './names.js';
 import type { Lineage, ModelVersion } from './types.js';
@@ -76,14 +76,7 @@ export function readRecord<T>(
   value: (key: string, v: unknown) => T,
   max = MAX_ENTRIES,
 ): Record<string, T> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v))
-    throw invalidArgument(fn, arg, 'must be an object', v);
-  let keys: string[];
-  try {
-    keys = Object.keys(v);
-  } catch {
-    throw invalidArgument(fn, arg, 'must be a readable object (reading its keys threw)');
-  }
+  const keys = objectKeys(fn, arg, v);
   if (keys.length > max)
     throw invalidArgument(fn, arg, `must have at most ${max} entries, got ${keys.length}`);
   const out = Object.create(null) as Record<string, T>;

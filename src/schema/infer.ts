@@ -9,6 +9,7 @@ import {
   checkObject,
   checkString,
   checkStrings,
+  objectKeys,
   readOptions,
 } from '../core/check.js';
 import { describe, invalidArgument, isLockstepError, rethrownAs } from '../core/errors.js';
@@ -208,12 +209,7 @@ const KINDS: readonly FeatureKind[] = ['numeric', 'integer', 'categorical', 'boo
 /** An object's own entries, each read once (a throwing getter or Proxy becomes an INVALID_ARGUMENT). */
 function entriesOf(fn: string, arg: string, v: unknown, max: number): [string, unknown][] {
   const record = checkObject(fn, arg, v);
-  let keys: string[];
-  try {
-    keys = Object.keys(record);
-  } catch {
-    throw invalidArgument(fn, arg, 'must be a readable object (reading its keys threw)');
-  }
+  const keys = objectKeys(fn, arg, record);
   if (keys.length > max) throw invalidArgument(fn, arg, `must have at most ${max} keys, got ${keys.length}`);
   return keys.map((key) => {
     const at = `${arg}.${key.length > 60 ? `${key.slice(0, 57)}...` : key}`;

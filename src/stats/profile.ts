@@ -3,6 +3,7 @@ import {
   checkInteger,
   checkObject,
   checkStrings,
+  objectKeys,
   type RawOptions,
   readOptions,
 } from '../core/check.js';
@@ -139,12 +140,7 @@ function checkTypes(fn: string, value: unknown): Map<string, 'numeric' | 'catego
   const readAs = new Map<string, 'numeric' | 'categorical'>();
   if (value === undefined) return readAs;
   const types = checkObject(fn, 'options.types', value);
-  let names: string[];
-  try {
-    names = Object.keys(types);
-  } catch {
-    throw invalidArgument(fn, 'options.types', 'must be a readable object (reading its keys threw)');
-  }
+  const names = objectKeys(fn, 'options.types', types);
   for (const name of names) {
     const at = `options.types.${name.length > 60 ? `${name.slice(0, 57)}...` : name}`;
     let type: unknown;

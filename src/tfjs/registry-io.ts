@@ -17,7 +17,7 @@
 //     readArtifact). A value without them, or a method returning the wrong shape, is INVALID_ARGUMENT
 //     naming `registry`; what the registry's own methods throw passes through unchanged.
 import type * as tf from '@tensorflow/tfjs';
-import { checkNumber, checkObject, checkString, readOptions } from '../core/check.js';
+import { checkNumber, checkObject, checkString, objectKeys, readOptions } from '../core/check.js';
 import { describe, invalidArgument, isLockstepError, LockstepError } from '../core/errors.js';
 import { encodeUtf8 } from '../core/utf8.js';
 import { checkLineage } from '../registry/lineage.js';
@@ -241,14 +241,8 @@ function readRecord<T>(
   v: unknown,
   check: (arg: string, value: unknown, key: string) => T,
 ): Record<string, T> {
-  checkObject(FN, arg, v);
+  const keys = objectKeys(FN, arg, v);
   const out: Record<string, T> = {};
-  let keys: string[];
-  try {
-    keys = Object.keys(v as object);
-  } catch {
-    throw invalidArgument(FN, arg, 'must be a readable object (reading its keys threw)');
-  }
   if (keys.length > 256) throw invalidArgument(FN, arg, `must have at most 256 keys, got ${keys.length}`);
   for (const key of keys) {
     const at = `${arg}.${checkKey(FN, arg, key)}`;

@@ -163,12 +163,12 @@ export function createRegistry(
     return found;
   }
 
-  function prepareArtifacts(f: string, v: unknown): Prepared[] {
+  function prepareArtifacts(f: string, v: unknown, where = 'input.artifacts'): Prepared[] {
     if (v === undefined) return [];
     const prepared: Prepared[] = [];
-    const entries = readRecord(f, 'input.artifacts', v, (key, item) => ({ key, item }), MAX_ARTIFACTS);
+    const entries = readRecord(f, where, v, (key, item) => ({ key, item }), MAX_ARTIFACTS);
     for (const { key, item } of Object.values(entries)) {
-      const arg = `input.artifacts.${key}`;
+      const arg = `${where}.${key}`;
       let bytes: Uint8Array;
       let ref: ArtifactRef;
       if (ArrayBuffer.isView(item)) {
@@ -322,6 +322,52 @@ export function createRegistry(
           );
           tx.putModel(model);
           return version;
+        }),
+      );
+    },
+
+    async addArtifacts(refArg, artifactsArg, options) {
+      const f = 'addArtifacts';
+      const ref = readRef(f, 'ref', refArg);
+      if (artifactsArg === undefined) throw invalidArgument(f, 'artifacts', 'is required', artifactsArg);
+      const artifacts = prepareArtifacts(f, artifactsArg, 'artifacts');
+      const { actor, reason } = change(f, options);
+      await authorize(f, 'addArtifacts', showRef(ref), ref.name, actor, reason);
+      for (const a of artifacts) await storage.putBlob(a.ref.sha256, a.bytes);
+      return deepFreeze(
+        await storage.transact(async (tx) => {
+          const at = time(f);
+          const version = await resolveIn(tx, f, ref);
+          const model = await existing(tx, f, ref.name);
+          const refs: Record<string, ArtifactRef> = { ...version.artifacts };
+          const added: string[] = [];
+          for (const a of artifacts) {
+            const held = own(refs, a.name);
+            if (held === undefined) {
+              refs[a.name] = a.ref;
+              added.push(a.name);
+            } else if (held.sha256 !== a.ref.sha256 || held.mediaType !== a.ref.mediaType)
+              throw conflict(
+                f,
+                `${version.ref} holds an artifact ${describe(a.name)} already, with other bytes; a version's artifacts are never replaced (add it under another name, or register a new version)`,
+              );
+          }
+          if (added.length === 0) return version;
+          if (Object.keys(refs).length > MAX_ARTIFACTS)
+            throw invalidArgument(f, 'artifacts', `would leave more than ${MAX_ARTIFACTS} artifacts`);
+          const updated: ModelVersion = { ...version, artifacts: refs };
+          tx.putVersion(updated);
+          tx.putModel(
+            record(
+              tx,
+              model,
+              { type: 'artifacts.added', version: version.version, artifacts: added.sort(byCodeUnits) },
+              at,
+              actor,
+              reason,
+            ),
+          );
+          return updated;
         }),
       );
     },

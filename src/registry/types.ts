@@ -90,6 +90,7 @@ export interface ModelInfo {
 export type RegistryAction =
   | 'createModel'
   | 'createVersion'
+  | 'addArtifacts'
   | 'setAlias'
   | 'deleteAlias'
   | 'rollback'
@@ -118,6 +119,7 @@ interface EventBase<T extends string> {
 export type HistoryEvent =
   | (EventBase<'model.created'> & { readonly description: string | null })
   | (EventBase<'version.registered'> & { readonly version: number })
+  | (EventBase<'artifacts.added'> & { readonly version: number; readonly artifacts: readonly string[] })
   | (EventBase<'alias.set'> & {
       readonly alias: string;
       readonly from: number | null;
@@ -225,6 +227,17 @@ export interface ModelRegistry {
   listModels(): Promise<readonly string[]>;
   /** Registers the next version of `input.name` (creating the model if needed) with its artifacts. */
   createVersion(input: CreateVersionInput): Promise<ModelVersion>;
+  /**
+   * Adds artifacts to the version `ref` names (a gate result, an evaluation made after registration). A
+   * version's artifacts are never replaced or removed: a name it holds already with other bytes is a
+   * `CONFLICT`; with the same bytes it is left as it is (so a retried call is harmless). Recorded in the
+   * history as `artifacts.added` with the names added. Returns the version.
+   */
+  addArtifacts(
+    ref: string,
+    artifacts: Readonly<Record<string, ArtifactInput>>,
+    options?: ChangeOptions,
+  ): Promise<ModelVersion>;
   /** One version, or `NOT_FOUND`. */
   getVersion(name: string, version: number): Promise<ModelVersion>;
   /** Every version of a model, oldest first (`NOT_FOUND` for an unknown model). */

@@ -255,6 +255,56 @@ export function contract(c: RegistryCase): void {
         },
       );
     });
+    it('adds artifacts to a version without ever replacing one, recorded in the history', async () => {
+      const { registry, tamper } = await c.open({ now: ticking() });
+      await registry.createVersion({ name: 'm', artifacts: { w: bytes(1, 2, 3) } });
+      await registry.createVersion({ name: 'm' });
+      const v = await registry.addArtifacts(
+        'm@latest',
+        { report: { auc: 0.8 }, extra: bytes(9) },
+        { actor: 'ci', reason: 'evaluated' },
+      );
+      expect(v.ref).toBe('m/2');
+      expect(Object.keys(v.artifacts).sort()).toEqual(['extra', 'report']);
+      expect(Object.isFrozen(v.artifacts)).toBe(true);
+      expect(await registry.readJson('m/2', 'report')).toEqual({ auc: 0.8 });
+      expect(await registry.getVersion('m', 2)).toEqual(v);
+      // The same bytes again: nothing changes and nothing is recorded.
+      const again = await registry.addArtifacts('m/2', { report: { auc: 0.8 } });
+      expect(again).toEqual(v);
+      // Other bytes under a name it holds: CONFLICT, and the version is as it was.
+      await rejectsLockstep(() => registry.addArtifacts('m/2', { report: { auc: 0.9 }, more: bytes(1) }), {
+        code: 'CONFLICT',
+        fn: 'addArtifacts',
+      });
+      await rejectsLockstep(() => registry.addArtifacts('m/1', { w: bytes(3, 2, 1) }), { code: 'CONFLICT' });
+      expect(await registry.getVersion('m', 2)).toEqual(v);
+      expect(Object.keys((await registry.getVersion('m', 1)).artifacts)).toEqual(['w']);
+      const added = (await registry.history('m')).filter((e) => e.type === 'artifacts.added');
+      expect(added).toEqual([
+        {
+          type: 'artifacts.added',
+          index: 4,
+          at: '2026-03-01T12:00:03.000Z',
+          actor: 'ci',
+          reason: 'evaluated',
+          version: 2,
+          artifacts: ['extra', 'report'],
+        },
+      ]);
+      // Added artifacts are verified like any other.
+      await tamper(v.artifacts.extra!.sha256, 'flip');
+      await rejectsLockstep(() => registry.readArtifact('m/2', 'extra'), { code: 'INTEGRITY' });
+      await rejectsLockstep(() => registry.addArtifacts('m/9', { a: bytes(1) }), { code: 'NOT_FOUND' });
+      await rejectsLockstep(() => registry.addArtifacts('m/2', { '../x': bytes(1) }), {
+        code: 'INVALID_ARGUMENT',
+        arg: 'artifacts key',
+      });
+      await rejectsLockstep(() => registry.addArtifacts('m/2', undefined as never), {
+        code: 'INVALID_ARGUMENT',
+        arg: 'artifacts',
+      });
+    });
   });
 
   describe('aliases, status, tags, history and rollback', () => {

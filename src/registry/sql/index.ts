@@ -41,8 +41,14 @@ export interface SqlRegistryOptions extends RegistryOptions {
   readonly lockTimeoutMs?: number;
 }
 
-const hasFunction = (v: unknown, key: string): boolean =>
-  typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[key] === 'function';
+/** Whether `v[key]` is a function; a throwing getter or proxy trap reads as "no". */
+function hasFunction(v: unknown, key: string): boolean {
+  try {
+    return typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[key] === 'function';
+  } catch {
+    return false;
+  }
+}
 
 /**
  * A registry in PostgreSQL: tables `lockstep_registry_models`, `_versions`, `_events` and `_blobs` (bytea),

@@ -61,9 +61,17 @@ export interface GateCheck extends Finding<GateCheckCode> {
 export interface Gate {
   readonly kind: typeof GATE_KIND;
   readonly formatVersion: 1;
+  /** What was judged against what, as given in `options.refs` (`flights/4`, `heuristic`); absent when not given. */
+  readonly refs?: GateRefs;
   readonly passed: boolean;
   readonly checks: readonly GateCheck[];
   readonly fingerprint: string;
+}
+
+/** Names of the two models a gate compared: registry refs (`flights/4`) or any label (`heuristic`). */
+export interface GateRefs {
+  readonly candidate?: string;
+  readonly baseline?: string;
 }
 
 /** An evaluation as gate reads it: evaluate()'s result, or the same from JSON. */
@@ -116,6 +124,12 @@ export interface GateOptions {
   readonly model?: GateModel;
   /** The baseline's metric over its last versions, oldest first (at most 1000 values each). */
   readonly history?: Readonly<Partial<Record<MetricName, readonly number[]>>>;
+  /**
+   * Which models these are (`{ candidate: 'flights/4', baseline: 'flights/3' }`), kept in the artifact so it
+   * says what it judged; `promote` refuses a gate whose candidate is another version. At most 256 characters
+   * each, no control characters.
+   */
+  readonly refs?: GateRefs;
 }
 
 const FN = 'gate';
@@ -123,6 +137,7 @@ const ALL_METRICS: readonly string[] = [
   ...new Set([...TASK_METRICS.binary, ...TASK_METRICS.multiclass, ...TASK_METRICS.regression]),
 ];
 const MAX_CHECKS = 1_000_000;
+const MAX_REF = 256;
 
 let kind: ArtifactKind<Gate> | undefined;
 function gateKind(): ArtifactKind<Gate> {
@@ -152,6 +167,12 @@ function gateKind(): ArtifactKind<Gate> {
       return z.strictObject({
         kind: z.literal(GATE_KIND),
         formatVersion: z.literal(1),
+        refs: z.optional(
+          z.strictObject({
+            candidate: z.optional(z.string().check(z.maxLength(MAX_REF))),
+            baseline: z.optional(z.string().check(z.maxLength(MAX_REF))),
+          }),
+        ),
         passed: z.boolean(),
         checks: z.array(check).check(z.maxLength(MAX_CHECKS)),
         fingerprint: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
@@ -188,6 +209,21 @@ export function parseGate(json: unknown): Gate {
       artifactIssue('$', 'could not be read (a getter or proxy threw)'),
     ]);
   }
+}
+
+function readRefs(v: unknown): GateRefs | undefined {
+  if (v === undefined) return undefined;
+  const r = readOptions(FN, v, ['candidate', 'baseline'], 'options.refs');
+  const out: { candidate?: string; baseline?: string } = {};
+  for (const key of ['candidate', 'baseline'] as const) {
+    if (r[key] === undefined) continue;
+    const text = checkString(FN, `options.refs.${key}`, r[key], MAX_REF, true);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+    if (/[\u0000-\u001f\u007f]/.test(text))
+      throw invalidArgument(FN, `options.refs.${key}`, 'must not contain control characters', text);
+    out[key] = text;
+  }
+  return out;
 }
 
 /** A number or NaN (null and undefined read as NaN), or INVALID_ARGUMENT. */
@@ -286,7 +322,7 @@ const fmt = (x: number | null): string => (x === null ? 'undefined' : String(Mat
  *   non-finite floor, budget or width, a history that is not finite numbers or longer than 1000.
  */
 export function gate(options: GateOptions): Gate {
-  const o = readOptions(FN, options, ['candidate', 'baseline', 'rules', 'model', 'history']);
+  const o = readOptions(FN, options, ['candidate', 'baseline', 'rules', 'model', 'history', 'refs']);
   if (o.candidate === undefined) throw invalidArgument(FN, 'options.candidate', 'is required');
   const candidate = readEvaluation('options.candidate', o.candidate);
   const baseline = o.baseline === undefined ? undefined : readEvaluation('options.baseline', o.baseline);
@@ -488,9 +524,11 @@ export function gate(options: GateOptions): Gate {
       }
     }
   }
+  const refs = readRefs(o.refs);
   return gateKind().seal({
     kind: GATE_KIND,
     formatVersion: 1,
+    ...(refs === undefined ? {} : { refs }),
     passed: checks.every((c) => c.passed),
     checks,
   });

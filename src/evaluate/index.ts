@@ -33,6 +33,7 @@ export {
   type GateEvaluation,
   type GateModel,
   type GateOptions,
+  type GateRefs,
   type GateRules,
   gate,
   parseGate,
@@ -57,4 +58,5 @@ export {
   rootMeanSquaredError,
   type WeightOptions,
 } from './metrics.js';
+export { type PromoteOptions, type PromoteRegistry, type Promotion, promote } from './promote.js';
 export type { Values } from './read.js';

@@ -8,8 +8,8 @@ import { PGlite } from '@electric-sql/pglite';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFsRegistry } from '../../src/registry/fs/index.js';
-import { createSqlRegistry } from '../../src/registry/sql/index.js';
 import { createMemoryRegistry, type ModelRegistry, modelAge, parseRef } from '../../src/registry/index.js';
+import { createSqlRegistry } from '../../src/registry/sql/index.js';
 import { catchLockstep, rejectsLockstep } from '../helpers/errors.js';
 import {
   expectLockstepOrResult,

@@ -1,9 +1,13 @@
 // The lockstep end-to-end demo, on real data (vega-datasets: US domestic flights, 2001).
 // Run: npm install && npm run demo. Each module adds its step here.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { tableFromIPC } from 'apache-arrow';
 import { compare, exampleSkew } from 'lockstep/drift';
+import { evaluate, gate, promote, rocAucScore } from 'lockstep/evaluate';
+import { createFsRegistry } from 'lockstep/registry/fs';
 import { compileValidator, inferSchema, partitionValid, validate } from 'lockstep/schema';
 import {
   createRng,
@@ -15,7 +19,13 @@ import {
   toFrame,
 } from 'lockstep/split';
 import { type ProfileArtifact, profile, quantiles, topValues } from 'lockstep/stats';
-import { createBatches, toTensor, useBackend } from 'lockstep/tfjs';
+import {
+  createBatches,
+  type RegistrySaveResult,
+  registryIOHandler,
+  toTensor,
+  useBackend,
+} from 'lockstep/tfjs';
 import {
   apply,
   applyBatch,
@@ -316,22 +326,8 @@ const batchScores = scores(batch.values);
 const rowScores = scores(rowWise);
 if (!batchScores.every((v, i) => Object.is(v, rowScores[i]))) throw new Error('scores disagree');
 const late = Float32Array.from(marchRows, (r) => (r.delay > 15 ? 1 : 0));
-// AUC by ranks (Mann–Whitney): the chance that a late flight scores above an on-time one.
-const ranked = Array.from(batchScores, (s, i) => [s, late[i]!] as const).sort((a, b) => a[0] - b[0]);
-let rankSum = 0;
-let positives = 0;
-for (let i = 0; i < ranked.length; ) {
-  let j = i;
-  while (j < ranked.length && ranked[j]![0] === ranked[i]![0]) j++;
-  for (let k = i; k < j; k++)
-    if (ranked[k]![1] === 1) {
-      rankSum += (i + j + 1) / 2;
-      positives++;
-    }
-  i = j;
-}
-const negatives = ranked.length - positives;
-const auc = (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+const positives = late.reduce((a, b) => a + b, 0);
+const auc = rocAucScore(late, batchScores);
 console.log(
   `   March (${marchRows.length} flights, ${pct(positives, marchRows.length).trim()} late): applyBatch ${batchTime}, apply ${((1000 * rowTime) / marchRows.length).toFixed(2)} µs a row`,
 );
@@ -339,4 +335,161 @@ console.log(
   `   apply row by row and applyBatch: bit-identical features and scores (${same && 'asserted'}); AUC ${auc.toFixed(3)}`,
 );
 tf.dispose([xs, ys]);
+console.log();
+
+// 12. Registry, gate, promotion. An fs registry (plain JSON and content-addressed blobs a person can read)
+//     holds the champion so far, a heuristic (each origin's late rate in the training months), as version 1.
+//     The tfjs model is registered as version 2 with its transform, schema, training profile and lineage.
+//     Both are evaluated on March by origin airport, with bootstrap intervals; the gate compares them slice
+//     by slice; promote moves `champion` only on a passed gate, and only if it still points at version 1.
+//     Then a service's start-up: load `flights-delay@champion` and its transform, and score March again.
+const dir = mkdtempSync(join(tmpdir(), 'lockstep-demo-registry-'));
+const registry = createFsRegistry({ dir });
+const NAME = 'flights-delay';
+const trainLate = labels(byTime.train);
+const trainOrigin = byTime.train.columns.get('origin')!;
+const originRates = new Map<string, { late: number; n: number }>();
+if (trainOrigin.kind === 'string')
+  trainOrigin.values.forEach((o, i) => {
+    if (o === undefined) return;
+    const r = originRates.get(o) ?? { late: 0, n: 0 };
+    r.late += trainLate[i]!;
+    r.n += 1;
+    originRates.set(o, r);
+  });
+const overallRate = trainLate.reduce((a, b) => a + b, 0) / trainLate.length;
+// Smoothed towards the overall rate (20 pseudo-flights), so a small airport is not scored 0 or 1.
+const heuristic = Object.fromEntries(
+  [...originRates].map(([o, r]) => [o, (r.late + 20 * overallRate) / (r.n + 20)]),
+);
+const v1 = await registry.createVersion({
+  name: NAME,
+  artifacts: { 'late-rate-by-origin': { overall: overallRate, byOrigin: heuristic } },
+  tags: { kind: 'heuristic' },
+  description: "each origin's late rate in January and February",
+  actor: 'demo',
+});
+await registry.setAlias(NAME, 'champion', v1.version, { actor: 'demo', reason: 'first baseline' });
+const trainSchema = inferSchema(byTime.train, { maxDomainSize: 300 });
+const saved = (await model.save(
+  registryIOHandler(registry, NAME, {
+    artifacts: { transform: fitted, schema: trainSchema, profile: trainProfile },
+    lineage: {
+      dataFingerprint: fingerprintData(byTime.train),
+      seed: SEED,
+      schemaFingerprint: trainSchema.fingerprint,
+      transformFingerprint: fitted.fingerprint,
+      profileFingerprint: trainProfile.fingerprint,
+      hyperparameters: { units: 16, epochs: 4, batchSize: 128, learningRate: 0.005 },
+      parent: `${NAME}@champion`,
+    },
+    tags: { kind: 'tfjs', backend },
+    actor: 'demo',
+  }),
+)) as RegistrySaveResult;
+const v2 = saved.version;
+console.log(`12. createFsRegistry at ${dir}:`);
+console.log(
+  `   ${v1.ref}  heuristic (late rate of ${originRates.size} origins), artifacts: ${Object.keys(v1.artifacts).join(', ')}; @champion`,
+);
+console.log(`   ${v2.ref}  tfjs model, artifacts: ${Object.keys(v2.artifacts).join(', ')}`);
+console.log(
+  `             lineage: data ${v2.lineage.dataFingerprint!.slice(0, 12)}…, seed ${v2.lineage.seed}, transform ${v2.lineage.transformFingerprint!.slice(0, 12)}…, parent ${v2.lineage.parent}`,
+);
+const marchOrigins = marchRows.map((r) => ({ origin: r.origin }));
+const heuristicScores = marchRows.map((r) => heuristic[r.origin] ?? overallRate);
+const judge = (predictions: ArrayLike<number>) =>
+  evaluate({
+    task: 'binary',
+    labels: late,
+    predictions: Array.from(predictions),
+    data: marchOrigins,
+    slices: ['origin'],
+    metrics: ['rocAuc', 'brier', 'logLoss'],
+    seed: 'march',
+  });
+start = performance.now();
+const candidate = judge(batchScores);
+const baseline = judge(heuristicScores);
+const span = (m: { value: number; low: number; high: number }) =>
+  `${m.value.toFixed(3)} [${m.low.toFixed(3)}, ${m.high.toFixed(3)}]`;
+console.log(
+  `   evaluate(March by origin, ${candidate.slices.length} slices, 200 bootstrap resamples each; ${ms(start)} for both):`,
+);
+for (const metric of ['rocAuc', 'brier'] as const)
+  console.log(
+    `     ${metric.padEnd(6)} model ${span(candidate.metrics[metric]!)}   heuristic ${span(baseline.metrics[metric]!)}`,
+  );
+const verdict = gate({
+  candidate,
+  baseline,
+  refs: { candidate: v2.ref, baseline: v1.ref },
+  rules: { metrics: ['rocAuc', 'brier'], tolerance: 0.01, minRows: 100, floors: { rocAuc: 0.55 } },
+  model: {
+    inputWidth: model.inputs[0]!.shape[1]!,
+    transformOutputWidth: fitted.columns.length,
+    schemaFingerprint: v2.lineage.schemaFingerprint!,
+    expectedSchemaFingerprint: trainSchema.fingerprint,
+  },
+});
+const compared = new Set(verdict.checks.filter((c) => c.slice !== undefined).map((c) => c.slice)).size;
+const failedChecks = verdict.checks.filter((c) => !c.passed);
+console.log(
+  `   gate(rocAuc and brier not worse beyond 0.01, overall and in ${compared} origins with ≥ 100 flights; rocAuc ≥ 0.55; input width; schema): ${verdict.passed ? 'passed' : 'FAILED'}, ${verdict.checks.length - failedChecks.length} of ${verdict.checks.length} checks`,
+);
+for (const c of failedChecks.slice(0, 5)) console.log(`     failed: ${c.message}`);
+const closest = verdict.checks
+  .filter((c) => c.code === 'NOT_WORSE' && c.slice !== undefined && c.metric === 'rocAuc')
+  .map((c) => ({ c, margin: (c.received as number) - (c.expected as number) }))
+  .sort((a, b) => a.margin - b.margin)
+  .slice(0, 2);
+for (const { c } of closest) console.log(`     closest: ${c.message}`);
+const promotion = await promote(registry, v2.ref, 'champion', {
+  gate: verdict,
+  expected: v1.version,
+  actor: 'demo',
+});
+console.log(
+  `   promote(${v2.ref} to champion, expected ${v1.ref}): ${promotion.promoted ? 'promoted' : 'not promoted'}; gate stored as '${promotion.artifact}'`,
+);
+
+// A service starting up: the champion's model and transform, read by alias, each verified by SHA-256.
+const served = await registry.resolve(`${NAME}@champion`);
+const servedModel = await tf.loadLayersModel(registryIOHandler(registry, served.ref));
+const servedTransform = await registry.readJson(served.ref, 'transform', parseTransform);
+const servedScores = tf.tidy(() =>
+  (
+    servedModel.predict(
+      tf.tensor2d(applyBatch(servedTransform, marchRows).values, [
+        marchRows.length,
+        servedTransform.columns.length,
+      ]),
+    ) as tf.Tensor
+  ).dataSync(),
+);
+if (!servedScores.every((v, i) => Object.is(v, batchScores[i])))
+  throw new Error('the champion scores differently');
+console.log(
+  `   loadLayersModel(${NAME}@champion → ${served.ref}) and its transform: March scores bit-identical to training's (asserted)`,
+);
+const events = await registry.history(NAME);
+console.log(`   history(${NAME}): ${events.length} events`);
+for (const e of events) {
+  const what =
+    e.type === 'alias.set'
+      ? `${e.alias}: ${e.from ?? '-'} → ${e.to}`
+      : e.type === 'version.registered'
+        ? `version ${e.version}`
+        : e.type === 'artifacts.added'
+          ? `${e.artifacts.join(', ')} to version ${e.version}`
+          : '';
+  console.log(
+    `     ${e.index}. ${e.type.padEnd(18)} ${what.padEnd(46)} ${e.actor ?? ''}${e.reason ? `: ${e.reason}` : ''}`,
+  );
+}
+console.log(
+  `   on disk: ${readdirSync(dir).join(', ')} (JSON records and SHA-256-named blobs); removed after the demo`,
+);
+servedModel.dispose();
+rmSync(dir, { recursive: true, force: true });
 console.log();

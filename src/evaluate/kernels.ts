@@ -285,3 +285,242 @@ export function r2Kernel(y: Float64Array, p: Float64Array, w: Float64Array, rows
   if (den === 0) return num === 0 ? 1 : 0;
   return 1 - num / den;
 }
+
+// Resample kernels: the bootstrap's fast path. A resample is the batch's rows with weight × draw count,
+// and evaluate() computes every metric on each of `resamples` resamples, so what depends only on the rows
+// is computed once per batch (each row's log-loss, Brier and error terms, its ECE bin, the rows by score
+// and where each run of tied scores ends), and a resample is then one pass in row order that fills every
+// weighted sum at once, plus, for ROC AUC and average precision, one pass over the rows in score order.
+// Each sum adds the same terms in the same order as the kernels above (rows of weight 0 add exactly 0
+// there, so skipping them changes nothing), so a resample's values equal those kernels' on the weights
+// w × counts bit for bit; test/evaluate/resample.test.ts checks it against them and against resampling
+// rows explicitly. The buffers are allocated once per batch and reused by every resample.
+
+/** sum / total, NaN when total is 0: a weighted mean from its sums, as `average` returns it. */
+function meanOf(sum: number, total: number): number {
+  return total === 0 ? Number.NaN : sum / total;
+}
+
+/** A binary batch's metrics on one resample; the resampler reuses this object for every resample. */
+export interface BinaryResample {
+  rocAuc: number;
+  averagePrecision: number;
+  logLoss: number;
+  brier: number;
+  ece: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+/** Which parts of a resample to compute. */
+export interface BinaryResampleParts {
+  /** ROC AUC and average precision (the pass in score order). */
+  readonly curve: boolean;
+  readonly logLoss: boolean;
+  readonly brier: boolean;
+  readonly ece: boolean;
+  readonly accuracy: boolean;
+  /** precision, recall and F1 */
+  readonly prf: boolean;
+}
+
+/**
+ * A function computing a binary batch's metrics on a resample given each row's draw count: the values
+ * of rocAucKernel, averagePrecisionKernel, binaryLogLossKernel, brierKernel, eceKernel, accuracyKernel
+ * and binaryPrfKernel on the weights w × counts. O(n log n) once, then O(n + bins) per resample.
+ */
+export function binaryResampler(
+  y: Uint8Array,
+  s: Float64Array,
+  pred: Uint8Array,
+  w: Float64Array,
+  bins: number,
+  order: Int32Array,
+  parts: BinaryResampleParts,
+): (counts: Int32Array) => BinaryResample {
+  const n = y.length;
+  const { curve, accuracy, prf } = parts;
+  const loss = parts.logLoss ? new Float64Array(n) : undefined;
+  const sq = parts.brier ? new Float64Array(n) : undefined;
+  const bin = parts.ece ? new Int32Array(n) : undefined;
+  for (let i = 0; i < n; i++) {
+    if (loss !== undefined)
+      loss[i] = y[i] === 1 ? -Math.log(clipProbability(s[i]!)) : -Math.log(clipProbability(1 - s[i]!));
+    if (sq !== undefined) sq[i] = (y[i]! - s[i]!) ** 2;
+    if (bin !== undefined) bin[i] = Math.min(Math.floor(s[i]! * bins), bins - 1);
+  }
+  // In score order: each row's label and weight, and 1 where a run of equal scores ends.
+  const ySorted = new Uint8Array(n);
+  const wSorted = new Float64Array(n);
+  const runEnd = new Uint8Array(n);
+  if (curve) {
+    for (let r = 0; r < n; r++) {
+      const i = order[r]!;
+      ySorted[r] = y[i]!;
+      wSorted[r] = w[i]!;
+      runEnd[r] = r + 1 < n && s[order[r + 1]!] === s[i] ? 0 : 1;
+    }
+  }
+  const binWeight = new Float64Array(bins);
+  const binHits = new Float64Array(bins);
+  const binConf = new Float64Array(bins);
+  const out: BinaryResample = {
+    rocAuc: Number.NaN,
+    averagePrecision: Number.NaN,
+    logLoss: Number.NaN,
+    brier: Number.NaN,
+    ece: Number.NaN,
+    accuracy: Number.NaN,
+    precision: Number.NaN,
+    recall: Number.NaN,
+    f1: Number.NaN,
+  };
+  return (counts) => {
+    let pos = 0;
+    let neg = 0;
+    let total = 0;
+    let lossSum = 0;
+    let sqSum = 0;
+    let hitSum = 0;
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    if (bin !== undefined) {
+      binWeight.fill(0);
+      binHits.fill(0);
+      binConf.fill(0);
+    }
+    // Branch-free where the kernels branch: a weight times a 0/1 flag is the weight or +0 exactly, and
+    // adding +0 leaves a sum unchanged, so each sum still equals the kernel's.
+    for (let i = 0; i < n; i++) {
+      const wi = w[i]! * counts[i]!;
+      const yi = y[i]!;
+      pos += wi * yi;
+      neg += wi * (1 - yi);
+      total += wi;
+      if (loss !== undefined) lossSum += wi * loss[i]!;
+      if (sq !== undefined) sqSum += wi * sq[i]!;
+      if (bin !== undefined) {
+        const b = bin[i]!;
+        binWeight[b] = binWeight[b]! + wi;
+        binHits[b] = binHits[b]! + wi * yi;
+        binConf[b] = binConf[b]! + wi * s[i]!;
+      }
+      const pi = pred[i]!;
+      if (accuracy) hitSum += wi * (1 - (yi ^ pi));
+      if (prf) {
+        tp += wi * (yi & pi);
+        fp += wi * (pi & (1 - yi));
+        fn += wi * (yi & (1 - pi));
+      }
+    }
+    out.logLoss = meanOf(lossSum, total);
+    out.brier = meanOf(sqSum, total);
+    out.accuracy = meanOf(hitSum, total);
+    if (bin !== undefined) {
+      let ece = 0;
+      for (let b = 0; b < bins; b++) {
+        if (binWeight[b] === 0) continue;
+        ece += (binWeight[b]! / total) * Math.abs(binHits[b]! / binWeight[b]! - binConf[b]! / binWeight[b]!);
+      }
+      out.ece = total === 0 ? Number.NaN : ece;
+    }
+    out.precision = ratio(tp, tp + fp);
+    out.recall = ratio(tp, tp + fn);
+    out.f1 = ratio(2 * tp, 2 * tp + fp + fn);
+    out.rocAuc = Number.NaN;
+    out.averagePrecision = 0;
+    if (curve && pos > 0) {
+      let ctp = 0;
+      let cfp = 0;
+      let tpr0 = 0;
+      let fpr0 = 0;
+      let area = 0;
+      let recall0 = 0;
+      let ap = 0;
+      for (let r = 0; r < n; r++) {
+        const wr = wSorted[r]! * counts[order[r]!]!;
+        const yr = ySorted[r]!;
+        ctp += wr * yr;
+        cfp += wr * (1 - yr);
+        if (runEnd[r] === 0) continue;
+        const tpr = ctp / pos;
+        const fpr = cfp / neg;
+        area += ((fpr - fpr0) * (tpr + tpr0)) / 2;
+        tpr0 = tpr;
+        fpr0 = fpr;
+        const predicted = ctp + cfp;
+        const precision = predicted > 0 ? ctp / predicted : 0;
+        ap += (tpr - recall0) * precision;
+        recall0 = tpr;
+      }
+      if (neg > 0) out.rocAuc = area;
+      out.averagePrecision = ap;
+    }
+    return out;
+  };
+}
+
+/** A regression batch's metrics on one resample; the resampler reuses this object for every resample. */
+export interface RegressionResample {
+  rmse: number;
+  mae: number;
+  r2: number;
+  mape: number;
+}
+
+/**
+ * A function computing a regression batch's metrics on a resample given each row's draw count: the values
+ * of √mseKernel, maeKernel, r2Kernel (over the batch's own row count) and mapeKernel on the weights
+ * w × counts. O(n) once, then O(n) per resample (two passes when R² is wanted).
+ */
+export function regressionResampler(
+  y: Float64Array,
+  p: Float64Array,
+  w: Float64Array,
+  r2: boolean,
+): (counts: Int32Array) => RegressionResample {
+  const n = y.length;
+  const sq = new Float64Array(n);
+  const abs = new Float64Array(n);
+  const pct = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    sq[i] = (y[i]! - p[i]!) ** 2;
+    abs[i] = Math.abs(y[i]! - p[i]!);
+    pct[i] = Math.abs(y[i]! - p[i]!) / Math.max(Math.abs(y[i]!), EPSILON);
+  }
+  const out: RegressionResample = { rmse: Number.NaN, mae: Number.NaN, r2: Number.NaN, mape: Number.NaN };
+  return (counts) => {
+    let total = 0;
+    let ySum = 0;
+    let sqSum = 0;
+    let absSum = 0;
+    let pctSum = 0;
+    for (let i = 0; i < n; i++) {
+      const wi = w[i]! * counts[i]!;
+      total += wi;
+      ySum += wi * y[i]!;
+      sqSum += wi * sq[i]!;
+      absSum += wi * abs[i]!;
+      pctSum += wi * pct[i]!;
+    }
+    out.rmse = Math.sqrt(meanOf(sqSum, total));
+    out.mae = meanOf(absSum, total);
+    out.mape = meanOf(pctSum, total);
+    out.r2 = Number.NaN;
+    const yMean = meanOf(ySum, total);
+    if (r2 && n >= 2 && !Number.isNaN(yMean)) {
+      let num = 0;
+      let den = 0;
+      for (let i = 0; i < n; i++) {
+        const wi = w[i]! * counts[i]!;
+        num += wi * sq[i]!;
+        den += wi * (y[i]! - yMean) ** 2;
+      }
+      out.r2 = den === 0 ? (num === 0 ? 1 : 0) : 1 - num / den;
+    }
+    return out;
+  };
+}

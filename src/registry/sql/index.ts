@@ -2,10 +2,10 @@
 // process or many service replicas sharing one server. Imports no driver and no node: built-in, so it runs in
 // browsers with PGlite.
 import { checkInteger, readOptions } from '../../core/check.js';
-import { invalidArgument } from '../../core/errors.js';
+import { type SqlClient, type SqlPool, sqlConnection } from '../../core/sql.js';
 import { createRegistry, REGISTRY_OPTION_KEYS } from '../registry.js';
 import type { ModelRegistry, RegistryOptions } from '../types.js';
-import { createSqlStorage, type SqlClient, type SqlPool } from './storage.js';
+import { createSqlStorage } from './storage.js';
 
 export { LockstepError, type LockstepErrorCode } from '../../core/errors.js';
 export type {
@@ -19,7 +19,7 @@ export type {
   NumericColumn,
   StringColumn,
 } from '../../core/frame-types.js';
-export type { SqlClient, SqlPool, SqlPoolClient, SqlResult } from './storage.js';
+export type { SqlClient, SqlPool, SqlPoolClient, SqlResult } from '../../core/sql.js';
 
 /** Options of {@link createSqlRegistry}: exactly one of `client` and `pool`, and the registry's options. */
 export interface SqlRegistryOptions extends RegistryOptions {
@@ -39,15 +39,6 @@ export interface SqlRegistryOptions extends RegistryOptions {
    * without limit). Postgres's `lock_timeout`, set for the registry's own transactions only.
    */
   readonly lockTimeoutMs?: number;
-}
-
-/** Whether `v[key]` is a function; a throwing getter or proxy trap reads as "no". */
-function hasFunction(v: unknown, key: string): boolean {
-  try {
-    return typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[key] === 'function';
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -72,19 +63,5 @@ export function createSqlRegistry(options: SqlRegistryOptions): ModelRegistry {
     o.lockTimeoutMs === undefined
       ? 30_000
       : checkInteger(fn, 'options.lockTimeoutMs', o.lockTimeoutMs, 0, 3_600_000);
-  if (o.client !== undefined && o.pool !== undefined)
-    throw invalidArgument(fn, 'options', 'must give one of client and pool, not both');
-  if (o.pool !== undefined) {
-    if (!hasFunction(o.pool, 'connect'))
-      throw invalidArgument(fn, 'options.pool', 'must be a pool with connect() (pg.Pool)', o.pool);
-    return createRegistry(createSqlStorage({ pool: o.pool as SqlPool }, lockTimeoutMs), o, fn);
-  }
-  if (!hasFunction(o.client, 'query'))
-    throw invalidArgument(
-      fn,
-      'options.client',
-      'must be a client with query(text, params) (pg.Client, PGlite)',
-      o.client,
-    );
-  return createRegistry(createSqlStorage({ client: o.client as SqlClient }, lockTimeoutMs), o, fn);
+  return createRegistry(createSqlStorage(sqlConnection(fn, o.client, o.pool), lockTimeoutMs), o, fn);
 }

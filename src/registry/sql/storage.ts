@@ -21,42 +21,23 @@
 //   - No torn reads: every read is one statement on one row or one range, which sees a committed snapshot.
 //   - Blobs: an upsert outside transactions that replaces only bytes that differ (tampered ones).
 //
-// A single connection (`client`: a pg Client, PGlite) is shared by everything, so its use is serialised in
-// this process, across every registry given that connection: a read waits while a transaction holds the
-// connection, or it would read uncommitted writes. (Statements the application sends on that connection
-// meanwhile would join the transaction: give lockstep a connection of its own, or a pool.)
-// A pool (`pool`: pg's Pool) gives each transaction its own connection and lets reads run beside it.
+// How a connection or a pool is shared, transactions and migrations: src/core/sql.ts, written once for every
+// SQL store.
 import { LockstepError } from '../../core/errors.js';
+import {
+  inTransaction,
+  migrate,
+  once,
+  type SqlClient,
+  type SqlConnection,
+  type SqlMigration,
+  type SqlResult,
+} from '../../core/sql.js';
 import type { ModelRecord, RegistryStorage, StorageReader, StorageTransaction } from '../storage.js';
 import type { HistoryEvent, ModelVersion } from '../types.js';
 
-/** What a query returns: the result rows as objects keyed by column name. */
-export interface SqlResult {
-  readonly rows: readonly Record<string, unknown>[];
-}
-
-/** Anything that runs one SQL statement with `$1`-style parameters: a pg Client, a pg PoolClient, PGlite. */
-export interface SqlClient {
-  query(text: string, params?: unknown[]): Promise<SqlResult>;
-}
-
-/** A connection checked out of a pool, given back with `release` (pg's PoolClient). */
-export interface SqlPoolClient extends SqlClient {
-  /** Gives the connection back; given an error (or true), the pool discards it instead. */
-  release(error?: Error | boolean): void;
-}
-
-/** A pool of connections (pg's Pool): `connect` checks one out for a transaction. */
-export interface SqlPool {
-  connect(): Promise<SqlPoolClient>;
-}
-
 /** Schema changes, in order; each is applied once and recorded in lockstep_registry_migrations. */
-export const MIGRATIONS: readonly {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: readonly string[];
-}[] = [
+export const MIGRATIONS: readonly SqlMigration[] = [
   {
     version: 1,
     name: 'models, versions, events and blobs',
@@ -89,115 +70,6 @@ export const MIGRATIONS: readonly {
 // The key of the transaction-level advisory lock that migrations run under (any fixed 64-bit number; this one
 // spells "lockstep" in ASCII, truncated to fit a signed bigint).
 const MIGRATION_LOCK = '7813576853913776496';
-
-/** How the storage reaches the database: `run` for lone reads, `session` for a transaction's connection. */
-interface Connection {
-  run<T>(fn: (c: SqlClient) => Promise<T>): Promise<T>;
-  session<T>(fn: (c: SqlClient) => Promise<T>): Promise<T>;
-}
-
-// One queue per connection, shared by every registry given that connection: two registries on one PGlite
-// must not interleave their BEGINs on one session. Made on first use (no module-level call).
-let queues: WeakMap<SqlClient, Promise<unknown>> | undefined;
-
-function singleConnection(client: SqlClient): Connection {
-  const exclusive = <T>(fn: (c: SqlClient) => Promise<T>): Promise<T> => {
-    queues ??= new WeakMap();
-    const queue = queues.get(client) ?? Promise.resolve();
-    const next = queue.then(
-      () => fn(client),
-      () => fn(client),
-    );
-    queues.set(
-      client,
-      next.catch(() => undefined),
-    );
-    return next;
-  };
-  return { run: exclusive, session: exclusive };
-}
-
-// Connections whose transaction could not be ended (BEGIN or ROLLBACK failed): the pool must not reuse them.
-let broken: WeakSet<SqlClient> | undefined;
-
-function poolConnection(pool: SqlPool): Connection {
-  const session = async <T>(fn: (c: SqlClient) => Promise<T>): Promise<T> => {
-    const connection = await pool.connect();
-    // A pg Client also has connect(), resolving to nothing: given as a pool by mistake, it is named here.
-    if (typeof connection?.query !== 'function' || typeof connection.release !== 'function')
-      throw new LockstepError(
-        'INVALID_ARGUMENT',
-        "createSqlRegistry: argument 'options.pool' must be a pool whose connect() resolves to a connection with query and release (pg.Pool); for one connection (pg.Client, PGlite) use options.client",
-        { fn: 'createSqlRegistry', arg: 'options.pool' },
-      );
-    // A pg connection that dies while checked out emits 'error' (an unhandled one would crash the process);
-    // while lockstep holds it, that marks it broken, and the query in flight, if any, rejects with the error.
-    const events = connection as unknown as {
-      on?: (event: 'error', listener: (error: unknown) => void) => unknown;
-      off?: (event: 'error', listener: (error: unknown) => void) => unknown;
-    };
-    const onError = () => void (broken ??= new WeakSet()).add(connection);
-    if (typeof events.on === 'function') events.on('error', onError);
-    try {
-      return await fn(connection);
-    } finally {
-      // A broken connection keeps the listener: its late errors (the server's FATAL after a failed query) come
-      // after it is discarded, when nobody else listens.
-      if (broken?.has(connection) !== true && typeof events.off === 'function') events.off('error', onError);
-      // A transaction that failed but was rolled back leaves a clean connection, given back for reuse; one
-      // that could not be rolled back (the connection died) is released with `true`, which discards it.
-      connection.release(broken?.has(connection) === true ? true : undefined);
-    }
-  };
-  return { run: session, session };
-}
-
-/** Runs `fn` inside BEGIN … COMMIT on `c`, rolling back when it throws. */
-async function inTransaction<T>(c: SqlClient, fn: () => Promise<T>): Promise<T> {
-  try {
-    await c.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-  } catch (error) {
-    (broken ??= new WeakSet()).add(c);
-    throw error;
-  }
-  try {
-    const result = await fn();
-    await c.query('COMMIT');
-    return result;
-  } catch (error) {
-    try {
-      // After a failed COMMIT the transaction has ended already; ROLLBACK then only warns.
-      await c.query('ROLLBACK');
-    } catch {
-      // The connection is gone: the original error is the one to report, and the connection is not reused.
-      (broken ??= new WeakSet()).add(c);
-    }
-    throw error;
-  }
-}
-
-/** Applies the migrations this database lacks, under an advisory lock, so concurrent starters apply each once. */
-async function migrate(c: SqlClient): Promise<void> {
-  await inTransaction(c, async () => {
-    await c.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
-    await c.query(
-      `CREATE TABLE IF NOT EXISTS lockstep_registry_migrations (
-         version integer PRIMARY KEY,
-         name text NOT NULL,
-         applied_at timestamptz NOT NULL DEFAULT now())`,
-    );
-    const { rows } = await c.query('SELECT coalesce(max(version), 0) AS v FROM lockstep_registry_migrations');
-    const applied = Number(rows[0]?.v ?? 0);
-    for (const m of MIGRATIONS) {
-      if (m.version <= applied) continue;
-      for (const statement of m.sql) await c.query(statement);
-      await c.query('INSERT INTO lockstep_registry_migrations (version, name) VALUES ($1, $2)', [
-        m.version,
-        m.name,
-      ]);
-    }
-  });
-}
 
 const parse = <T>(row: Record<string, unknown> | undefined): T | undefined =>
   row === undefined ? undefined : (JSON.parse(String(row.record)) as T);
@@ -255,20 +127,11 @@ function overlay<T>(
 }
 
 /** The SQL storage over a single connection or a pool (internal: `createSqlRegistry` is the public way in). */
-export function createSqlStorage(
-  source: { client: SqlClient } | { pool: SqlPool },
-  lockTimeoutMs: number,
-): RegistryStorage {
-  const connection = 'client' in source ? singleConnection(source.client) : poolConnection(source.pool);
-  let ready: Promise<void> | undefined;
+export function createSqlStorage(connection: SqlConnection, lockTimeoutMs: number): RegistryStorage {
   // Migrations run once per storage, on first use; a failure is retried by the next call.
-  const migrated = (): Promise<void> => {
-    ready ??= connection.session(migrate).catch((error: unknown) => {
-      ready = undefined;
-      throw error;
-    });
-    return ready;
-  };
+  const migrated = once(() =>
+    connection.session((c) => migrate(c, 'lockstep_registry_migrations', MIGRATION_LOCK, MIGRATIONS)),
+  );
   const read =
     <A extends unknown[], R>(f: (r: StorageReader, ...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {

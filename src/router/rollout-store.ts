@@ -1,0 +1,134 @@
+// Where a rollout lives, so several replicas of a service follow one: the state (one artifact, written only
+// over the revision it was read at, so a step is taken once however many replicas try) and the
+// observations (each replica adds its own summaries under its own name; a reader sums them all).
+//
+// Every store passes one contract suite (test/router/rollout-store-contract.ts): the memory store here, and
+// the SQL store (rollout-sql.ts) on PGlite and on a PostgreSQL server.
+import { checkObject, checkString } from '../core/check.js';
+import { invalidArgument } from '../core/errors.js';
+import { deepFreeze } from '../core/freeze.js';
+import { type RolloutState, rolloutKind } from './rollout-state.js';
+import { type ArmSummary, mergeSummaries, readSummary } from './summary.js';
+
+/** One metric on both arms. */
+export interface ArmPair {
+  readonly baseline: ArmSummary;
+  readonly candidate: ArmSummary;
+}
+
+/** What the replicas recorded: requests per arm, and each metric's summary per arm. */
+export interface RolloutObservations {
+  readonly requests: { readonly baseline: number; readonly candidate: number };
+  readonly metrics: Readonly<Record<string, ArmPair>>;
+}
+
+/**
+ * A rollout's storage. Every method may be called by many replicas at once; `save` is a compare-and-set,
+ * and `record` adds to what the replica recorded before (never replaces it).
+ */
+export interface RolloutStore {
+  /** The rollout's state, or undefined before it is created. */
+  load(name: string): Promise<RolloutState | undefined>;
+  /**
+   * Writes `state` if the stored revision is `expected` (0: none is stored yet), and returns true; returns
+   * false, writing nothing, when another writer got there first.
+   */
+  save(state: RolloutState, expected: number): Promise<boolean>;
+  /** Adds `delta` to what `replica` recorded for the rollout. */
+  record(name: string, replica: string, delta: RolloutObservations): Promise<void>;
+  /** Every replica's observations, summed. */
+  observations(name: string): Promise<RolloutObservations>;
+}
+
+/** No observations. */
+export function emptyObservations(): RolloutObservations {
+  return { requests: { baseline: 0, candidate: 0 }, metrics: {} };
+}
+
+/** The sum of two observation sets (requests added, summaries merged by Chan's rule). */
+export function addObservations(a: RolloutObservations, b: RolloutObservations): RolloutObservations {
+  const metrics: Record<string, ArmPair> = { ...a.metrics };
+  for (const [name, pair] of Object.entries(b.metrics)) {
+    const held = Object.hasOwn(metrics, name) ? metrics[name] : undefined;
+    metrics[name] =
+      held === undefined
+        ? pair
+        : {
+            baseline: mergeSummaries(held.baseline, pair.baseline),
+            candidate: mergeSummaries(held.candidate, pair.candidate),
+          };
+  }
+  return {
+    requests: {
+      baseline: a.requests.baseline + b.requests.baseline,
+      candidate: a.requests.candidate + b.requests.candidate,
+    },
+    metrics,
+  };
+}
+
+/** Reads observations handed to a store (from JSON, from another process), checked. */
+export function readObservations(fn: string, arg: string, v: unknown): RolloutObservations {
+  const o = checkObject(fn, arg, v);
+  const r = checkObject(fn, `${arg}.requests`, o.requests);
+  const count = (x: unknown, at: string) => {
+    if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0)
+      throw invalidArgument(fn, at, 'must be a non-negative integer', x);
+    return x;
+  };
+  const metrics: Record<string, ArmPair> = {};
+  const m = checkObject(fn, `${arg}.metrics`, o.metrics);
+  for (const name of Object.keys(m)) {
+    checkString(fn, `${arg}.metrics key`, name, 128, true);
+    const pair = checkObject(fn, `${arg}.metrics.${name}`, m[name]);
+    metrics[name] = {
+      baseline: readSummary(fn, `${arg}.metrics.${name}.baseline`, pair.baseline),
+      candidate: readSummary(fn, `${arg}.metrics.${name}.candidate`, pair.candidate),
+    };
+  }
+  return {
+    requests: {
+      baseline: count(r.baseline, `${arg}.requests.baseline`),
+      candidate: count(r.candidate, `${arg}.requests.candidate`),
+    },
+    metrics,
+  };
+}
+
+/**
+ * A rollout store in this process's memory: for one replica, tests and browsers. States are kept as the
+ * frozen artifacts saved; observations per replica.
+ * @example
+ * const store = createMemoryRolloutStore();
+ * await store.load('flights') // => undefined
+ */
+export function createMemoryRolloutStore(): RolloutStore {
+  const states = new Map<string, RolloutState>();
+  const observed = new Map<string, Map<string, RolloutObservations>>();
+  return Object.freeze({
+    async load(name: string) {
+      return states.get(checkString('load', 'name', name, 128, true));
+    },
+    async save(state: RolloutState, expected: number) {
+      const s = rolloutKind().parse(state, 'save', 'state');
+      const held = states.get(s.name);
+      if ((held?.revision ?? 0) !== expected) return false;
+      states.set(s.name, s);
+      return true;
+    },
+    async record(name: string, replica: string, delta: RolloutObservations) {
+      const n = checkString('record', 'name', name, 128, true);
+      const r = checkString('record', 'replica', replica, 128, true);
+      const d = readObservations('record', 'delta', delta);
+      let byReplica = observed.get(n);
+      if (byReplica === undefined) observed.set(n, (byReplica = new Map()));
+      byReplica.set(r, deepFreeze(addObservations(byReplica.get(r) ?? emptyObservations(), d)));
+    },
+    async observations(name: string) {
+      const n = checkString('observations', 'name', name, 128, true);
+      let total = emptyObservations();
+      for (const o of observed.get(n)?.values() ?? []) total = addObservations(total, o);
+      return deepFreeze(total);
+    },
+  });
+}

@@ -15,6 +15,7 @@ export const entries = {
   registry: 'src/registry/index.ts',
   'registry/fs': 'src/registry/fs/index.ts',
   'registry/sql': 'src/registry/sql/index.ts',
+  router: 'src/router/index.ts',
   tfjs: 'src/tfjs/index.ts',
   arrow: 'src/arrow/index.ts',
 };

@@ -5,6 +5,7 @@ export * from './drift/index.js';
 export * from './evaluate/index.js';
 export * from './registry/index.js';
 export * from './registry/sql/index.js';
+export * from './router/index.js';
 export * from './schema/index.js';
 export * from './split/index.js';
 export * from './stats/index.js';

@@ -72,7 +72,7 @@ export interface SqlRolloutStoreOptions {
  * use by versioned migrations (lockstep_rollout_migrations). See docs/router.md.
  * @example
  * const store = createSqlRolloutStore({ client: new PGlite() });
- * await store.load('flights') // => undefined in an empty database
+ * await store.load('flights') // => no state (undefined) in an empty database
  * @throws LockstepError `INVALID_ARGUMENT` unless exactly one of `client` (with `query`) and `pool` (with
  *   `connect`) is given, or for an unknown option. Database errors reject the call that met them.
  */

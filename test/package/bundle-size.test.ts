@@ -175,6 +175,32 @@ describe('bundle size', () => {
     expect(text).not.toMatch(/tensorflow|apache-arrow/);
   });
 
+  it.each([
+    // Measured 2026-12: a canary is the sticky rule (murmur3 and cumulative weights), argument checks, the
+    // event observer and the optional meter (4.1 kB); a shadow adds the comparisons and bounded summaries
+    // (5.5 kB); compareArms is the confidence sequence and the normal quantile (3.8 kB).
+    ['canary', 5, "import { canary } from 'lockstep/router';\nconsole.log(canary);\n", []],
+    ['shadow', 7, "import { shadow } from 'lockstep/router';\nconsole.log(shadow);\n", []],
+    ['compareArms', 5, "import { compareArms } from 'lockstep/router';\nconsole.log(compareArms);\n", []],
+    // A rollout carries its state artifact's zod/mini shape, the statistics and the memory store: 19.0 kB.
+    [
+      'createRollout',
+      21,
+      "import { createRollout, createMemoryRolloutStore } from 'lockstep/router';\nconsole.log(createRollout, createMemoryRolloutStore);\n",
+      ['zod'],
+    ],
+  ])(
+    'lockstep/router: %s is at most %i kB gzipped, with no driver and no node:',
+    async (_name, kb, source, expected) => {
+      const { gzip, packages, imports, text } = await bundle(source as string);
+      expect(gzip).toBeLessThanOrEqual((kb as number) * 1024);
+      expect(packages).toEqual(expected);
+      expect(imports).toEqual([]);
+      expect(text).not.toMatch(/node:|pglite|require\("pg"\)|tensorflow|apache-arrow/);
+      expect((await bundle("import 'lockstep/router';\n")).text.trim()).toBe('');
+    },
+  );
+
   // createMemoryRegistry measured 10.1 kB (2026-12): the registry's rules written once (versions, aliases with
   // compare-and-set, history, keyset search, strict checks of every argument), SHA-256 and canonical JSON.
   it("`import { createMemoryRegistry } from 'lockstep/registry'` is at most 12 kB gzipped, with no node: imports", async () => {

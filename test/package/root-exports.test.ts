@@ -34,6 +34,7 @@ describe('the root entry', () => {
       'evaluate',
       'registry',
       'registry/sql',
+      'router',
       'schema',
       'split',
       'stats',

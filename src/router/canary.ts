@@ -62,6 +62,7 @@ const NAMES: readonly CanaryVariant[] = ['candidate', 'baseline'];
  * Events: `assignment` per route, `error` when a model throws. Metrics: lockstep_router_requests and
  * lockstep_router_latency by variant.
  * @example const r = canary({ baseline: (x) => x + 1, candidate: (x) => x * 10, weight: 1 }); await r.route(4, { key: 'user-42' }) // => 40
+ * @example canary({ baseline: () => 0, candidate: () => 1, weight: 0.5, salt: 'v1' }).assign('user-42') // => 'baseline' (unit value 0.79)
  * @throws LockstepError `INVALID_ARGUMENT` for an unknown option, a model that is not a function, a weight
  *   outside [0, 1], a salt that is not a string, or a bad `observe`, `meter` or `now`.
  */

@@ -150,6 +150,7 @@ interface Candidate {
   readonly differences: Summary;
   readonly latency: Summary;
   readonly attributes: MetricAttributes;
+  readonly candidateAttributes: MetricAttributes;
   readonly matched: MetricAttributes;
   readonly mismatched: MetricAttributes;
   calls: number;
@@ -196,6 +197,7 @@ export function shadow<I, O>(options: ShadowOptions<I, O>): ShadowRouter<I, O> {
       differences: new Summary(),
       latency: new Summary(),
       attributes: { router: fn, variant: name },
+      candidateAttributes: { router: fn, candidate: name },
       matched: { router: fn, candidate: name, match: true },
       mismatched: { router: fn, candidate: name, match: false },
       calls: 0,
@@ -265,7 +267,7 @@ export function shadow<I, O>(options: ShadowOptions<I, O>): ShadowRouter<I, O> {
     if (c.inFlight >= maxConcurrent) {
       c.dropped++;
       if (observer.on) observer.emit({ type: 'shadowDropped', router: fn, key, candidate: c.name });
-      if (instruments.on) instruments.add('shadowDropped', c.attributes);
+      if (instruments.on) instruments.add('shadowDropped', c.candidateAttributes);
       return;
     }
     c.inFlight++;

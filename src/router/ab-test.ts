@@ -34,6 +34,7 @@ export interface AssignmentStore {
   set(key: string, variant: string): Promisable<void>;
 }
 
+/** Options of {@link abTest}. */
 export interface AbTestOptions<I, O, V extends string> extends ObserveOptions {
   /** The models, by variant name (names must not be integer-like: JavaScript would reorder them). */
   readonly variants: Readonly<Record<V, Model<I, O>>>;
@@ -58,6 +59,7 @@ export interface AbTestStats {
   readonly observerErrors: number;
 }
 
+/** An A/B test router: the pure `assign`, the store-aware `variantFor` and `route`, and counts. */
 export interface AbTestRouter<I, O, V extends string> extends Router<I, O, V> {
   /** The key's variant, asking the store first when there is one (and remembering a new assignment). */
   variantFor(key: RouteKeyLike): Promise<V>;

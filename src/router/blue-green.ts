@@ -19,6 +19,7 @@ import {
 /** The two sides. */
 export type BlueGreenSide = 'blue' | 'green';
 
+/** Options of {@link blueGreen}. */
 export interface BlueGreenOptions<I, O> extends ObserveOptions {
   readonly blue: Model<I, O>;
   readonly green: Model<I, O>;
@@ -39,6 +40,7 @@ export interface BlueGreenStats {
   readonly observerErrors: number;
 }
 
+/** A blue-green router: the shared `assign` and `route`, the switch, and counts. */
 export interface BlueGreenRouter<I, O> extends Router<I, O, BlueGreenSide> {
   /** Makes `side` active for every request that starts from now on. Switching to the active side is a no-op. */
   switchTo(side: BlueGreenSide): void;

@@ -20,6 +20,7 @@ import {
 /** A canary's two arms. */
 export type CanaryVariant = 'baseline' | 'candidate';
 
+/** Options of {@link canary}. */
 export interface CanaryOptions<I, O> extends ObserveOptions {
   /** The model serving everything the canary does not take. */
   readonly baseline: Model<I, O>;
@@ -41,6 +42,7 @@ export interface CanaryStats {
   readonly observerErrors: number;
 }
 
+/** A canary router: the shared `assign` and `route`, a run-time weight, and counts. */
 export interface CanaryRouter<I, O> extends Router<I, O, CanaryVariant> {
   /** Sets the candidate's share, in [0, 1]; requests already started keep the arm they were given. */
   setWeight(weight: number): void;

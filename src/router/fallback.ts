@@ -40,6 +40,7 @@ import {
 // ---------------------------------------------------------------------------------------------------
 // The circuit breaker.
 
+/** Options of {@link createCircuitBreaker}. */
 export interface CircuitBreakerOptions {
   /** Failures within the window that open the breaker. Default 5. */
   readonly failureThreshold?: number;
@@ -227,6 +228,7 @@ export function createCircuitBreaker(options?: CircuitBreakerOptions): CircuitBr
 // ---------------------------------------------------------------------------------------------------
 // withFallback.
 
+/** Options of {@link withFallback}. */
 export interface FallbackOptions<O> extends ObserveOptions {
   /** Abandon the model after this many ms and answer from the fallback. Default: no timeout. */
   readonly timeoutMs?: number;

@@ -54,6 +54,7 @@ export type ShadowCompare =
   | { readonly topK: number }
   | ((primary: unknown, candidate: unknown) => boolean | number);
 
+/** Options of {@link shadow}. */
 export interface ShadowOptions<I, O> extends ObserveOptions {
   /** The model whose output the caller gets. */
   readonly primary: Model<I, O>;
@@ -112,6 +113,7 @@ export interface ShadowCandidateStats {
   readonly inFlight: number;
 }
 
+/** What a shadow router has mirrored and compared since it was built (a frozen snapshot). */
 export interface ShadowStats {
   readonly requests: number;
   readonly mirrored: number;
@@ -124,6 +126,7 @@ export interface ShadowStats {
 /** Whether a key's requests are mirrored to the candidates. */
 export type ShadowDecision = 'mirrored' | 'primary';
 
+/** A shadow router: `assign` says whether a key is mirrored; `route` answers from the primary. */
 export interface ShadowRouter<I, O> extends Router<I, O, ShadowDecision> {
   stats(): ShadowStats;
 }

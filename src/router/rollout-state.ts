@@ -295,8 +295,15 @@ function readLimits(fn: string, options: unknown, keys: readonly string[]): Reco
 /** Reads a list of steps (each checked as its builder would), for createRollout. */
 export function readSteps(fn: string, arg: string, v: unknown): RolloutStep[] {
   if (!Array.isArray(v)) throw invalidArgument(fn, arg, 'must be an array of steps', v);
-  if (v.length > MAX_STEPS) throw invalidArgument(fn, arg, `must hold at most ${MAX_STEPS} steps`);
-  return v.map((s, i) => {
+  let list: unknown[];
+  try {
+    if (v.length > MAX_STEPS) throw invalidArgument(fn, arg, `must hold at most ${MAX_STEPS} steps`);
+    list = Array.from(v as unknown[]);
+  } catch (error) {
+    if (isLockstepError(error)) throw error;
+    throw invalidArgument(fn, arg, 'must be readable (reading it threw)');
+  }
+  return list.map((s, i) => {
     const at = `${arg}[${i}]`;
     const o = readOptions(fn, s, ['setWeight', 'pause', 'analyze'], at);
     const keys = (['setWeight', 'pause', 'analyze'] as const).filter((k) => o[k] !== undefined);

@@ -4,9 +4,10 @@
 //
 // Every store passes one contract suite (test/router/rollout-store-contract.ts): the memory store here, and
 // the SQL store (rollout-sql.ts) on PGlite and on a PostgreSQL server.
-import { checkObject, checkString } from '../core/check.js';
+import { checkObject, checkString, objectKeys } from '../core/check.js';
 import { invalidArgument } from '../core/errors.js';
 import { deepFreeze } from '../core/freeze.js';
+import { readFields } from '../core/read-fields.js';
 import { type RolloutState, rolloutKind } from './rollout-state.js';
 import { type ArmSummary, mergeSummaries, readSummary } from './summary.js';
 
@@ -69,18 +70,23 @@ export function addObservations(a: RolloutObservations, b: RolloutObservations):
 
 /** Reads observations handed to a store (from JSON, from another process), checked. */
 export function readObservations(fn: string, arg: string, v: unknown): RolloutObservations {
-  const o = checkObject(fn, arg, v);
-  const r = checkObject(fn, `${arg}.requests`, o.requests);
+  const o = readFields(fn, arg, checkObject(fn, arg, v), ['requests', 'metrics']);
+  const r = readFields(fn, `${arg}.requests`, checkObject(fn, `${arg}.requests`, o.requests), [
+    'baseline',
+    'candidate',
+  ]);
   const count = (x: unknown, at: string) => {
     if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0)
       throw invalidArgument(fn, at, 'must be a non-negative integer', x);
     return x;
   };
   const metrics: Record<string, ArmPair> = {};
-  const m = checkObject(fn, `${arg}.metrics`, o.metrics);
-  for (const name of Object.keys(m)) {
+  const names = objectKeys(fn, `${arg}.metrics`, o.metrics);
+  const m = readFields(fn, `${arg}.metrics`, o.metrics as object, names);
+  for (const name of names) {
     checkString(fn, `${arg}.metrics key`, name, 128, true);
-    const pair = checkObject(fn, `${arg}.metrics.${name}`, m[name]);
+    const at = `${arg}.metrics.${name}`;
+    const pair = readFields(fn, at, checkObject(fn, at, m[name]), ['baseline', 'candidate']);
     metrics[name] = {
       baseline: readSummary(fn, `${arg}.metrics.${name}.baseline`, pair.baseline),
       candidate: readSummary(fn, `${arg}.metrics.${name}.candidate`, pair.candidate),

@@ -38,6 +38,7 @@ import {
 } from '../core/check.js';
 import { describe, invalidArgument, isLockstepError, LockstepError } from '../core/errors.js';
 import { canonicalJson } from '../core/fingerprint.js';
+import { readFields } from '../core/read-fields.js';
 import type { Promisable } from '../core/types.js';
 import {
   MAX_EVENTS,
@@ -336,18 +337,18 @@ export function createRollout(options: RolloutOptions): Rollout {
         throw invalidArgument(f, 'arm', "must be 'baseline' or 'candidate'", arm);
       const r = recordOptions === undefined ? undefined : readOptions(f, recordOptions, ['request']);
       const countRequest = r?.request === undefined ? true : checkBoolean(f, 'options.request', r.request);
-      if (typeof values !== 'object' || values === null)
-        throw invalidArgument(f, 'values', 'must be an object of metric values', values);
+      const names = objectKeys(f, 'values', values, 'must be an object of metric values');
+      const read = readFields(f, 'values', values as object, names);
       // Check every value before adding any, so a bad one leaves nothing half recorded.
       const seen: [string, number][] = [];
-      for (const m of Object.keys(values)) {
+      for (const m of names) {
         if (!metricNames.includes(m))
           throw invalidArgument(
             f,
             'values',
             `holds ${describe(m)}, which the analysis does not name (it names ${metricNames.join(', ') || 'no metric'})`,
           );
-        const x = values[m];
+        const x = read[m];
         if (typeof x !== 'number' || !Number.isFinite(x))
           throw invalidArgument(f, `values.${m}`, 'must be a finite number', x);
         seen.push([m, x]);
@@ -632,8 +633,8 @@ function readAnalysis(v: unknown, steps: readonly RolloutStep[]): RolloutState['
   const a = readOptions(FN, v, ANALYSIS_KEYS, 'options.analysis');
   const metrics: Record<string, { direction: 'lower' | 'higher'; margin: number }> = {};
   if (a.metrics !== undefined) {
-    const m = checkObject(FN, 'options.analysis.metrics', a.metrics);
-    const names = objectKeys(FN, 'options.analysis.metrics', m);
+    const names = objectKeys(FN, 'options.analysis.metrics', a.metrics);
+    const m = readFields(FN, 'options.analysis.metrics', a.metrics as object, names);
     if (names.length > MAX_METRICS)
       throw invalidArgument(FN, 'options.analysis.metrics', `must name at most ${MAX_METRICS} metrics`);
     for (const name of names) {

@@ -17,7 +17,7 @@
 // request to an arm at random with fixed weights, so Δ̂ is (to first order) the mean of i.i.d. per-request
 // terms, the inverse-probability-weighted ones, whose variance is s²_c / π_c + s²_b / π_b ≈ n · SE².
 //
-// The guarantee (stated honestly, in docs/router-statistics.md too): under Δ = 0, the probability that
+// The guarantee (stated honestly, in docs/router.md too): under Δ = 0, the probability that
 // the interval ever excludes 0, over unboundedly many looks (every request), is at most α in the limit;
 // the sequence is asymptotic (a CLT with plug-in variances), not exact at small samples. So each wrong
 // verdict ('worse' or 'better' when the arms are alike) is at most α, and both together too. Two guards

@@ -1,4 +1,4 @@
-// The error guarantee of compareArms, shown by simulation (docs/router-statistics.md states the figures,
+// The error guarantee of compareArms, shown by simulation (docs/router.md states the figures,
 // and this file asserts the figures the doc states, so the doc cannot drift from the code).
 //
 // A/A: 1,000 seeded rollouts with both arms alike, the candidate taking 20 % of requests, judged after
@@ -208,12 +208,12 @@ function abRollbacks(maxRequests: number): { at: Int32Array; falsePromotions: nu
 
 // ------------------------------------------------------------------------------- the doc's figures
 
-const doc = readFileSync(join(import.meta.dirname, '../../docs/router-statistics.md'), 'utf8');
+const doc = readFileSync(join(import.meta.dirname, '../../docs/router.md'), 'utf8');
 
 /** The cells of the doc's table row that starts with `label`. */
 function row(label: string): string[] {
   const line = doc.split('\n').find((l) => l.startsWith(`| ${label} |`));
-  if (line === undefined) throw new Error(`docs/router-statistics.md has no row "| ${label} |"`);
+  if (line === undefined) throw new Error(`docs/router.md has no row "| ${label} |"`);
   return line
     .split('|')
     .slice(2, -1)

@@ -237,12 +237,13 @@ describe('properties', () => {
         fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 1 }),
         fc.integer({ min: -50, max: 50 }),
         (xs, t) => {
-          expect(
-            wasserstein(
-              xs,
-              xs.map((x) => x + t),
-            ).value,
-          ).toBe(Math.abs(t));
+          // Equal in exact arithmetic; the CDF differences are fractions k/n, so the float sum may be off in
+          // the last bits (a case found: 30.999999999999996 for a shift of 31).
+          const w = wasserstein(
+            xs,
+            xs.map((x) => x + t),
+          ).value;
+          expect(Math.abs(w - Math.abs(t))).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(t)));
         },
       ),
     );

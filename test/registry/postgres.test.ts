@@ -11,11 +11,12 @@ import { dropTables, sqlCase } from './sql-case.js';
 
 const server = postgresServer();
 const started = () => server.ready();
-let worker: string | undefined;
-/** Runs sql-worker.ts (bundled once) in a child process. */
+let worker: Promise<string> | undefined;
+/** Runs sql-worker.ts in a child process (bundled once: the promise is shared, so concurrent first calls
+ * do not write the bundle while another process reads it). */
 async function run(...args: string[]) {
-  worker ??= await server.bundle(join(import.meta.dirname, 'sql-worker.ts'));
-  return server.run(worker, ...args);
+  worker ??= server.bundle(join(import.meta.dirname, 'sql-worker.ts'));
+  return server.run(await worker, ...args);
 }
 
 describe('SQL registry on PostgreSQL through a pool: the contract', () => {

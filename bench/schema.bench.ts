@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { compileValidator, inferSchema, validate } from 'lockstep/schema';
 import { z } from 'zod';
 import { vegaDataPath } from '../examples/data.js';
-import { loadFlights3m } from './data/flights-3m.js';
+import { loadFlights3m } from '../examples/flights-3m.js';
 import { measure, report } from './harness.js';
 
 // ---------------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 // and nothing else: the figure is then the floor set by parquet-wasm, apache-arrow and the garbage collector.
 // Pass --noop to use the stand-in even when lockstep/stats is there (the bench prints both, floor and profiler).
 
-import { streamFlights3mBatches } from './data/flights-3m.js';
+import { streamFlights3mBatches } from '../examples/flights-3m.js';
 import { lacks, loadLockstepStats, lockstepProfiler, type Profiler } from './lockstep-stats.js';
 
 const args = process.argv.slice(2);

@@ -16,7 +16,7 @@ import {
   FLIGHTS_3M_NUMERIC_COLUMNS,
   flights3mPath,
   loadFlights3m,
-} from './data/flights-3m.js';
+} from '../examples/flights-3m.js';
 import { type AsyncCandidate, measureAsync, report } from './harness.js';
 import { lacks, loadLockstepStats, lockstepProfile, lockstepQuantiles } from './lockstep-stats.js';
 

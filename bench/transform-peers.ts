@@ -24,7 +24,7 @@ import {
 import * as aq from 'arquero';
 import { hash32 } from 'lockstep/split';
 import type { TransformArtifact } from 'lockstep/transform';
-import { loadFlights3m } from './data/flights-3m.js';
+import { loadFlights3m } from '../examples/flights-3m.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Data

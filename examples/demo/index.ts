@@ -8,6 +8,15 @@ import { tableFromIPC } from 'apache-arrow';
 import { compare, exampleSkew } from 'lockstep/drift';
 import { evaluate, gate, promote, rocAucScore } from 'lockstep/evaluate';
 import { createFsRegistry } from 'lockstep/registry/fs';
+import {
+  analyze,
+  canary,
+  createMemoryRolloutStore,
+  createRollout,
+  pause,
+  setWeight,
+  shadow,
+} from 'lockstep/router';
 import { compileValidator, inferSchema, partitionValid, validate } from 'lockstep/schema';
 import {
   createRng,
@@ -40,6 +49,7 @@ import {
   vocabulary,
 } from 'lockstep/transform';
 import { vegaDataPath as dataDir } from '../data.js';
+import { columnAsFloat64, readFlights3mRowGroup } from '../flights-3m.js';
 
 const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)}%`.padStart(6);
 const ms = (start: number) => `${(performance.now() - start).toFixed(0)} ms`;
@@ -490,6 +500,194 @@ for (const e of events) {
 console.log(
   `   on disk: ${readdirSync(dir).join(', ')} (JSON records and SHA-256-named blobs); removed after the demo`,
 );
+console.log();
+
+// 13. Serving with a router. The champion, read back from the registry, answers April's flights (flights-3m,
+//     10 to 26 April 2001) as requests: one row, one transform `apply`, one forward pass. A candidate
+//     retrained on January to March (another seed) first runs in shadow: every answer compared with the
+//     champion's, off the caller's path. Then a canary rollout moves traffic to it step by step and
+//     promotes it or rolls it back on the Brier score of each answer (the flight's outcome is known here at
+//     once; in production it arrives later, and `record` takes it then). Last, a deliberately broken
+//     candidate (a sign flipped in post-processing: it answers 1 − p) is rolled back on its own.
+const aprilTable = await readFlights3mRowGroup(6);
+const aprilCols = {
+  date: aprilTable.getChild('date')!,
+  delay: columnAsFloat64(aprilTable, 'delay'),
+  distance: columnAsFloat64(aprilTable, 'distance'),
+  origin: aprilTable.getChild('origin')!,
+  destination: aprilTable.getChild('destination')!,
+};
+const april = Array.from({ length: aprilTable.numRows }, (_, i) => ({
+  date: new Date(Number(aprilCols.date.get(i))),
+  delay: aprilCols.delay[i]!,
+  distance: aprilCols.distance[i]!,
+  origin: String(aprilCols.origin.get(i)),
+  destination: String(aprilCols.destination.get(i)),
+}));
+type Request = (typeof april)[number];
+
+/** A dense relu → sigmoid network as a plain function of the transform's output (no tensors per request). */
+function denseScorer(m: tf.LayersModel): (x: Float32Array) => number {
+  const [w1, b1, w2, b2] = m.getWeights().map((w) => w.dataSync() as Float32Array) as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
+  const hidden = b1.length;
+  const inputs = w1.length / hidden;
+  return (x) => {
+    let out = b2[0]!;
+    for (let j = 0; j < hidden; j++) {
+      let h = b1[j]!;
+      for (let i = 0; i < inputs; i++) if (x[i] !== 0) h += x[i]! * w1[i * hidden + j]!;
+      if (h > 0) out += h * w2[j]!;
+    }
+    return 1 / (1 + Math.exp(-out));
+  };
+}
+const buffer = new Float32Array(servedTransform.columns.length);
+const modelOf = (m: tf.LayersModel, post: (p: number) => number = (p) => p) => {
+  const score = denseScorer(m);
+  return (row: Request) => post(score(apply(servedTransform, row, { into: buffer })));
+};
+const champion = modelOf(servedModel);
+// The plain function agrees with tfjs on March (float32 weights, float64 sums).
+const drift32 = marchRows.reduce(
+  (worst, r, i) => Math.max(worst, Math.abs(champion(r) - servedScores[i]!)),
+  0,
+);
+if (drift32 > 1e-5) throw new Error(`the plain scorer differs from tfjs by ${drift32}`);
+
+// The retrained candidate: January to March, seed 2002, the same transform.
+const allMonths = toFrame(rows);
+const retrained = tf.sequential({
+  layers: [
+    tf.layers.dense({
+      inputShape: [fitted.columns.length],
+      units: 16,
+      activation: 'relu',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: SEED + 1000 }),
+    }),
+    tf.layers.dense({
+      units: 1,
+      activation: 'sigmoid',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: SEED + 1001 }),
+    }),
+  ],
+});
+retrained.compile({ optimizer: tf.train.adam(0.005), loss: 'binaryCrossentropy' });
+const xs3 = toTensor(fitted, allMonths);
+const ys3 = tf.tensor2d(labels(allMonths), [allMonths.length, 1]);
+await retrained.fitDataset(createBatches({ xs: xs3, ys: ys3 }, { batchSize: 128, seed: SEED + 1000 }), {
+  epochs: 4,
+  verbose: 0,
+});
+tf.dispose([xs3, ys3]);
+const v3 = (
+  (await retrained.save(
+    registryIOHandler(registry, NAME, {
+      artifacts: { transform: fitted },
+      lineage: { dataFingerprint: fingerprintData(allMonths), seed: SEED + 1000, parent: `${NAME}@champion` },
+      tags: { kind: 'tfjs', months: 'jan-mar' },
+      actor: 'demo',
+    }),
+  )) as RegistrySaveResult
+).version;
+const retrainedScore = modelOf(retrained);
+console.log(
+  `13. Serving ${april.length} April flights (flights-3m row group 6) with ${served.ref} (plain-function scorer, within ${drift32.toExponential(1)} of tfjs); candidate ${v3.ref} retrained on January to March`,
+);
+
+// Shadow: 20,000 requests; the caller always gets the champion's answer.
+const mirror = shadow({
+  primary: (row: Request) => champion(row),
+  candidates: { [v3.ref]: (row: Request) => retrainedScore(row) },
+  compare: { tolerance: 0.05 },
+  maxConcurrent: 1000,
+  timeoutMs: 1000,
+});
+start = performance.now();
+for (let i = 0; i < 20_000; i++) {
+  await mirror.route(april[i]!, { key: `flight-${i}` });
+  if (i % 64 === 63) await new Promise((r) => setImmediate(r));
+}
+while (mirror.stats().candidates[v3.ref]!.inFlight > 0) await new Promise((r) => setTimeout(r, 1));
+const mirrored = mirror.stats().candidates[v3.ref]!;
+console.log(
+  `   shadow(${served.ref}, candidate ${v3.ref}), 20,000 requests in ${ms(start)}: ${(100 * mirrored.matchRate).toFixed(1)}% within 0.05 of the champion (mean |difference| ${mirrored.differences.mean.toFixed(4)}, max ${mirrored.differences.max.toFixed(3)}); candidate p99 ${(1000 * mirrored.latency.p99).toFixed(0)} µs, ${mirrored.errors} errors, ${mirrored.timeouts} timeouts, ${mirrored.dropped} dropped`,
+);
+
+// What the shadow saw, scored against the outcomes: each model's Brier score on the same 20,000 flights.
+const brierOf = (model: (row: Request) => number) =>
+  april.slice(0, 20_000).reduce((sum, row) => sum + (model(row) - (row.delay > 15 ? 1 : 0)) ** 2, 0) / 20_000;
+console.log(
+  `   on those flights: Brier ${brierOf(champion).toFixed(4)} for the champion, ${brierOf(retrainedScore).toFixed(4)} for the candidate (late rate ${((100 * april.slice(0, 20_000).filter((r) => r.delay > 15).length) / 20_000).toFixed(1)}%)`,
+);
+
+// Canary rollouts, one after the other: the retrained candidate, then a broken one.
+const late4 = (row: Request) => (row.delay > 15 ? 1 : 0);
+async function rollOut(label: string, ref: string, model: (row: Request) => number, from: number) {
+  const router = canary({ baseline: champion, candidate: model, weight: 0, salt: `rollout-${ref}` });
+  const current = (await registry.resolve(`${NAME}@champion`)).version;
+  const rollout = createRollout({
+    name: `${NAME}-${ref}`,
+    steps: [setWeight(0.1), pause({ requests: 5_000 }), setWeight(0.5), analyze({ maxRequests: 200_000 })],
+    // At least 2,000 answers on each arm before any verdict: a few hours of one day are not a month.
+    analysis: { metrics: { brier: { direction: 'lower', margin: 0.005 } }, minSamples: 2_000 },
+    store: createMemoryRolloutStore(),
+    router,
+    onSucceeded: () =>
+      registry.setAlias(NAME, 'champion', Number(ref.split('/')[1]), {
+        expected: current,
+        actor: 'rollout',
+        reason: `rollout ${NAME}-${ref} succeeded`,
+      }),
+    onFailed: (s) => registry.setStatus(ref, 'rejected', { actor: 'rollout', reason: s.reason ?? 'failed' }),
+  });
+  let state = await rollout.start();
+  const at = state.events
+    .filter((e) => e.type !== 'started')
+    .map((e) => `${e.type}${e.type === 'weight' ? ` ${e.weight}` : ''} at 0`);
+  let served = 0;
+  for (let i = from; i < april.length && (state.phase === 'progressing' || state.phase === 'paused'); i++) {
+    const row = april[i]!;
+    const key = `flight-${i}`;
+    const arm = router.assign(key);
+    const p = await router.route(row, { key });
+    rollout.record(arm, { brier: (p - late4(row)) ** 2 });
+    served++;
+    if (served % 250 === 0) {
+      const before = state.events.length;
+      state = await rollout.sync();
+      for (const e of state.events.slice(before))
+        at.push(`${e.type}${e.type === 'weight' ? ` ${e.weight}` : ''} at ${served}`);
+    }
+  }
+  const c = state.comparisons.brier;
+  console.log(
+    `   rollout of ${label} ${ref}: ${state.phase.toUpperCase()} after ${served} requests; weight ${state.weight}`,
+  );
+  console.log(`     steps: ${at.join(', ')}`);
+  console.log(
+    `     brier candidate − champion ${c?.estimate?.toFixed(4)}, interval [${c?.low?.toFixed(4)}, ${c?.high?.toFixed(4)}] (margin 0.005; ${c?.baseline} and ${c?.candidate} answers)`,
+  );
+  if (state.reason !== null)
+    console.log(`     reason: ${state.reason.slice(0, 160)}${state.reason.length > 160 ? '…' : ''}`);
+  return served;
+}
+const used = await rollOut('the retrained candidate', v3.ref, retrainedScore, 20_000);
+const v4 = await registry.createVersion({
+  name: NAME,
+  artifacts: { note: { bug: 'post-processing answers 1 − p' } },
+  lineage: { parent: v3.ref },
+  actor: 'demo',
+});
+await rollOut('a broken candidate', v4.ref, (row) => 1 - retrainedScore(row), 20_000 + used);
+console.log(
+  `   ${NAME}@champion is now ${(await registry.resolve(`${NAME}@champion`)).ref}; ${v4.ref} is ${(await registry.getVersion(NAME, v4.version)).status}`,
+);
 servedModel.dispose();
+retrained.dispose();
 rmSync(dir, { recursive: true, force: true });
 console.log();

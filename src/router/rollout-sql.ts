@@ -3,7 +3,8 @@
 //
 // Tables (created by the migrations below, recorded in lockstep_rollout_migrations):
 //   lockstep_rollout_states        name → revision and the state artifact (JSON)
-//   lockstep_rollout_observations  (name, replica) → that replica's observations (JSON), summed by readers
+//   lockstep_rollout_observations  (name, replica, win) → what that replica recorded in weight epoch `win`
+//                                  (JSON), summed by readers
 //
 // How the store's promises are kept:
 //   - save is a compare-and-set in one statement: an UPDATE … WHERE revision = expected (or an INSERT …
@@ -32,6 +33,7 @@ import {
   emptyObservations,
   type RolloutObservations,
   type RolloutStore,
+  checkWindow,
   readObservations,
 } from './rollout-store.js';
 
@@ -48,8 +50,9 @@ export const ROLLOUT_MIGRATIONS: readonly SqlMigration[] = [
       `CREATE TABLE lockstep_rollout_observations (
            name text NOT NULL,
            replica text NOT NULL,
+           win integer NOT NULL,
            record json NOT NULL,
-           PRIMARY KEY (name, replica))`,
+           PRIMARY KEY (name, replica, win))`,
     ],
   },
 ];
@@ -118,41 +121,54 @@ export function createSqlRolloutStore(options: SqlRolloutStoreOptions): RolloutS
       return rows.length === 1;
     },
 
-    async record(nameArg: string, replicaArg: string, deltaArg: RolloutObservations): Promise<void> {
+    async record(
+      nameArg: string,
+      replicaArg: string,
+      windowArg: number,
+      deltaArg: RolloutObservations,
+    ): Promise<void> {
       const n = name('record', nameArg);
       const replica = checkString('record', 'replica', replicaArg, 128, true);
+      const win = checkWindow('record', windowArg);
       const delta = readObservations('record', 'delta', deltaArg);
       await migrated();
       await connection.session((c) =>
         inTransaction(c, async () => {
           // Make sure the row exists, then lock it: the read-merge-write below is then one replica's alone.
           await c.query(
-            `INSERT INTO lockstep_rollout_observations (name, replica, record) VALUES ($1, $2, $3::json)
-             ON CONFLICT (name, replica) DO NOTHING`,
-            [n, replica, JSON.stringify(emptyObservations())],
+            `INSERT INTO lockstep_rollout_observations (name, replica, win, record) VALUES ($1, $2, $3, $4::json)
+             ON CONFLICT (name, replica, win) DO NOTHING`,
+            [n, replica, win, JSON.stringify(emptyObservations())],
           );
           const { rows } = await c.query(
             `SELECT record::text AS record FROM lockstep_rollout_observations
-             WHERE name = $1 AND replica = $2 FOR UPDATE`,
-            [n, replica],
+             WHERE name = $1 AND replica = $2 AND win = $3 FOR UPDATE`,
+            [n, replica, win],
           );
           const held = readObservations('record', 'stored observations', JSON.parse(String(rows[0]?.record)));
           await c.query(
-            'UPDATE lockstep_rollout_observations SET record = $3::json WHERE name = $1 AND replica = $2',
-            [n, replica, JSON.stringify(addObservations(held, delta))],
+            'UPDATE lockstep_rollout_observations SET record = $4::json WHERE name = $1 AND replica = $2 AND win = $3',
+            [n, replica, win, JSON.stringify(addObservations(held, delta))],
           );
         }),
       );
     },
 
-    async observations(nameArg: string): Promise<RolloutObservations> {
+    async observations(nameArg: string, windowArg?: number): Promise<RolloutObservations> {
       const n = name('observations', nameArg);
+      const win = windowArg === undefined ? undefined : checkWindow('observations', windowArg);
       await migrated();
       const { rows } = await connection.run((c) =>
-        c.query(
-          'SELECT record::text AS record FROM lockstep_rollout_observations WHERE name = $1 ORDER BY replica',
-          [n],
-        ),
+        win === undefined
+          ? c.query(
+              'SELECT record::text AS record FROM lockstep_rollout_observations WHERE name = $1 ORDER BY win, replica',
+              [n],
+            )
+          : c.query(
+              `SELECT record::text AS record FROM lockstep_rollout_observations
+               WHERE name = $1 AND win = $2 ORDER BY replica`,
+              [n, win],
+            ),
       );
       let total = emptyObservations();
       for (const row of rows)

@@ -116,6 +116,13 @@ export interface RolloutState {
   readonly step: number;
   /** The candidate's share of traffic now. */
   readonly weight: number;
+  /**
+   * The weight's epoch: 0 at the start, +1 whenever the weight changes. Replicas tag what they record with
+   * the epoch of the weight they routed by, and the analysis compares only the current epoch's
+   * observations, so a change of the candidate's share while the metric drifts over time cannot make one
+   * arm look better (Simpson's paradox).
+   */
+  readonly window: number;
   readonly startedAt: string;
   readonly stepStartedAt: string;
   /** Requests recorded (both arms, every replica) when the current step started. */
@@ -176,6 +183,7 @@ export function rolloutKind(): ArtifactKind<RolloutState> {
         phase: z.enum(['progressing', 'paused', 'inconclusive', 'succeeded', 'failed']),
         step: count,
         weight: share,
+        window: count,
         startedAt: iso,
         stepStartedAt: iso,
         stepStartRequests: count,

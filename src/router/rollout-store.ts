@@ -1,10 +1,11 @@
 // Where a rollout lives, so several replicas of a service follow one: the state (one artifact, written only
 // over the revision it was read at, so a step is taken once however many replicas try) and the
-// observations (each replica adds its own summaries under its own name; a reader sums them all).
+// observations (each replica adds its own summaries under its own name and the weight epoch it routed by;
+// a reader sums the replicas, for one epoch or all).
 //
 // Every store passes one contract suite (test/router/rollout-store-contract.ts): the memory store here, and
 // the SQL store (rollout-sql.ts) on PGlite and on a PostgreSQL server.
-import { checkObject, checkString, objectKeys } from '../core/check.js';
+import { checkInteger, checkObject, checkString, objectKeys } from '../core/check.js';
 import { invalidArgument } from '../core/errors.js';
 import { deepFreeze } from '../core/freeze.js';
 import { readFields } from '../core/read-fields.js';
@@ -35,10 +36,10 @@ export interface RolloutStore {
    * false, writing nothing, when another writer got there first.
    */
   save(state: RolloutState, expected: number): Promise<boolean>;
-  /** Adds `delta` to what `replica` recorded for the rollout. */
-  record(name: string, replica: string, delta: RolloutObservations): Promise<void>;
-  /** Every replica's observations, summed. */
-  observations(name: string): Promise<RolloutObservations>;
+  /** Adds `delta` to what `replica` recorded for the rollout in weight epoch `window`. */
+  record(name: string, replica: string, window: number, delta: RolloutObservations): Promise<void>;
+  /** Every replica's observations in epoch `window`, summed; every epoch's when `window` is left out. */
+  observations(name: string, window?: number): Promise<RolloutObservations>;
 }
 
 /** No observations. */
@@ -66,6 +67,11 @@ export function addObservations(a: RolloutObservations, b: RolloutObservations):
     },
     metrics,
   };
+}
+
+/** A weight epoch: an integer in [0, 2^31 − 1]. */
+export function checkWindow(fn: string, v: unknown): number {
+  return checkInteger(fn, 'window', v, 0, 0x7fffffff);
 }
 
 /** Reads observations handed to a store (from JSON, from another process), checked. */
@@ -110,7 +116,8 @@ export function readObservations(fn: string, arg: string, v: unknown): RolloutOb
  */
 export function createMemoryRolloutStore(): RolloutStore {
   const states = new Map<string, RolloutState>();
-  const observed = new Map<string, Map<string, RolloutObservations>>();
+  // rollout name → `${window} ${replica}` → observations
+  const observed = new Map<string, Map<string, { window: number; o: RolloutObservations }>>();
   return Object.freeze({
     async load(name: string) {
       return states.get(checkString('load', 'name', name, 128, true));
@@ -122,18 +129,22 @@ export function createMemoryRolloutStore(): RolloutStore {
       states.set(s.name, s);
       return true;
     },
-    async record(name: string, replica: string, delta: RolloutObservations) {
+    async record(name: string, replica: string, window: number, delta: RolloutObservations) {
       const n = checkString('record', 'name', name, 128, true);
       const r = checkString('record', 'replica', replica, 128, true);
+      const w = checkWindow('record', window);
       const d = readObservations('record', 'delta', delta);
-      let byReplica = observed.get(n);
-      if (byReplica === undefined) observed.set(n, (byReplica = new Map()));
-      byReplica.set(r, deepFreeze(addObservations(byReplica.get(r) ?? emptyObservations(), d)));
+      let rows = observed.get(n);
+      if (rows === undefined) observed.set(n, (rows = new Map()));
+      const key = `${w} ${r}`;
+      rows.set(key, { window: w, o: deepFreeze(addObservations(rows.get(key)?.o ?? emptyObservations(), d)) });
     },
-    async observations(name: string) {
+    async observations(name: string, window?: number) {
       const n = checkString('observations', 'name', name, 128, true);
+      const w = window === undefined ? undefined : checkWindow('observations', window);
       let total = emptyObservations();
-      for (const o of observed.get(n)?.values() ?? []) total = addObservations(total, o);
+      for (const row of observed.get(n)?.values() ?? [])
+        if (w === undefined || row.window === w) total = addObservations(total, row.o);
       return deepFreeze(total);
     },
   });

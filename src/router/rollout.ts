@@ -20,6 +20,10 @@
 //    interval's bad-side bound inside the margin (a non-inferiority test, as guardrail metrics are judged):
 //    with margin 0 only a candidate shown better passes an analyze step, so give each metric the margin
 //    you can live with.
+//  - Only the current weight's epoch is judged. Every weight change starts a new epoch (`state.window`);
+//    replicas tag what they record with the epoch of the weight they routed by, and the analysis compares
+//    that epoch's observations alone, so a metric that drifts over time while the candidate's share changes
+//    cannot make one arm look better or worse (Simpson's paradox). A new epoch means a new burn-in.
 //  - Replicas share the state through the store: a replica reads the state and the summed observations,
 //    advances, and writes the result only over the revision it read (compare-and-set). The loser re-reads.
 //    So a step is taken once, and a hook (onSucceeded, onFailed) runs once, in the replica whose write won.
@@ -54,6 +58,7 @@ import {
   sealState,
 } from './rollout-state.js';
 import {
+  type ArmPair,
   addObservations,
   emptyObservations,
   type RolloutObservations,
@@ -63,6 +68,23 @@ import { type ArmComparison, compareArms, DEFAULT_MIN_SAMPLES, DEFAULT_TUNING } 
 import { createAccumulator, emptySummary, type SummaryAccumulator } from './summary.js';
 
 export type Arm = 'baseline' | 'candidate';
+
+/** What a replica has not synced yet, for one weight epoch. */
+interface Pending {
+  readonly requests: { baseline: number; candidate: number };
+  readonly metrics: Map<string, { baseline: SummaryAccumulator; candidate: SummaryAccumulator }>;
+}
+
+/**
+ * What the state machine judges by: every epoch's observations (for counting requests) and the current
+ * epoch's (for the analysis), summed over replicas.
+ */
+export interface Evidence {
+  readonly total: RolloutObservations;
+  /** The epoch `current` holds. */
+  readonly window: number;
+  readonly current: RolloutObservations;
+}
 
 export interface RolloutOptions {
   /** The rollout's name in the store (one rollout per name at a time). */
@@ -104,8 +126,11 @@ export interface Rollout {
   readonly state: RolloutState | undefined;
   /** The candidate's share of traffic as of the last sync (0 before start). */
   readonly weight: number;
-  /** Every replica's observations, summed (this replica's unsynced ones not included). */
-  observations(): Promise<RolloutObservations>;
+  /**
+   * Every replica's observations in weight epoch `window` (every epoch's when left out), summed; this
+   * replica's unsynced ones not included.
+   */
+  observations(window?: number): Promise<RolloutObservations>;
   /** Fails the rollout now (weight 0). */
   abort(change?: RolloutChange): Promise<RolloutState>;
   /** Holds the rollout where it is (weight kept) until resume(). */
@@ -170,8 +195,9 @@ export function createRollout(options: RolloutOptions): Rollout {
   const metricNames = Object.keys(analysis.metrics);
 
   let current: RolloutState | undefined;
-  // Unsynced observations: per arm, request counts and one accumulator per metric.
-  let pending = freshPending();
+  // Unsynced observations, by the weight epoch they were routed in: per arm, request counts and one
+  // accumulator per metric.
+  let pending = new Map<number, Pending>();
   // One operation at a time in this replica, so two syncs never flush the same observations twice.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -187,36 +213,41 @@ export function createRollout(options: RolloutOptions): Rollout {
     return t;
   }
 
-  function freshPending() {
-    return {
-      requests: { baseline: 0, candidate: 0 },
-      metrics: new Map<string, { baseline: SummaryAccumulator; candidate: SummaryAccumulator }>(),
+  function pendingIn(window: number): Pending {
+    let p = pending.get(window);
+    if (p === undefined)
+      pending.set(window, (p = { requests: { baseline: 0, candidate: 0 }, metrics: new Map() }));
+    return p;
+  }
+
+  function drain(): [number, RolloutObservations][] {
+    const all = pending;
+    pending = new Map();
+    return [...all].map(([window, p]) => {
+      const metrics: Record<string, ArmPair> = {};
+      for (const [m, pair] of p.metrics)
+        metrics[m] = { baseline: pair.baseline.summary(), candidate: pair.candidate.summary() };
+      return [window, { requests: { ...p.requests }, metrics }];
+    });
+  }
+
+  function restore(window: number, delta: RolloutObservations): void {
+    // A failed write: put the drained observations back, merged with what arrived meanwhile.
+    const p = pendingIn(window);
+    const later: RolloutObservations = {
+      requests: p.requests,
+      metrics: Object.fromEntries(
+        [...p.metrics].map(([m, pair]) => [
+          m,
+          { baseline: pair.baseline.summary(), candidate: pair.candidate.summary() },
+        ]),
+      ),
     };
-  }
-
-  function drain(): RolloutObservations {
-    const p = pending;
-    pending = freshPending();
-    const metrics: Record<
-      string,
-      {
-        baseline: ReturnType<SummaryAccumulator['summary']>;
-        candidate: ReturnType<SummaryAccumulator['summary']>;
-      }
-    > = {};
-    for (const [m, pair] of p.metrics)
-      metrics[m] = { baseline: pair.baseline.summary(), candidate: pair.candidate.summary() };
-    return { requests: { ...p.requests }, metrics };
-  }
-
-  function restore(delta: RolloutObservations): void {
-    // A failed write: put the drained observations back in front of what arrived meanwhile.
-    const later = drain();
     const both = addObservations(delta, later);
-    pending.requests.baseline = both.requests.baseline;
-    pending.requests.candidate = both.requests.candidate;
+    p.requests.baseline = both.requests.baseline;
+    p.requests.candidate = both.requests.candidate;
     for (const [m, pair] of Object.entries(both.metrics))
-      pending.metrics.set(m, {
+      p.metrics.set(m, {
         baseline: createAccumulator(pair.baseline),
         candidate: createAccumulator(pair.candidate),
       });
@@ -230,7 +261,7 @@ export function createRollout(options: RolloutOptions): Rollout {
 
   /** Reads, changes with `change`, writes over the revision read; retried when another replica wrote first. */
   async function update(
-    change: (state: RolloutState, observations: RolloutObservations, now: number) => Body | undefined,
+    change: (state: RolloutState, evidence: Evidence, now: number) => Body | undefined,
   ): Promise<RolloutState> {
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       const held = await store.load(name);
@@ -242,8 +273,12 @@ export function createRollout(options: RolloutOptions): Rollout {
             fn: 'rollout',
           },
         );
-      const observations = await store.observations(name);
-      const body = change(held, observations, time());
+      const evidence: Evidence = {
+        total: await store.observations(name),
+        window: held.window,
+        current: await store.observations(name, held.window),
+      };
+      const body = change(held, evidence, time());
       if (body === undefined) return adopt(held);
       const next = sealState({ ...body, revision: held.revision + 1 });
       if (await store.save(next, held.revision)) {
@@ -310,6 +345,7 @@ export function createRollout(options: RolloutOptions): Rollout {
             phase: 'progressing',
             step: 0,
             weight: 0,
+            window: 0,
             startedAt: at,
             stepStartedAt: at,
             stepStartRequests: 0,
@@ -319,7 +355,11 @@ export function createRollout(options: RolloutOptions): Rollout {
           };
           const initial = sealState(created);
           const sealed = sealState({
-            ...(advance(initial, emptyObservations(), now) ?? created),
+            ...(advance(
+              initial,
+              { total: emptyObservations(), window: 0, current: emptyObservations() },
+              now,
+            ) ?? created),
             revision: 1,
           });
           if (await store.save(sealed, 0)) {
@@ -353,38 +393,38 @@ export function createRollout(options: RolloutOptions): Rollout {
           throw invalidArgument(f, `values.${m}`, 'must be a finite number', x);
         seen.push([m, x]);
       }
+      const p = pendingIn(current?.window ?? 0);
       for (const [m, x] of seen) {
-        let pair = pending.metrics.get(m);
+        let pair = p.metrics.get(m);
         if (pair === undefined)
-          pending.metrics.set(m, (pair = { baseline: createAccumulator(), candidate: createAccumulator() }));
+          p.metrics.set(m, (pair = { baseline: createAccumulator(), candidate: createAccumulator() }));
         pair[arm].add(x);
       }
-      if (countRequest) pending.requests[arm]++;
+      if (countRequest) p.requests[arm]++;
     },
 
     sync: () =>
       serial(async () => {
-        const delta = drain();
-        if (delta.requests.baseline + delta.requests.candidate > 0 || Object.keys(delta.metrics).length > 0) {
+        const drained = drain();
+        for (let i = 0; i < drained.length; i++) {
+          const [window, delta] = drained[i]!;
           try {
-            await store.record(name, replica, delta);
+            await store.record(name, replica, window, delta);
           } catch (error) {
-            restore(delta);
+            for (const [w, d] of drained.slice(i)) restore(w, d);
             throw error;
           }
         }
-        return update((s, obs, now) => advance(s, obs, now));
+        return update((s, ev, now) => advance(s, ev, now));
       }),
 
-    observations: () => store.observations(name),
+    observations: (window) => store.observations(name, window),
 
     abort: (change) =>
       serial(() => {
         const { reason, actor } = readChange('rollout.abort', change);
-        return update((s, obs, now) =>
-          terminal(s)
-            ? undefined
-            : fail(s, obs, now, `aborted${reason === null ? '' : `: ${reason}`}`, actor),
+        return update((s, ev, now) =>
+          terminal(s) ? undefined : fail(s, ev, now, `aborted${reason === null ? '' : `: ${reason}`}`, actor),
         );
       }),
 
@@ -401,7 +441,7 @@ export function createRollout(options: RolloutOptions): Rollout {
     resume: (change) =>
       serial(() => {
         const { reason, actor } = readChange('rollout.resume', change);
-        return update((s, obs, now) => {
+        return update((s, ev, now) => {
           if (s.phase !== 'paused') return undefined;
           const step = s.steps[s.step];
           // An open-ended pause step ends with the resume.
@@ -412,26 +452,26 @@ export function createRollout(options: RolloutOptions): Rollout {
           };
           const moved =
             step !== undefined && 'pause' in step && open(step)
-              ? nextStep(resumed, obs, now, 'stepDone', 'resumed')
+              ? nextStep(resumed, ev.total, now, 'stepDone', 'resumed')
               : resumed;
-          return advance(moved as RolloutState, obs, now) ?? moved;
+          return advance(moved as RolloutState, ev, now) ?? moved;
         });
       }),
 
     skip: (change) =>
       serial(() => {
         const { reason, actor } = readChange('rollout.skip', change);
-        return update((s, obs, now) => {
+        return update((s, ev, now) => {
           if (terminal(s)) return undefined;
           const skipped = nextStep(
             { ...s, phase: 'progressing', reason: null },
-            obs,
+            ev.total,
             now,
             'skipped',
             reason,
             actor,
           );
-          return advance(skipped as RolloutState, obs, now) ?? skipped;
+          return advance(skipped as RolloutState, ev, now) ?? skipped;
         });
       }),
   };
@@ -451,17 +491,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * The next state, given every replica's observations at `now`, or undefined when nothing changes. Pure: the
  * same inputs give the same state. Takes every step the evidence allows at once.
  */
-export function advance(
-  state: RolloutState,
-  observations: RolloutObservations,
-  now: number,
-): Body | undefined {
+export function advance(state: RolloutState, evidence: Evidence, now: number): Body | undefined {
   if (terminal(state)) return undefined;
-  const comparisons = compare(state, observations);
+  const observations = evidence.total;
+  let comparisons = compare(state, evidence.window === state.window ? evidence.current : emptyObservations());
   let s: Body = state;
   if (state.analysis.background) {
     const worse = worseReason(comparisons);
-    if (worse !== undefined) return fail(state, observations, now, worse, null, comparisons);
+    if (worse !== undefined) return fail(state, evidence, now, worse, null, comparisons);
   }
   if (s.phase !== 'progressing') return undefined;
   for (let guard = 0; guard <= s.steps.length; guard++) {
@@ -478,7 +515,12 @@ export function advance(
     const since = total(observations) - s.stepStartRequests;
     const elapsed = now - Date.parse(s.stepStartedAt);
     if ('setWeight' in step) {
-      s = nextStep({ ...s, weight: step.setWeight }, observations, now, 'weight');
+      if (step.setWeight !== s.weight) {
+        // A new epoch: the analysis starts afresh on what is routed at the new weight.
+        s = { ...s, weight: step.setWeight, window: s.window + 1 };
+        comparisons = compare(s, emptyObservations());
+      }
+      s = nextStep(s, observations, now, 'weight');
       continue;
     }
     if ('pause' in step) {
@@ -500,7 +542,7 @@ export function advance(
     }
     // analyze
     const worse = worseReason(comparisons);
-    if (worse !== undefined) return fail(state, observations, now, worse, null, comparisons);
+    if (worse !== undefined) return fail(s, evidence, now, worse, null, comparisons);
     if (Object.values(comparisons).every((c) => notWorse(c))) {
       s = nextStep({ ...s, comparisons: stored(comparisons) }, observations, now);
       continue;
@@ -587,11 +629,11 @@ function stored(comparisons: Record<string, ArmComparison>): Record<string, Stor
 
 function fail(
   state: Body,
-  observations: RolloutObservations,
+  evidence: Evidence,
   now: number,
   reason: string,
   actor: string | null,
-  comparisons = compare(state, observations),
+  comparisons = compare(state, evidence.window === state.window ? evidence.current : emptyObservations()),
 ): Body {
   const text = reason.slice(0, 4096);
   return {

@@ -108,9 +108,11 @@ describe('rollouts under hostile input', () => {
         (x) => store.load(x as never),
         (x) => store.save(x as never, 0),
         (x) => store.save(stateOf('r', 1), x as never),
-        (x) => store.record(x as never, 'a', { requests: { baseline: 0, candidate: 0 }, metrics: {} }),
-        (x) => store.record('r', x as never, { requests: { baseline: 0, candidate: 0 }, metrics: {} }),
-        (x) => store.record('r', 'a', x as never),
+        (x) => store.record(x as never, 'a', 0, { requests: { baseline: 0, candidate: 0 }, metrics: {} }),
+        (x) => store.record('r', x as never, 0, { requests: { baseline: 0, candidate: 0 }, metrics: {} }),
+        (x) => store.record('r', 'a', x as never, { requests: { baseline: 0, candidate: 0 }, metrics: {} }),
+        (x) => store.record('r', 'a', 0, x as never),
+        (x) => store.observations('r', x as never),
         (x) => store.observations(x as never),
       ];
       for (const call of calls) {

@@ -30,6 +30,7 @@ export function stateOf(name: string, revision: number, weight = 0.1): RolloutSt
     phase: 'progressing',
     step: 1,
     weight,
+    window: 1,
     startedAt: at,
     stepStartedAt: at,
     stepStartRequests: 0,
@@ -88,10 +89,10 @@ export function rolloutStoreContract(c: RolloutStoreCase): void {
     it('adds each replica’s deltas and sums the replicas', async () => {
       const store = await c.open();
       expect((await store.observations('r')).requests).toEqual({ baseline: 0, candidate: 0 });
-      await store.record('r', 'a', delta(100, 10, 1, 1));
-      await store.record('r', 'a', delta(100, 10, 3, 0));
-      await store.record('r', 'b', delta(50, 50, 0, 5));
-      await store.record('other', 'a', delta(7, 7, 7, 7));
+      await store.record('r', 'a', 0, delta(100, 10, 1, 1));
+      await store.record('r', 'a', 0, delta(100, 10, 3, 0));
+      await store.record('r', 'b', 0, delta(50, 50, 0, 5));
+      await store.record('other', 'a', 0, delta(7, 7, 7, 7));
       const o = await store.observations('r');
       expect(o.requests).toEqual({ baseline: 250, candidate: 70 });
       expect(o.metrics.error!.baseline.n).toBe(250);
@@ -101,9 +102,25 @@ export function rolloutStoreContract(c: RolloutStoreCase): void {
       expect(o.metrics.error!.candidate.m2).toBeCloseTo(6 - 36 / 70, 12);
     });
 
+    it('keeps weight epochs apart: one epoch, or all of them', async () => {
+      const store = await c.open();
+      await store.record('r', 'a', 0, delta(10, 0, 1, 0));
+      await store.record('r', 'a', 1, delta(5, 5, 0, 5));
+      await store.record('r', 'b', 1, delta(5, 5, 0, 0));
+      expect((await store.observations('r', 0)).requests).toEqual({ baseline: 10, candidate: 0 });
+      expect((await store.observations('r', 1)).requests).toEqual({ baseline: 10, candidate: 10 });
+      expect((await store.observations('r', 1)).metrics.error!.candidate).toEqual({
+        n: 10,
+        mean: 0.5,
+        m2: 2.5,
+      });
+      expect((await store.observations('r', 2)).requests).toEqual({ baseline: 0, candidate: 0 });
+      expect((await store.observations('r')).requests).toEqual({ baseline: 20, candidate: 10 });
+    });
+
     it('loses nothing when one replica records concurrently', async () => {
       const store = await c.open();
-      await Promise.all(Array.from({ length: 20 }, () => store.record('r', 'a', delta(1, 2, 1, 0))));
+      await Promise.all(Array.from({ length: 20 }, () => store.record('r', 'a', 0, delta(1, 2, 1, 0))));
       const o = await store.observations('r');
       expect(o.requests).toEqual({ baseline: 20, candidate: 40 });
       expect(o.metrics.error!.baseline).toEqual({ n: 20, mean: 1, m2: 0 });
@@ -112,7 +129,7 @@ export function rolloutStoreContract(c: RolloutStoreCase): void {
     it('refuses observations that are not', async () => {
       const store = await c.open();
       await rejectsLockstep(
-        () => store.record('r', 'a', { requests: { baseline: -1, candidate: 0 }, metrics: {} }),
+        () => store.record('r', 'a', 0, { requests: { baseline: -1, candidate: 0 }, metrics: {} }),
         {
           code: 'INVALID_ARGUMENT',
           arg: 'delta.requests.baseline',
@@ -120,13 +137,13 @@ export function rolloutStoreContract(c: RolloutStoreCase): void {
       );
       await rejectsLockstep(
         () =>
-          store.record('r', 'a', {
+          store.record('r', 'a', 0, {
             ...delta(1, 1, 0, 0),
             metrics: { error: { baseline: { n: 1, mean: 0, m2: 3 } } },
           } as never),
         { code: 'INVALID_ARGUMENT' },
       );
-      await rejectsLockstep(() => store.record('', 'a', delta(1, 1, 0, 0)), { arg: 'name' });
+      await rejectsLockstep(() => store.record('', 'a', 0, delta(1, 1, 0, 0)), { arg: 'name' });
       expect((await store.observations('r')).requests).toEqual({ baseline: 0, candidate: 0 });
     });
   });

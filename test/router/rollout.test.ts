@@ -111,6 +111,33 @@ describe('createRollout', () => {
     expect(rollout.weight).toBe(0);
   });
 
+  it('judges only the current weight’s epoch, so a metric drifting while the weight changes is no evidence', async () => {
+    // Both arms alike, but the error rate rises from 1 % to 5 % just as the candidate's share goes from 10 %
+    // to 90 %: pooled, the candidate (mostly in the later, worse period) would look far worse.
+    const { rollout } = make({
+      steps: [setWeight(0.1), pause({ requests: 20_000 }), setWeight(0.9), pause({ requests: 20_000 })],
+      analysis: errorAnalysis(0.005),
+    });
+    await rollout.start();
+    const rng = createRng('drift');
+    let s = await rollout.sync();
+    for (let i = 0; i < 40_000 && s.phase === 'progressing'; i++) {
+      const arm = rng.next() < rollout.weight ? 'candidate' : 'baseline';
+      rollout.record(arm, { error: rng.next() < (s.window === 1 ? 0.01 : 0.05) ? 1 : 0 });
+      if (i % 500 === 499) s = await rollout.sync();
+    }
+    s = await rollout.sync();
+    expect(s).toMatchObject({ phase: 'succeeded', window: 2 });
+    const pooled = await rollout.observations();
+    const { compareArms } = await import('../../src/router/sequential.js');
+    const naive = compareArms(pooled.metrics.error!.baseline, pooled.metrics.error!.candidate, {
+      direction: 'lower',
+      margin: 0.005,
+    });
+    expect(naive.verdict).toBe('worse');
+    expect((await rollout.observations(1)).requests.baseline).toBeGreaterThan(15_000);
+  });
+
   it('waits for time, and for resume() on an open pause', async () => {
     const { rollout, tick } = make({
       steps: [setWeight(0.05), pause({ durationMs: 60_000 }), setWeight(0.25), pause(), setWeight(0.5)],
@@ -224,7 +251,7 @@ describe('createRollout', () => {
       load: inner.load,
       save: inner.save,
       observations: inner.observations,
-      record: async (...args) => {
+      record: async (...args: Parameters<RolloutStore['record']>) => {
         if (failNext) {
           failNext = false;
           throw new Error('connection reset');

@@ -9,7 +9,7 @@
 // apache-arrow's `tableFromIPC`. Streaming all 3 M rows keeps WebAssembly memory at about 27 MB; reading the
 // whole file with `readParquet(bytes)` grows it to about 660 MB (WebAssembly memory never shrinks).
 //
-// Run `npx tsx bench/data/flights-3m.ts` to print the schema and row count.
+// Run `npx tsx examples/flights-3m.ts` to print the schema and row count.
 //
 // Types as apache-arrow sees them (Polars wrote them so): date Timestamp<MICROSECOND>, delay Int64,
 // distance Int64, origin LargeUtf8, destination LargeUtf8; no nulls. Int64 columns arrive as
@@ -19,7 +19,7 @@ import { openAsBlob } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { type RecordBatch, Table, tableFromIPC } from 'apache-arrow';
 import { ParquetFile, type RecordBatch as WasmRecordBatch } from 'parquet-wasm';
-import { vegaDataPath } from '../../examples/data.js';
+import { vegaDataPath } from './data.js';
 
 export const FLIGHTS_3M_ROWS = 3_000_000;
 export const FLIGHTS_3M_COLUMNS = ['date', 'delay', 'distance', 'origin', 'destination'] as const;
@@ -80,6 +80,16 @@ export async function loadFlights3m(options: StreamOptions = {}): Promise<Table>
   const batches: RecordBatch[] = [];
   for await (const batch of streamFlights3mBatches(options)) batches.push(batch);
   return new Table(batches);
+}
+
+/** The flights of one parquet row group (272,727 rows, in date order: group 6 is 10 to 26 April 2001). */
+export async function readFlights3mRowGroup(index: number): Promise<Table> {
+  const file = await openFlights3m();
+  try {
+    return tableFromIPC((await file.read({ rowGroups: [index] })).intoIPCStream());
+  } finally {
+    file.free();
+  }
 }
 
 /** A numeric Arrow column (Int64 as BigInt64Array, or any number column) as one Float64Array. */

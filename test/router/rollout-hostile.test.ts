@@ -1,9 +1,8 @@
 // Hostile inputs to every public entry of the rollout half of lockstep/router: createRollout and its
 // methods, the step builders, parseRollout (whole artifacts with one field corrupted), and the memory and
 // SQL stores. Each answers with a result or a LockstepError, never a TypeError, and pollutes nothing.
-import { PGlite } from '@electric-sql/pglite';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRollout } from '../../src/router/rollout.js';
 import { createSqlRolloutStore } from '../../src/router/rollout-sql.js';
 import { analyze, parseRollout, pause, setWeight } from '../../src/router/rollout-state.js';
@@ -17,16 +16,10 @@ import {
   hostile,
   hostileValues,
 } from '../helpers/hostile.js';
+import { pglite } from '../helpers/pglite.js';
 import { stateOf } from './rollout-store-contract.js';
 
-let db: PGlite;
-beforeAll(async () => {
-  db = new PGlite();
-  await db.waitReady;
-}, 60_000);
-afterAll(async () => {
-  await db?.close();
-});
+const database = pglite();
 
 const base = () => ({
   name: 'r',
@@ -99,10 +92,13 @@ describe('rollouts under hostile input', () => {
   });
 
   it('the memory and SQL stores answer with a result or a LockstepError', async () => {
-    await db.query(
+    await database().query(
       'DROP TABLE IF EXISTS lockstep_rollout_migrations, lockstep_rollout_states, lockstep_rollout_observations',
     );
-    const stores: RolloutStore[] = [createMemoryRolloutStore(), createSqlRolloutStore({ client: db })];
+    const stores: RolloutStore[] = [
+      createMemoryRolloutStore(),
+      createSqlRolloutStore({ client: database() }),
+    ];
     for (const store of stores) {
       const calls: ((x: unknown) => Promise<unknown>)[] = [
         (x) => store.load(x as never),

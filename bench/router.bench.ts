@@ -5,12 +5,14 @@
 //  2. shadow with one candidate against tzientist (a port of GitHub's Scientist) in the same run: the
 //     same control (primary) and candidate on the same inputs, exact equality, every result published;
 //     a round ends when every comparison has been made.
-//  3. A node:http service (a child process on 127.0.0.1) under autocannon at a fixed offered rate of
-//     about half its primary-only capacity: the primary called directly, and through shadow with one
-//     candidate at sampleRate 1, run alternately and repeated; the p99 latency of each.
+//  3. A node:http service (a child process on 127.0.0.1) at a fixed offered rate of about half its
+//     primary-only capacity: the primary called directly, and through shadow with one candidate (as
+//     costly as the primary) at sampleRate 1 on the same thread, at sampleRate 1 on a worker thread, and
+//     at sampleRate 0.1 on the same thread, run in rotation and repeated; the p99 latency of each.
 // Targets (issue): a routing decision under 1 µs; shadow adds at most 5 % to the primary's p99 latency.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { experiment, experimentAsync } from 'tzientist';
@@ -275,27 +277,43 @@ async function shadowAgainstTzientist<I, O>(
 // --- 3. an HTTP service under load ----------------------------------------------------------------------
 // The server is a child process (fork), so the load generator's CPU work is not on its event loop: the
 // machine's two cores are one for the server and one for the client. Capacity is autocannon's closed
-// loop (16 connections, 5 s) on the primary alone; the timed runs offer half of it. Each repeat runs the
-// two configurations back to back, primary first on odd repeats and shadow first on even ones, and the
-// figure is the median of the repeats. Two generators offer the rate: an even open-loop schedule
-// (bench/router-load.ts, the figure the target is judged on) and autocannon's `overallRate`, which
-// autocannon enforces as a per-second quota per connection, so its runs are bursts at full speed.
-interface ServerStats {
-  served: number;
-  requests: number;
-  mirrored: number;
-  next: {
-    calls: number;
-    compared: number;
-    matches: number;
-    dropped: number;
-    timeouts: number;
-    errors: number;
-  };
-  cpu: { user: number; system: number };
+// loop (16 connections, 5 s) on the primary alone; the timed runs offer half of it. Four configurations:
+// (a) the primary called directly; (b) shadow with one candidate as costly as the primary at sampleRate
+// 1, the candidate on the primary's event loop; (c) the same with the candidate on a worker thread of the
+// server (bench/router-candidate-worker.ts), which on 2 cores competes with the load generator for the
+// second core; (d) as (b) at sampleRate 0.1. Each repeat runs the four back to back, repeat r starting at
+// the r-th configuration (a rotation, so each runs first, second, ... in turn), and the figure is the
+// median of the repeats. Two generators offer the rate: an even open-loop schedule (bench/router-load.ts,
+// the figure the target is judged on) and autocannon's `overallRate`, which autocannon enforces as a
+// per-second quota per connection, so its runs are bursts at full speed.
+interface CandidateStats {
+  calls: number;
+  compared: number;
+  matches: number;
+  dropped: number;
+  timeouts: number;
+  errors: number;
 }
 
-type Path = '/primary' | '/shadow';
+type Path = '/primary' | '/shadow' | '/shadow-worker' | '/shadow-sampled';
+type ShadowPath = Exclude<Path, '/primary'>;
+
+interface ServerStats {
+  served: number;
+  shadows: Record<ShadowPath, { requests: number; mirrored: number; next: CandidateStats }>;
+  /** The whole process (every thread), µs. */
+  cpu: { user: number; system: number };
+  /** The main thread alone, µs (10 ms ticks); NaN off Linux. */
+  mainCpu: number;
+}
+
+const CONFIGS: readonly { readonly path: Path; readonly label: string }[] = [
+  { path: '/primary', label: '(a) primary directly' },
+  { path: '/shadow', label: '(b) shadow, same thread' },
+  { path: '/shadow-worker', label: '(c) shadow, worker thread' },
+  { path: '/shadow-sampled', label: '(d) shadow, sampleRate 0.1' },
+];
+const labelOf = (path: Path) => CONFIGS.find((c) => c.path === path)!.label;
 
 interface Run {
   readonly path: Path;
@@ -304,15 +322,35 @@ interface Run {
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
-  /** Server CPU time a request, in µs. */
+  /** Server CPU time a request, every thread, in µs. */
   readonly cpuUs: number;
+  /** Server CPU time a request on its main thread (the event loop), in µs. */
+  readonly mainUs: number;
   readonly errors: number;
+  /** Cores' worth of CPU that neither this bench's server nor its client used during the run (others'). */
+  readonly others: number;
   /** The even schedule's p99 send lag, in ms. */
   readonly lagP99?: number;
 }
 
 const quantile = (sorted: Float64Array, p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** The machine's busy CPU time (every core, every process), in µs, from /proc/stat; NaN off Linux. */
+function machineBusyUs(): number {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    const t = ticks.map(Number);
+    // user nice system idle iowait irq softirq steal: busy is everything but idle and iowait.
+    return (t.slice(0, 8).reduce((a, b) => a + b, 0) - t[3]! - t[4]!) * 10_000;
+  } catch {
+    return Number.NaN;
+  }
+}
 
 {
   const server = fork(new URL('./router-server.ts', import.meta.url).pathname, [], {
@@ -325,24 +363,38 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
     const body = JSON.stringify({ x: Array.from(makeInputs(1, 'router-bench-request')[0]!) });
     const stats = async () => (await (await fetch(`${base}/stats`)).json()) as ServerStats;
 
+    // Before a run: the server's counters and CPU, the client's CPU, the machine's busy time, the clock.
+    const begin = async () => ({
+      server: await stats(),
+      client: process.cpuUsage(),
+      busy: machineBusyUs(),
+      t: performance.now(),
+    });
     const summarize = async (
       path: Path,
-      before: ServerStats,
+      start: Awaited<ReturnType<typeof begin>>,
       latencies: ArrayLike<number>,
       seconds: number,
       errors: number,
     ): Promise<Run> => {
+      const client = process.cpuUsage(start.client);
+      const busy = machineBusyUs() - start.busy;
+      const wall = (performance.now() - start.t) * 1000;
       const after = await stats();
+      const before = start.server;
       const sorted = Float64Array.from(latencies).sort();
       const cpu = after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system;
+      const served = Math.max(1, after.served - before.served);
       return {
+        others: (busy - cpu - client.user - client.system) / wall,
         path,
         count: sorted.length,
         rate: sorted.length / seconds,
         p50: quantile(sorted, 0.5),
         p99: quantile(sorted, 0.99),
         max: sorted[sorted.length - 1] ?? Number.NaN,
-        cpuUs: cpu / Math.max(1, after.served - before.served),
+        cpuUs: cpu / served,
+        mainUs: (after.mainCpu - before.mainCpu) / served,
         errors,
       };
     };
@@ -350,7 +402,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
     // Latencies from autocannon's per-response event (hrtime, ms as a float): its own histogram keeps
     // whole milliseconds, too coarse for requests of a fraction of one.
     const cannon = async (path: Path, seconds: number, overallRate?: number): Promise<Run> => {
-      const before = await stats();
+      const before = await begin();
       const latencies: number[] = [];
       const instance = autocannon({
         url: `${base}${path}`,
@@ -368,13 +420,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
       return summarize(path, before, latencies, result.duration, result.errors + result.non2xx);
     };
     const even = async (path: Path, seconds: number, rate: number): Promise<Run> => {
-      const before = await stats();
+      const before = await begin();
       const r = await paced({ url: `${base}${path}`, body, rate, seconds, sockets: 64 });
       return { ...(await summarize(path, before, r.latencies, r.elapsed, r.errors)), lagP99: r.lagP99 };
     };
 
-    await cannon('/primary', 2);
-    await cannon('/shadow', 2);
+    // Warm-up: every configuration under closed-loop load (the worker loads and its code is compiled).
+    for (const { path } of CONFIGS) await cannon(path, path === '/primary' || path === '/shadow' ? 2 : 1);
     const capacity = await cannon('/primary', 5);
     const rate = Math.round(capacity.rate / 2 / 100) * 100;
     console.log(
@@ -382,60 +434,98 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
         `Primary-only capacity: ${capacity.rate.toFixed(0)} requests/s (autocannon, 16 connections, 5 s), ` +
         `${capacity.cpuUs.toFixed(0)} µs of server CPU a request. Offered rate below: ${rate}/s.`,
     );
-    await even('/primary', 1, rate);
-    await even('/shadow', 1, rate);
+    for (const { path } of CONFIGS) await even(path, 1, rate);
 
-    const REPEATS = 5;
-    const load = loadavg()[0]!;
+    // Short runs, many repeats: the machine's other work comes and goes, and eight rotations of 2 s spread
+    // it over the four configurations better than a few long runs would. autocannon's runs only on the
+    // first two repeats, to keep the whole bench near 2 minutes.
+    const REPEATS = 8;
+    const CANNON_REPEATS = 2;
+    const loadStart = loadavg()[0]!;
     const shadowBefore = await stats();
+    const busyBefore = machineBusyUs();
+    const clientBefore = process.cpuUsage();
+    const wallStart = performance.now();
     const generators = [
-      { name: 'even schedule (bench/router-load.ts), up to 64 sockets', seconds: 4, run: even },
+      { name: 'even schedule (bench/router-load.ts), up to 64 sockets', seconds: 2, run: even },
       {
         name: 'autocannon overallRate, 16 connections',
-        seconds: 4,
+        seconds: 2,
         run: (path: Path, seconds: number, r: number) => cannon(path, seconds, r),
       },
     ];
-    const runs = generators.map(() => [] as Run[]);
+    const runs = generators.map(() => [] as (Run & { repeat: number })[]);
     for (let r = 0; r < REPEATS; r++) {
-      const order: Path[] = r % 2 === 0 ? ['/primary', '/shadow'] : ['/shadow', '/primary'];
-      // autocannon's runs only on the first three repeats, to keep the bench near 90 s.
-      for (let g = 0; g < (r < 3 ? generators.length : 1); g++)
-        for (const path of order) runs[g]!.push(await generators[g]!.run(path, generators[g]!.seconds, rate));
+      const order = CONFIGS.map((_, j) => CONFIGS[(r + j) % CONFIGS.length]!.path);
+      for (let g = 0; g < (r < CANNON_REPEATS ? generators.length : 1); g++)
+        for (const path of order)
+          runs[g]!.push({ ...(await generators[g]!.run(path, generators[g]!.seconds, rate)), repeat: r + 1 });
     }
+    const clientCpu = process.cpuUsage(clientBefore);
+    const wall = (performance.now() - wallStart) * 1000;
+    const busy = machineBusyUs() - busyBefore;
     const shadowAfter = await stats();
+    const loadEnd = loadavg()[0]!;
 
     const ms = (x: number) => `${x.toFixed(3)} ms`;
-    const label = (p: Path) => (p === '/primary' ? 'primary directly' : 'shadow, 1 candidate');
+    const us = (x: number) => (Number.isNaN(x) ? 'n/a' : `${x.toFixed(0)} µs`);
     generators.forEach((g, i) => {
       const rs = runs[i]!;
-      console.log(`\n#### ${rate}/s offered by ${g.name}, ${g.seconds} s a run, ${rs.length / 2} repeats\n`);
-      console.log('| repeat | config | responses | achieved | p50 | p99 | max | server CPU a request |');
-      console.log('|---:|---|---:|---:|---:|---:|---:|---:|');
-      rs.forEach((x, j) => {
-        console.log(
-          `| ${Math.floor(j / 2) + 1} | ${label(x.path)} | ${x.count} | ${x.rate.toFixed(0)}/s | ${ms(x.p50)} | ` +
-            `${ms(x.p99)} | ${ms(x.max)} | ${x.cpuUs.toFixed(0)} µs |`,
-        );
-      });
-      const of = (path: Path, f: (x: Run) => number) => median(rs.filter((x) => x.path === path).map(f));
-      const p99 = of('/shadow', (x) => x.p99) / of('/primary', (x) => x.p99);
+      const repeats = rs.length / CONFIGS.length;
+      console.log(`\n#### ${rate}/s offered by ${g.name}, ${g.seconds} s a run, ${repeats} repeats\n`);
       console.log(
-        `\nMedians of ${rs.length / 2}: p50 ${ms(of('/primary', (x) => x.p50))} primary, ${ms(of('/shadow', (x) => x.p50))} shadow; ` +
-          `p99 ${ms(of('/primary', (x) => x.p99))} primary, ${ms(of('/shadow', (x) => x.p99))} shadow: ` +
-          `**p99 ${p99.toFixed(2)}x**${i === 0 ? ` (target <= 1.05x: ${p99 <= 1.05 ? 'met' : 'NOT met'})` : ''}; ` +
-          `server CPU a request ${of('/primary', (x) => x.cpuUs).toFixed(0)} µs primary, ${of('/shadow', (x) => x.cpuUs).toFixed(0)} µs shadow.`,
+        "| repeat | config | responses | achieved | p50 | p99 | max | server CPU a request (main thread) | others' CPU |",
       );
+      console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+      for (const x of rs)
+        console.log(
+          `| ${x.repeat} | ${labelOf(x.path)} | ${x.count} | ${x.rate.toFixed(0)}/s | ${ms(x.p50)} | ` +
+            `${ms(x.p99)} | ${ms(x.max)} | ${us(x.cpuUs)} (${us(x.mainUs)}) | ${x.others.toFixed(2)} cores |`,
+        );
+      const of = (path: Path, f: (x: Run) => number) => median(rs.filter((x) => x.path === path).map(f));
+      const primaryP99 = of('/primary', (x) => x.p99);
+      console.log(`\nMedians of ${repeats}:\n`);
+      console.log(
+        "| config | p50 | p99 | p99 / primary | per repeat | server CPU a request | main thread | others' CPU |",
+      );
+      console.log('|---|---:|---:|---:|---|---:|---:|---:|');
+      for (const { path, label } of CONFIGS) {
+        const p99 = of(path, (x) => x.p99);
+        const perRepeat = rs
+          .filter((x) => x.path === path)
+          .map((x) => x.p99 / rs.find((y) => y.repeat === x.repeat && y.path === '/primary')!.p99);
+        const ratio = p99 / primaryP99;
+        const verdict = path === '/primary' || i > 0 ? '' : ratio <= 1.05 ? ' (met)' : ' (NOT met)';
+        console.log(
+          `| ${label} | ${ms(of(path, (x) => x.p50))} | ${ms(p99)} | **${ratio.toFixed(2)}x**${verdict} | ` +
+            `${perRepeat.map((v) => v.toFixed(2)).join(', ')} | ${us(of(path, (x) => x.cpuUs))} | ` +
+            `${us(of(path, (x) => x.mainUs))} | ${of(path, (x) => x.others).toFixed(2)} cores |`,
+        );
+      }
+      if (i === 0) console.log('\nTarget: p99 / primary <= 1.05x.');
     });
-    const n = shadowAfter.next;
-    const m = shadowBefore.next;
     const httpErrors = runs.flat().reduce((s, x) => s + x.errors, 0);
+    console.log('');
+    for (const path of ['/shadow', '/shadow-worker', '/shadow-sampled'] as const) {
+      const a = shadowAfter.shadows[path];
+      const b = shadowBefore.shadows[path];
+      console.log(
+        `${labelOf(path)} over the timed runs: ${a.requests - b.requests} requests, ${a.mirrored - b.mirrored} mirrored, ` +
+          `${a.next.compared - b.next.compared} compared (${a.next.matches - b.next.matches} matching), ` +
+          `${a.next.dropped - b.next.dropped} dropped, ${a.next.timeouts - b.next.timeouts} timed out, ` +
+          `${a.next.errors - b.next.errors} errors.`,
+      );
+    }
+    const serverCpu =
+      shadowAfter.cpu.user + shadowAfter.cpu.system - shadowBefore.cpu.user - shadowBefore.cpu.system;
+    const ours = serverCpu + clientCpu.user + clientCpu.system;
     console.log(
-      `\nShadow over the timed runs: ${shadowAfter.mirrored - shadowBefore.mirrored} mirrored, ` +
-        `${n.compared - m.compared} compared (${n.matches - m.matches} matching), ${n.dropped - m.dropped} dropped, ` +
-        `${n.timeouts - m.timeouts} timed out, ${n.errors - m.errors} errors; ${httpErrors} HTTP errors. ` +
-        `Even schedule's p99 send lag: ${ms(median(runs[0]!.map((x) => x.lagP99 ?? Number.NaN)))} (median of runs). ` +
-        `Load average (1 min) at the start of the timed runs: ${load.toFixed(1)} on ${cpus().length} cores.`,
+      `\n${httpErrors} HTTP errors. Even schedule's p99 send lag: ${ms(median(runs[0]!.map((x) => x.lagP99 ?? Number.NaN)))} ` +
+        `(median of runs). Load average (1 min): ${loadStart.toFixed(1)} at the start of the timed runs, ` +
+        `${loadEnd.toFixed(1)} at the end, on ${cpus().length} cores (this bench's server and client count in it). ` +
+        `CPU over the timed runs, in cores: the machine ${(busy / wall).toFixed(2)}, this bench's server ` +
+        `${(serverCpu / wall).toFixed(2)} and client ${((clientCpu.user + clientCpu.system) / wall).toFixed(2)}, ` +
+        `everything else ${((busy - ours) / wall).toFixed(2)}.`,
     );
   } finally {
     server.disconnect();

@@ -261,7 +261,7 @@ export function summarize(w: MonitorWindow, ctx: SummaryContext, partial = false
       'the predictions',
     );
     const d = pd?.features[0];
-    metrics['drift.prediction'] = d === undefined ? null : d.statistic;
+    metrics['prediction.drift'] = d === undefined ? null : d.statistic;
     if (d?.drifted)
       findings.push({
         code: 'PREDICTION_DRIFT',
@@ -566,8 +566,8 @@ export function mergeWindows(...windows: MonitorWindow[]): MonitorWindow {
     kind: WINDOW_KIND,
     formatVersion: 1,
     index: read[0]!.index,
-    start: Math.min(...read.map((w) => w.start)),
-    end: Math.max(...read.map((w) => w.end)),
+    start: read.reduce((m, w) => Math.min(m, w.start), Number.POSITIVE_INFINITY),
+    end: read.reduce((m, w) => Math.max(m, w.end), Number.NEGATIVE_INFINITY),
     counts: {
       requests,
       errors,

@@ -442,6 +442,12 @@ function bytesKey(bytes: Uint8Array): string {
   return `\uDC00${bytes.join(',')}`;
 }
 
+/** Whether the open window has anything to report: a request, or a label. */
+function active(l: Live): boolean {
+  const s = l.labels;
+  return l.requests > 0 || s.scored + s.unscored + s.unmatched + s.evicted > 0;
+}
+
 function countName(map: Map<string, number>, name: unknown): void {
   if (typeof name !== 'string' || name.length > 1024) return;
   const had = map.get(name);
@@ -829,7 +835,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
   /** Closes the time window if the clock `t` has passed it; returns the callbacks to run. */
   const rollTo = (t: number, calls: (() => void)[]) => {
     if (opened && t >= live.end) {
-      if (live.requests > 0) close(live.end, calls);
+      if (active(live)) close(live.end, calls);
       else opened = false;
     }
   };
@@ -1025,7 +1031,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
   };
 
   const closeWindow = (): MonitorWindow | undefined => {
-    if (!opened || live.requests === 0) return undefined;
+    if (!opened || !active(live)) return undefined;
     const calls: (() => void)[] = [];
     const t = readNow('monitor.closeWindow');
     const window = close(timed ? Math.min(live.end, Math.max(t, live.start)) : t, calls);
@@ -1057,7 +1063,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
   };
 
   const currentSummary = (t: number): WindowSummary | null => {
-    if (!opened || live.requests === 0) return null;
+    if (!opened || !active(live)) return null;
     return summarize(
       deepFreeze(liveWindow(timed ? Math.min(t, live.end) : Math.max(t, live.start))),
       context,

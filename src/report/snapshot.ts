@@ -58,7 +58,8 @@ function isFeatureDriftList(v: Plain | undefined): v is readonly PlainObject[] {
 
 interface State {
   n: number;
-  findings: PlainObject[];
+  /** Findings seen, by their JSON. */
+  readonly findings: Map<string, PlainObject>;
 }
 
 function renderObject(
@@ -93,7 +94,8 @@ function renderObject(
       summaries.push(`<h3>${escapeHtml(label)}</h3>${r.summary}`);
       bodies.push(r.body);
     } else if (isFindingList(v)) {
-      state.findings.push(...v);
+      // A snapshot may list a finding twice (a window's, and the snapshot's latest): counted once.
+      for (const f of v) state.findings.set(JSON.stringify(f), f);
       bodies.push(
         section(`${prefix()}findings`, label, findingsTable(`${label}, worst first`, v, ctx.maxRows)),
       );
@@ -148,10 +150,10 @@ function renderObject(
 
 /** A monitor snapshot (or any object of the shapes listed at the top of this file). */
 export function renderSnapshot(s: PlainObject, path: string, ctx: RenderContext): Rendered {
-  const state: State = { n: 0, findings: [] };
+  const state: State = { n: 0, findings: new Map() };
   const r = renderObject(s, path, ctx, state, 0);
   const summary =
-    `<p>Findings: ${escapeHtml(severityCounts(state.findings))}.</p>` +
+    `<p>Findings: ${escapeHtml(severityCounts([...state.findings.values()]))}.</p>` +
     (r.facts.length > 0 ? definitions(r.facts.slice(0, 200)) : '') +
     r.summaries.join('') +
     (r.other.length > 0 ? note(`Fields of other shapes, not rendered: ${r.other.join(', ')}.`) : '');

@@ -4,6 +4,7 @@
 // names [a-zA-Z_][a-zA-Z0-9_]*; in label values a backslash, a double quote and a line feed are written
 // `\\`, `\"` and `\n`; in HELP text a backslash and a line feed are. Numbers are Go's float syntax:
 // `+Inf`, `-Inf` and `NaN` for the special values. The output ends with a line feed.
+import { invalidArgument } from '../core/errors.js';
 
 /** The content type to serve `metricsText()` with. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -28,6 +29,8 @@ export interface Family {
  * @example escapeLabelValue('a"b\\c\nd') // => 'a\\"b\\\\c\\nd'
  */
 export function escapeLabelValue(value: string): string {
+  if (typeof value !== 'string')
+    throw invalidArgument('escapeLabelValue', 'value', 'must be a string', value);
   return value.replace(/[\\"\n]/g, (c) => (c === '\\' ? '\\\\' : c === '"' ? '\\"' : '\\n'));
 }
 
@@ -36,6 +39,7 @@ export function escapeLabelValue(value: string): string {
  * @example escapeHelp('a\\b\nc') // => 'a\\\\b\\nc'
  */
 export function escapeHelp(text: string): string {
+  if (typeof text !== 'string') throw invalidArgument('escapeHelp', 'text', 'must be a string', text);
   return text.replace(/[\\\n]/g, (c) => (c === '\\' ? '\\\\' : '\\n'));
 }
 
@@ -45,6 +49,7 @@ export function escapeHelp(text: string): string {
  * @example formatValue(Number.POSITIVE_INFINITY) // => '+Inf'
  */
 export function formatValue(x: number): string {
+  if (typeof x !== 'number') throw invalidArgument('formatValue', 'x', 'must be a number', x);
   if (Number.isNaN(x)) return 'NaN';
   if (x === Number.POSITIVE_INFINITY) return '+Inf';
   if (x === Number.NEGATIVE_INFINITY) return '-Inf';

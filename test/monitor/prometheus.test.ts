@@ -25,7 +25,7 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const FLOAT = /^(?:[+-]?Inf|NaN|[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)$/;
 const TYPES = ['counter', 'gauge', 'histogram', 'summary', 'untyped'];
 
-function unescape(text: string, allowed: RegExp, at: string): string {
+function unescapeText(text: string, allowed: RegExp, at: string): string {
   return text.replace(/\\(.)/g, (_, c: string) => {
     if (!allowed.test(c)) throw new Error(`${at}: bad escape \\${c}`);
     return c === 'n' ? '\n' : c;
@@ -61,7 +61,7 @@ function parse(text: string): ParsedFamily[] {
       if (f.samples.length > 0) throw new Error(`${at}: ${kind} after samples of ${name}`);
       if (kind === 'HELP') {
         if (f.help !== undefined) throw new Error(`${at}: HELP twice for ${name}`);
-        f.help = unescape(rest, /[\\n]/, at);
+        f.help = unescapeText(rest, /[\\n]/, at);
       } else {
         if (f.type !== undefined) throw new Error(`${at}: TYPE twice for ${name}`);
         if (!TYPES.includes(rest)) throw new Error(`${at}: bad type ${rest}`);
@@ -83,7 +83,7 @@ function parse(text: string): ParsedFamily[] {
         if (!LABEL_NAME.test(ln)) throw new Error(`${at}: bad label name ${ln}`);
         if (ln in labels) throw new Error(`${at}: label ${ln} twice`);
         if (/\n/.test(lv)) throw new Error(`${at}: raw line feed in a label value`);
-        labels[ln] = unescape(lv, /[\\"n]/, at);
+        labels[ln] = unescapeText(lv, /[\\"n]/, at);
         consumed = re.lastIndex;
         if (lm[3] === '') break;
       }

@@ -45,14 +45,15 @@ export function snapshot(arg: string, value: unknown): Plain | undefined {
     if (typeof v === 'bigint') throw invalidArgument(FN, path, 'must be JSON-like data (a bigint is not)', v);
     if (typeof v !== 'object') return undefined;
     if (depth >= MAX_DEPTH) throw invalidArgument(FN, path, `must be nested at most ${MAX_DEPTH} deep`);
-    if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer)
-      throw invalidArgument(FN, path, 'must be JSON-like data (a typed array is not)', v);
     let array: boolean;
+    let binary: boolean;
     try {
+      binary = ArrayBuffer.isView(v) || v instanceof ArrayBuffer; // instanceof runs a Proxy's trap
       array = Array.isArray(v);
     } catch {
       throw unreadable(path);
     }
+    if (binary) throw invalidArgument(FN, path, 'must be JSON-like data (a typed array is not)', v);
     if (array) {
       let length: number;
       try {

@@ -161,7 +161,7 @@ export function renderRollout(r: PlainObject, path: string, ctx: RenderContext, 
           tableRows.slice(0, ctx.maxRows),
           [2, 4, 5],
         ) +
-        `<figure>${intervalSvg('Candidate minus baseline per metric', shownRows)}<figcaption>Each line is a metric's interval for candidate − baseline (a dot at the estimate; open bounds reach the edge); the dashed mark is where worse than the margin begins.</figcaption></figure>` +
+        `<figure>${intervalSvg('Candidate minus baseline per metric', shownRows)}<figcaption>Each line is a metric's interval for candidate − baseline, on its own scale about 0 (its extent at the right): a dot at the estimate, open bounds reaching the edge, and a dashed mark where worse than the margin begins.</figcaption></figure>` +
         more(rows.length - shownRows.length, 'metrics', 'maxRows');
 
   const shownEvents = events.slice(Math.max(0, events.length - ctx.maxRows));

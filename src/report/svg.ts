@@ -121,35 +121,35 @@ export interface IntervalRow {
   readonly verdict: string;
 }
 
-/** Intervals around 0 (candidate − baseline), one row each, with each metric's margin as a dashed mark. */
+/**
+ * Intervals around 0 (candidate − baseline), one row each, with each metric's margin as a dashed mark. Each
+ * row has its own scale (metrics have their own units: milliseconds and error rates), symmetric about 0 and
+ * written at the row's right end.
+ */
 export function intervalSvg(title: string, rows: readonly IntervalRow[]): string {
   const rowH = 26;
-  const H = rows.length * rowH + 22;
+  const H = rows.length * rowH + 8;
   const x0 = 150;
-  const x1 = W - 10;
-  let m = 0;
-  for (const r of rows)
+  const x1 = W - 70;
+  const mid = (x0 + x1) / 2;
+  let body = `<path class="a" d="M${c(mid)} 0V${H}"/>`;
+  rows.forEach((r, i) => {
+    let m = 0;
     for (const v of [r.estimate, r.low, r.high, r.line])
       if (typeof v === 'number' && Number.isFinite(v)) m = Math.max(m, Math.abs(v));
-  m = m > 0 ? m * 1.1 : 1;
-  const mid = (x0 + x1) / 2;
-  const x = (v: number | null, open: number) =>
-    v === null || !Number.isFinite(v) ? open : Math.min(x1, Math.max(x0, mid + (v / m) * (x1 - mid)));
-  let body = `<path class="a" d="M${c(mid)} 0V${H - 20}"/>`;
-  rows.forEach((r, i) => {
-    const y = i * rowH + 14;
+    m = m > 0 ? m * 1.1 : 1;
+    const x = (v: number | null, open: number) =>
+      v === null || !Number.isFinite(v) ? open : Math.min(x1, Math.max(x0, mid + (v / m) * (x1 - mid)));
+    const y = i * rowH + 16;
     body += text(0, y + 4, truncate(r.label, 22));
     const cls = r.verdict === 'worse' ? 'e' : r.verdict === 'better' ? 'o' : 'w';
     body += `<path class="${cls}" d="M${c(x(r.low, x0))} ${y}H${c(x(r.high, x1))}"/>`;
     if (r.estimate !== null && Number.isFinite(r.estimate))
       body += `<circle class="d" cx="${c(x(r.estimate, mid))}" cy="${y}" r="3.5"/>`;
     if (r.line !== undefined && r.line !== 0)
-      body += `<path class="g" d="M${c(x(r.line, mid))} ${y - 8}v16"/>`;
+      body += `<path class="g" d="M${c(x(r.line, mid))} ${y - 9}v18"/>`;
+    body += text(W - PAD, y + 4, `±${formatNumber(Number(m.toPrecision(3)))}`, 'end');
   });
-  body +=
-    text(x0, H - 5, formatNumber(-m)) +
-    text(mid, H - 5, '0', 'middle') +
-    text(x1, H - 5, formatNumber(m), 'end');
   const said = rows
     .map(
       (r) =>

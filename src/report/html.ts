@@ -48,7 +48,7 @@ export function formatNumber(x: number | null | undefined): string {
 
 /**
  * A share in [0, 1] as a percentage with one decimal (`<0.1%` for a small non-zero share).
- * @example [formatShare(0.2345), formatShare(0.0004), formatShare(0)] // => ['23.5%', '<0.1%', '0%']
+ * @example [formatShare(0.2346), formatShare(0.0004), formatShare(0)] // => ['23.5%', '<0.1%', '0%']
  */
 export function formatShare(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
@@ -57,7 +57,10 @@ export function formatShare(x: number | null | undefined): string {
   return `${(x * 100).toFixed(1)}%`;
 }
 
-/** `text` cut to at most `max` characters, ending in an ellipsis when cut (not escaped). */
+/**
+ * `text` cut to at most `max` characters, ending in an ellipsis when cut (not escaped).
+ * @example [truncate('Jensen-Shannon', 7).length, truncate('KS', 7)] // => [7, 'KS']
+ */
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
 }

@@ -30,7 +30,11 @@ export const PALETTE = {
   current: '#b33c00',
 } as const;
 
-/** The relative luminance of a `#rrggbb` colour (WCAG 2.x: sRGB channels linearised, weighted 0.2126, 0.7152, 0.0722). */
+/**
+ * The relative luminance of a `#rrggbb` colour (WCAG 2.x: sRGB channels linearised, weighted 0.2126,
+ * 0.7152, 0.0722), from 0 (black) to 1 (white); NaN for anything else.
+ * @example [relativeLuminance('#ffffff'), relativeLuminance('#000000')] // => [1, 0]
+ */
 export function relativeLuminance(hex: string): number {
   if (!/^#[0-9a-fA-F]{6}$/.test(hex)) return Number.NaN;
   const channel = (i: number) => {

@@ -73,7 +73,12 @@ export function renderGate(g: PlainObject, path: string, ctx: RenderContext, pre
   const groupId = (i: number) => `${prefix}g${i}`;
   const groupOf = new Map(ordered.map((g) => [g.key, g.i]));
 
+  // In the order of the groups below (the whole batch first), then the gate's.
+  const rank = new Map(ordered.map((g, r) => [g.key, r]));
   const failedList = failed
+    .map((c) => ({ c, r: rank.get(c.slice === undefined ? '' : `s:${c.slice}`)! }))
+    .sort((a, b) => a.r - b.r || a.c.index - b.c.index)
+    .map(({ c }) => c)
     .slice(0, ctx.maxRows)
     .map((c) => {
       const g = groupOf.get(c.slice === undefined ? '' : `s:${c.slice}`)!;

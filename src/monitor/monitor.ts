@@ -67,11 +67,13 @@ import {
 } from './columns.js';
 import {
   addPending,
+  createPending,
   emptyLabelSums,
   type LabelAccumulator,
   type LabelTask,
   type PendingTable,
   scoreLabel,
+  takePending,
 } from './labels.js';
 import { type Family, formatFamilies, type Sample } from './prometheus.js';
 import {
@@ -101,7 +103,10 @@ export interface WindowOptions {
 export interface LabelOptions {
   /** `'binary'` (default: probabilities and 0/1 labels), `'regression'` or `'classification'`. */
   readonly task?: LabelTask;
-  /** Keys waiting for a label, at most (oldest evicted first), in [1, 2^24]. Default 100,000. */
+  /**
+   * Keys waiting for a label, at most, in [1, 2^24]: a prediction waits while fewer than this many keyed
+   * requests came after it, then is evicted (counted). Default 100,000.
+   */
   readonly maxPending?: number;
 }
 
@@ -609,7 +614,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
       l.maxPending === undefined
         ? 100_000
         : checkInteger(FN, 'options.labels.maxPending', l.maxPending, 1, 1 << 24);
-    pending = { max, map: new Map() };
+    pending = createPending(max);
   }
   let logRate = 0;
   let logSeed = 0;
@@ -1011,16 +1016,11 @@ export function createMonitor(options: MonitorOptions): Monitor {
       rollTo(t, calls);
       if (!opened) open(t);
     } else if (!opened) open(readNow(fn));
-    const map = pending.map;
-    const had = map.has(keyString);
-    if (!had) live.labels.unmatched++;
-    else {
-      const prediction = map.get(keyString);
-      map.delete(keyString);
-      scoreLabel(live.labels, task, prediction, y);
-    }
+    const taken = takePending(pending, keyString);
+    if (!taken.found) live.labels.unmatched++;
+    else scoreLabel(live.labels, task, taken.prediction, y);
     runCalls(calls);
-    return had;
+    return taken.found;
   };
 
   const tick = (): void => {
@@ -1084,7 +1084,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
     latencySumMs: totals.latencySumMs + live.latencySumMs,
     labels: totals.labels + live.labels.scored + live.labels.unscored,
     unmatchedLabels: totals.unmatchedLabels + live.labels.unmatched,
-    pendingLabels: pending?.map.size ?? 0,
+    pendingLabels: pending?.slots.size ?? 0,
     evictedKeys: totals.evictedKeys + live.labels.evicted,
     logged: totals.logged,
     windows: totals.windows,

@@ -32,7 +32,7 @@ const DATE = 4;
 const OTHER = 5;
 
 /** What stands for a value of another type in a mixed column: the profile counts it as `other`, as it would the value. */
-const OTHER_VALUE: object = Object.freeze({ toString: () => 'other' });
+const OTHER_VALUE: object = { toString: () => 'other' };
 
 /** One feature's chunk. */
 interface ChunkColumn {

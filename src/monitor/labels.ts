@@ -210,4 +210,7 @@ export function takePending(table: PendingTable, key: string): { found: boolean;
   return { found: true, prediction };
 }
 
-const NOT_PENDING = Object.freeze({ found: false, prediction: undefined });
+const NOT_PENDING: { readonly found: false; readonly prediction: undefined } = {
+  found: false,
+  prediction: undefined,
+};

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { createFsRegistry } from 'lockstep/registry/fs';
@@ -12,7 +13,7 @@ import { batchScore, type Progress, type ScorerName } from './batch-score.js';
 
 const USAGE = `usage: npx tsx examples/batch-scoring/index.ts [options]
   --input FILE      Parquet or Arrow IPC file to score (default: vega-datasets flights-3m.parquet)
-  --out DIR         where scores.arrow, scores.parquet and summary.json go (default: batch-scores)
+  --out DIR         where scores.arrow, scores.parquet and summary.json go (default: .tmp/batch-scores)
   --limit N         score at most N rows (default: all)
   --registry DIR    an fs registry holding ${FLIGHTS_MODEL} (default: train one into a temporary directory)
   --ref REF         the version or alias to score with (default: ${FLIGHTS_MODEL}@champion)
@@ -25,7 +26,8 @@ const USAGE = `usage: npx tsx examples/batch-scoring/index.ts [options]
 const { values: args } = parseArgs({
   options: {
     input: { type: 'string' },
-    out: { type: 'string', default: 'batch-scores' },
+    // .tmp/ is ignored by git and by biome.
+    out: { type: 'string', default: fileURLToPath(new URL('../../.tmp/batch-scores', import.meta.url)) },
     limit: { type: 'string' },
     registry: { type: 'string' },
     ref: { type: 'string', default: `${FLIGHTS_MODEL}@champion` },

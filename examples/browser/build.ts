@@ -5,7 +5,7 @@
 //                                   the registry's artifacts, byte for byte as the registry stores them
 //   artifacts/flights.json          sample flights (the second half of March 2001, never trained on)
 //
-//   npx tsx examples/browser/build.ts [--registry DIR] [--ref REF] [--out DIR]
+//   npx tsx examples/browser/build.ts [--registry DIR] [--ref REF] [--out DIR (default .tmp/browser-example)]
 // Without --registry it trains the flights model into a temporary fs registry first (examples/shared).
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -102,7 +102,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     options: {
       registry: { type: 'string' },
       ref: { type: 'string' },
-      out: { type: 'string', default: join(here, 'dist') },
+      // .tmp/ is ignored by git and by biome (which would otherwise lint the bundle).
+      out: { type: 'string', default: join(root, '.tmp', 'browser-example') },
     },
     strict: true,
   });

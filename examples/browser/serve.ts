@@ -1,6 +1,6 @@
 // A static file server for the built page, on loopback only (the page fetches its artifacts, which a
 // file:// page may not do).
-//   npx tsx examples/browser/serve.ts [DIR] [--port N]     (DIR defaults to examples/browser/dist)
+//   npx tsx examples/browser/serve.ts [DIR] [--port N]     (DIR defaults to .tmp/browser-example)
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -57,7 +57,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     allowPositionals: true,
     strict: true,
   });
-  const dir = positionals[0] ?? fileURLToPath(new URL('dist', import.meta.url));
+  const dir = positionals[0] ?? fileURLToPath(new URL('../../.tmp/browser-example', import.meta.url));
   const server = await serveDirectory(dir, Number(values.port));
   console.log(`serving ${dir} at ${server.url} (Ctrl-C to stop)`);
 }

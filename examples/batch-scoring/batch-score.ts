@@ -244,7 +244,8 @@ export async function batchScore(options: BatchScoreOptions): Promise<BatchScore
         ...Object.fromEntries(KEY_COLUMNS.map((name) => [name, columnData(batch, name)])),
         score: makeData({ type: new Float32(), data: scores }),
       });
-      arrowWriter.write(out);
+      // Wait for the file when the writer's buffer is full, so a slow disk cannot pile up batches in memory.
+      if (!arrowWriter.write(out)) await new Promise((resume) => arrowWriter.once('drain', resume));
       if (parquetIn) {
         const wasm = WasmTable.fromIPCStream(tableToIPC(new Table(out), 'stream'));
         const wasmBatch = wasm.recordBatch(0)!;

@@ -16,6 +16,8 @@ export const entries = {
   'registry/fs': 'src/registry/fs/index.ts',
   'registry/sql': 'src/registry/sql/index.ts',
   router: 'src/router/index.ts',
+  monitor: 'src/monitor/index.ts',
+  report: 'src/report/index.ts',
   tfjs: 'src/tfjs/index.ts',
   arrow: 'src/arrow/index.ts',
 };

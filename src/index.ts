@@ -3,8 +3,10 @@
 export { fingerprint } from './core/fingerprint.js';
 export * from './drift/index.js';
 export * from './evaluate/index.js';
+export * from './monitor/index.js';
 export * from './registry/index.js';
 export * from './registry/sql/index.js';
+export * from './report/index.js';
 export * from './router/index.js';
 export * from './schema/index.js';
 export * from './split/index.js';

@@ -130,7 +130,7 @@ export interface LogOptions {
 }
 
 /** The model being served, as plain data (a registry version's fields): its age is a metric. */
-export interface ModelInfo {
+export interface MonitorModel {
   readonly version?: string;
   /** When it was created: an ISO-8601 string or epoch milliseconds. */
   readonly createdAt: string | number;
@@ -163,7 +163,7 @@ export interface MonitorOptions {
   /** Join delayed labels by request key. Off unless given. */
   readonly labels?: LabelOptions;
   readonly log?: LogOptions;
-  readonly model?: ModelInfo;
+  readonly model?: MonitorModel;
   /** Drift thresholds (lockstep/drift compare's `thresholds`): one for all features, or per feature. */
   readonly thresholds?: number | Readonly<Record<string, number>>;
   /** Sketch sizes of the window profiles. Default: the baseline's (so windows merge with it). */

@@ -201,6 +201,26 @@ describe('bundle size', () => {
     },
   );
 
+  it.each([
+    // Measured 2026-12: a monitor carries lockstep/stats' sketches (KLL, HyperLogLog, heavy hitters), drift's
+    // compare with its tests and distances, the schema's single-row validator and the Prometheus writer: 52.1 kB.
+    ['createMonitor', 'monitor', 56, ['zod']],
+    // The report is string building, one escape function, the palette and the SVG charts: 13.3 kB.
+    ['renderReport', 'report', 15, []],
+  ])(
+    'lockstep/%s: at most %i kB gzipped, with no node: and nothing heavy',
+    async (name, subpath, kb, expected) => {
+      const { gzip, packages, imports, text } = await bundle(
+        `import { ${name} } from 'lockstep/${subpath}';\nconsole.log(${name});\n`,
+      );
+      expect(gzip).toBeLessThanOrEqual((kb as number) * 1024);
+      expect(packages).toEqual(expected);
+      expect(imports).toEqual([]);
+      expect(text).not.toMatch(/node:|tensorflow|apache-arrow|pglite/);
+      expect((await bundle(`import 'lockstep/${subpath}';\n`)).text.trim()).toBe('');
+    },
+  );
+
   // createMemoryRegistry measured 10.1 kB (2026-12): the registry's rules written once (versions, aliases with
   // compare-and-set, history, keyset search, strict checks of every argument), SHA-256 and canonical JSON.
   it("`import { createMemoryRegistry } from 'lockstep/registry'` is at most 12 kB gzipped, with no node: imports", async () => {

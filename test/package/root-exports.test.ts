@@ -32,8 +32,10 @@ describe('the root entry', () => {
     expect(subpaths.sort()).toEqual([
       'drift',
       'evaluate',
+      'monitor',
       'registry',
       'registry/sql',
+      'report',
       'router',
       'schema',
       'split',

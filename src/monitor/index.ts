@@ -1,0 +1,40 @@
+// lockstep/monitor: what a serving model needs watched on every request (inputs, outputs, latency, errors,
+// model age, delayed labels) in rolling windows of mergeable profiles, with drift and skew against the
+// training profile, alert rules as data, Prometheus text and a JSON snapshot; windows merge across replicas.
+export { LockstepError, type LockstepErrorCode } from '../core/errors.js';
+export type {
+  ArrowTableLike,
+  BooleanColumn,
+  Column,
+  DictionaryColumn,
+  Frame,
+  FrameInput,
+  MixedColumn,
+  NumericColumn,
+  StringColumn,
+} from '../core/frame-types.js';
+export type { AlertEvent, AlertFinding, AlertRule, AlertState, AlertStatus } from './alerts.js';
+export type { LabelSums, LabelTask } from './labels.js';
+export {
+  createMonitor,
+  type FeatureExplanation,
+  type LabelOptions,
+  type LoggedRequest,
+  type LogOptions,
+  type Monitor,
+  type MonitorModel,
+  type MonitorOptions,
+  type MonitorSnapshot,
+  type MonitorTotals,
+  type Observation,
+  type WindowOptions,
+  type WindowProfiles,
+} from './monitor.js';
+export { escapeHelp, escapeLabelValue, formatValue, PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
+export {
+  type MonitorWindow,
+  mergeWindows,
+  type SchemaCount,
+  type WindowCounts,
+  type WindowSummary,
+} from './window.js';

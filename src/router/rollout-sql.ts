@@ -30,10 +30,10 @@ import {
 import { type RolloutState, rolloutKind } from './rollout-state.js';
 import {
   addObservations,
+  checkWindow,
   emptyObservations,
   type RolloutObservations,
   type RolloutStore,
-  checkWindow,
   readObservations,
 } from './rollout-store.js';
 

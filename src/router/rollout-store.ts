@@ -137,7 +137,10 @@ export function createMemoryRolloutStore(): RolloutStore {
       let rows = observed.get(n);
       if (rows === undefined) observed.set(n, (rows = new Map()));
       const key = `${w} ${r}`;
-      rows.set(key, { window: w, o: deepFreeze(addObservations(rows.get(key)?.o ?? emptyObservations(), d)) });
+      rows.set(key, {
+        window: w,
+        o: deepFreeze(addObservations(rows.get(key)?.o ?? emptyObservations(), d)),
+      });
     },
     async observations(name: string, window?: number) {
       const n = checkString('observations', 'name', name, 128, true);

@@ -35,7 +35,6 @@ import {
   checkFunction,
   checkInteger,
   checkNumber,
-  checkObject,
   checkString,
   objectKeys,
   readOptions,

@@ -37,7 +37,7 @@ export const MAY_IMPORT = {
   monitor: ['core', 'stats', 'schema', 'drift'],
   report: ['core'],
   arrow: ['core'],
-  tfjs: ['transform', 'registry', 'evaluate', 'drift', 'core'],
+  tfjs: ['transform', 'registry', 'evaluate', 'drift', 'schema', 'core'],
   cli: 'every module',
   root: [
     'core',

@@ -92,10 +92,7 @@ function promtool(args: readonly string[], input: string): Promise<{ code: numbe
 }
 
 beforeAll(async () => {
-  for (const [name, path] of [
-    ['prometheus', PROMETHEUS],
-    ['promtool', PROMTOOL],
-  ])
+  for (const [name, path] of Object.entries({ prometheus: PROMETHEUS, promtool: PROMTOOL }))
     if (!existsSync(path)) throw new Error(`${name} not found at ${path}: ${INSTALL}`);
   dir = mkdtempSync(join(tmpdir(), 'lockstep-prometheus-test-'));
   await trainServiceModels(createFsRegistry({ dir: join(dir, 'registry') }));

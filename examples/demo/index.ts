@@ -1,13 +1,16 @@
 // The lockstep end-to-end demo, on real data (vega-datasets: US domestic flights, 2001).
 // Run: npm install && npm run demo. Each module adds its step here.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { tableFromIPC } from 'apache-arrow';
 import { compare, exampleSkew } from 'lockstep/drift';
 import { evaluate, gate, promote, rocAucScore } from 'lockstep/evaluate';
+import { type AlertEvent, createMonitor } from 'lockstep/monitor';
 import { createFsRegistry } from 'lockstep/registry/fs';
+import { renderReport } from 'lockstep/report';
 import {
   analyze,
   canary,
@@ -508,7 +511,8 @@ console.log();
 //     champion's, off the caller's path. Then a canary rollout moves traffic to it step by step and
 //     promotes it or rolls it back on the Brier score of each answer (the flight's outcome is known here at
 //     once; in production it arrives later, and `record` takes it then). Last, a deliberately broken
-//     candidate (a sign flipped in post-processing: it answers 1 − p) is rolled back on its own.
+//     candidate (a sign flipped in post-processing: it answers 1 − p) is rolled back on its own. A monitor
+//     observes every request served, for step 14.
 const aprilTable = await readFlights3mRowGroup(6);
 const aprilCols = {
   date: aprilTable.getChild('date')!,
@@ -599,6 +603,33 @@ console.log(
   `13. Serving ${april.length} April flights (flights-3m row group 6) with ${served.ref} (plain-function scorer, within ${drift32.toExponential(1)} of tfjs); candidate ${v3.ref} retrained on January to March`,
 );
 
+// The monitor watches every request served from here on (shadow and canaries alike): the training profile
+// is its baseline, windows of 5,000 requests, each flight's outcome joined by key as a delayed label would
+// be. Alert rules: drift of the delay (the minutes late recorded with each flight) and p95 latency.
+const MONITORED = ['delay', 'distance', 'origin', 'destination'];
+const fired: AlertEvent[] = [];
+const monitor = createMonitor({
+  baseline: trainProfile,
+  features: MONITORED,
+  transform: servedTransform,
+  window: { requests: 5_000, keep: 100 },
+  labels: { task: 'binary' },
+  model: { version: served.ref, createdAt: served.createdAt },
+  alerts: [
+    { metric: 'drift.delay', above: 0.1, for: 2 },
+    { metric: 'latency.p95', above: 1, clearBelow: 0.5 },
+  ],
+  onAlert: (event) => fired.push(event),
+});
+let monitorMs = 0;
+const observe = (row: Request, key: string, prediction: number, since: number) => {
+  const now = performance.now();
+  monitor.observe({ key, input: row, prediction, latencyMs: now - since });
+  monitor.label(key, late4(row));
+  monitorMs += performance.now() - now;
+};
+const late4 = (row: Request) => (row.delay > 15 ? 1 : 0);
+
 // Shadow: 20,000 requests; the caller always gets the champion's answer.
 const mirror = shadow({
   primary: (row: Request) => champion(row),
@@ -609,7 +640,8 @@ const mirror = shadow({
 });
 start = performance.now();
 for (let i = 0; i < 20_000; i++) {
-  await mirror.route(april[i]!, { key: `flight-${i}` });
+  const since = performance.now();
+  observe(april[i]!, `flight-${i}`, await mirror.route(april[i]!, { key: `flight-${i}` }), since);
   if (i % 64 === 63) await new Promise((r) => setImmediate(r));
 }
 while (mirror.stats().candidates[v3.ref]!.inFlight > 0) await new Promise((r) => setTimeout(r, 1));
@@ -626,7 +658,6 @@ console.log(
 );
 
 // Canary rollouts, one after the other: the retrained candidate, then a broken one.
-const late4 = (row: Request) => (row.delay > 15 ? 1 : 0);
 async function rollOut(label: string, ref: string, model: (row: Request) => number, from: number) {
   const router = canary({ baseline: champion, candidate: model, weight: 0, salt: `rollout-${ref}` });
   const current = (await registry.resolve(`${NAME}@champion`)).version;
@@ -654,7 +685,9 @@ async function rollOut(label: string, ref: string, model: (row: Request) => numb
     const row = april[i]!;
     const key = `flight-${i}`;
     const arm = router.assign(key);
+    const since = performance.now();
     const p = await router.route(row, { key });
+    observe(row, key, p, since);
     rollout.record(arm, { brier: (p - late4(row)) ** 2 });
     served++;
     if (served % 250 === 0) {
@@ -690,4 +723,59 @@ console.log(
 servedModel.dispose();
 retrained.dispose();
 rmSync(dir, { recursive: true, force: true });
+console.log();
+
+// 14. Monitor and reports. What the monitor saw over the April requests served above: the alerts that
+//     fired (with the window that fired them and its value), then two self-contained HTML reports written
+//     to reports/ (ignored by git): the monitor's snapshot, and a drift comparison of the training months
+//     with every April request served, with both distributions drawn from the profiles.
+start = performance.now();
+monitor.closeWindow();
+const snap = monitor.snapshot();
+const last = snap.windows[snap.windows.length - 1]!;
+console.log(
+  `14. createMonitor(training profile, windows of 5,000 requests): ${snap.totals.requests} requests in ${snap.totals.windows} windows, ${snap.totals.labels} outcomes joined (observe and label: ${((1000 * monitorMs) / snap.totals.requests).toFixed(1)} µs a request, window closes included); last window: p95 ${last.metrics['latency.p95']?.toFixed(3)} ms, brier ${last.metrics['performance.brier']?.toFixed(3)}`,
+);
+const driftLine = (w: (typeof snap.windows)[number]) =>
+  MONITORED.map((f) => `${f} ${w.metrics[`drift.${f}`]?.toFixed(3)}`).join(', ');
+console.log(`   drift per feature (W/σ or JS bits): first window ${driftLine(snap.windows[0]!)}`);
+console.log(`                                       last window  ${driftLine(last)}`);
+for (const e of fired)
+  console.log(
+    `   alert ${e.state.toUpperCase()}: ${e.rule} at the close of window ${e.window} (requests ${5_000 * e.window} to ${5_000 * (e.window + 1) - 1}), value ${e.value.toFixed(3)} (${e.state === 'firing' ? 'above' : 'clears below'} ${e.threshold})`,
+  );
+for (const a of snap.alerts)
+  console.log(`   rule ${a.rule.padEnd(16)} now ${a.state.padEnd(8)} latest ${a.value?.toFixed(3) ?? '-'}`);
+const reports = join(fileURLToPath(new URL('../../', import.meta.url)), 'reports');
+mkdirSync(reports, { recursive: true });
+const generatedAt = new Date().toISOString();
+const monitorReport = join(reports, 'demo-monitor.html');
+writeFileSync(
+  monitorReport,
+  renderReport(snap, { title: 'flights-delay: April serving monitor', generatedAt }),
+);
+const servedRows = april.slice(0, snap.totals.requests);
+const aprilProfile = profile(servedRows, { features: MONITORED });
+const aprilDrift = compare(trainProfile, aprilProfile, { features: MONITORED });
+const driftReport = join(reports, 'demo-drift.html');
+writeFileSync(
+  driftReport,
+  renderReport(aprilDrift, {
+    reference: trainProfile,
+    current: aprilProfile,
+    title: 'flights: training months (January, February) vs April requests',
+    generatedAt,
+  }),
+);
+console.log(
+  `   compare(training months, ${servedRows.length} April requests): ${aprilDrift.dataset.drifted} of ${aprilDrift.dataset.compared} features drifted (${aprilDrift.features
+    .filter((f) => f.drifted)
+    .map((f) => `${f.feature} ${f.statistic.toFixed(3)}`)
+    .join(', ')})`,
+);
+console.log(
+  `   renderReport(snapshot) and renderReport(comparison, { reference, current }) in ${ms(start)} (profile and compare included):`,
+);
+console.log(`   report of the monitor: ${relative(process.cwd(), monitorReport)}`);
+console.log(`   report of the drift:   ${relative(process.cwd(), driftReport)}`);
 console.log();

@@ -306,10 +306,27 @@ function valueText(v: unknown): string | null {
   return `o:${typeof v}`;
 }
 
+/** A tf.Optimizer (tfjs tests `instanceof` by method names, and its test throws on null and undefined). */
+function isOptimizer(v: unknown): v is tf.Optimizer {
+  if (typeof v !== 'object' || v === null) return false;
+  try {
+    return v instanceof tf.Optimizer && typeof (v as tf.Optimizer).minimize === 'function';
+  } catch {
+    return false;
+  }
+}
+
 /** Reads a layers model's widths: one input of `[null, width]`, one output of `[null, 1]`. */
-function checkModel(model: unknown, width: number): tf.LayersModel {
+function checkModel(value: unknown, width: number): tf.LayersModel {
+  const model = value as tf.LayersModel;
   const must = `must be a tfjs LayersModel with input [null, ${width}] and one output [null, 1]`;
-  if (!(model instanceof tf.LayersModel)) throw invalidArgument(FN, 'options.model', must, model);
+  let isModel = false;
+  try {
+    isModel = model instanceof tf.LayersModel;
+  } catch {
+    isModel = false;
+  }
+  if (!isModel) throw invalidArgument(FN, 'options.model', must, model);
   let input: unknown;
   let output: unknown;
   try {
@@ -325,7 +342,12 @@ function checkModel(model: unknown, width: number): tf.LayersModel {
     Array.isArray(output) &&
     output.length === 2 &&
     output[1] === 1;
-  if (!ok) throw invalidArgument(FN, 'options.model', `${must}, got input ${describe(input)}`, output);
+  if (!ok)
+    throw invalidArgument(
+      FN,
+      'options.model',
+      `${must}, got input ${describe(input)} and output ${describe(output)}`,
+    );
   return model;
 }
 
@@ -414,7 +436,7 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
   else checkNumber(FN, 'options.seed', seed);
   let optimizer: tf.Optimizer;
   if (o.optimizer !== undefined) {
-    if (!(o.optimizer instanceof tf.Optimizer))
+    if (!isOptimizer(o.optimizer))
       throw invalidArgument(
         FN,
         'options.optimizer',
@@ -423,8 +445,13 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
       );
     optimizer = o.optimizer;
   } else {
-    const compiled = (model as unknown as { optimizer?: unknown }).optimizer;
-    if (!(compiled instanceof tf.Optimizer))
+    let compiled: unknown;
+    try {
+      compiled = (model as unknown as { optimizer?: unknown }).optimizer;
+    } catch {
+      compiled = undefined; // an uncompiled Sequential's getter throws
+    }
+    if (!isOptimizer(compiled))
       throw invalidArgument(FN, 'options.optimizer', 'is required for a model that was not compiled');
     optimizer = compiled;
   }

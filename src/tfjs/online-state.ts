@@ -64,19 +64,26 @@ export interface RollbackRecord {
 
 /** Counts the trainer keeps; every example pushed lands in exactly one of the outcome counts. */
 export interface OnlineCounts {
-  /** Stream items handled (examples and labels), replays excluded. */
+  /** Examples handled (stream items other than `{ key, y }` labels), replays excluded: valid + quarantined. */
   readonly seen: number;
   /** Examples that passed validation. */
   readonly valid: number;
+  /** Examples quarantined (each with its reason in `quarantineByReason`). */
   readonly quarantined: number;
   /** Examples trained on (each exactly once). */
   readonly trained: number;
   /** Holdout examples labelled (predicted, never trained on). */
   readonly holdout: number;
-  /** Valid labelled examples not trained on because training was paused. */
+  /** Valid labelled examples not used (neither trained on nor kept for the holdout) while training was paused. */
   readonly notTrained: number;
-  /** Labels matched to a pending example. */
+  /** Late labels received (`label()` calls and `{ key, y }` stream items). */
+  readonly labels: number;
+  /** Late labels matched to a pending example. */
   readonly lateLabels: number;
+  /** Late labels quarantined (UNKNOWN_KEY, INVALID_LABEL, INVALID_KEY). */
+  readonly badLabels: number;
+  /** Pending examples evicted unlabelled (PENDING_EVICTED) because the pending table was full. */
+  readonly evicted: number;
   /** Predictions scored by the progressive metric. */
   readonly scored: number;
   /** Stream items skipped because their position was consumed before (a restart replaying its source). */
@@ -171,7 +178,10 @@ function stateSchema(): z.ZodMiniType<OnlineTrainerState> {
     trained: count,
     holdout: count,
     notTrained: count,
+    labels: count,
     lateLabels: count,
+    badLabels: count,
+    evicted: count,
     scored: count,
     replayed: count,
     batches: count,

@@ -469,6 +469,13 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
               o.now,
             );
           })();
+  /** The injected clock, read through one check: a finite number of milliseconds. */
+  const clock = (): number => {
+    const t = now!();
+    if (typeof t !== 'number' || !Number.isFinite(t))
+      throw invalidArgument(FN, 'options.now', 'must return a finite number of milliseconds', t);
+    return t;
+  };
   const h = sub(FN, 'options.holdout', o.holdout, ['rate', 'salt', 'size', 'minRows']);
   const holdoutRate =
     h.rate === undefined ? 0.1 : checkNumber(FN, 'options.holdout.rate', h.rate, { min: 0, max: 1 });
@@ -597,7 +604,10 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
     trained: 0,
     holdout: 0,
     notTrained: 0,
+    labels: 0,
     lateLabels: 0,
+    badLabels: 0,
+    evicted: 0,
     scored: 0,
     replayed: 0,
     batches: 0,
@@ -629,7 +639,7 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
   let championWeights: tf.Tensor[] | undefined;
   let parent: string | null = parentOption;
   let lastCheckpoint: SavedCheckpoint | null = null;
-  let checkpointAt: number | null = now ? now() : null;
+  let checkpointAt: number | null = now ? clock() : null;
   let sinceCheckpoint = 0;
   let windowDigests: string[] = [];
   let lastRollback: RollbackRecord | null = null;
@@ -693,16 +703,18 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
     reason: string,
     message: string,
     item: unknown,
-    windowed: boolean,
+    kind: 'example' | 'label' | 'evicted',
   ): PushResult => {
-    counts.quarantined++;
+    if (kind === 'example') counts.quarantined++;
+    else if (kind === 'label') counts.badLabels++;
+    else counts.evicted++;
     byReason[reason] = (byReason[reason] ?? 0) + 1;
     const entry: QuarantineEntry = Object.freeze({ position: at, key, reason, message, item });
     if (qKeep > 0) {
       quarantineList.push(entry);
       if (quarantineList.length > qKeep) quarantineList.shift();
     }
-    if (windowed) windowOutcome(1);
+    if (kind === 'example') windowOutcome(1);
     onQuarantine?.(entry);
     emit({ type: 'quarantine', entry });
     return { position: at, status: 'quarantined', reason };
@@ -913,12 +925,12 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
     for (const e of fresh) {
       await score(e);
       scored.add(e);
-      if (e.holdout) {
+      if (paused.length > 0) counts.notTrained++;
+      else if (e.holdout) {
         counts.holdout++;
         holdoutBuf.push(e);
         if (holdoutBuf.length > holdoutSize) holdoutBuf.shift();
-      } else if (paused.length > 0) counts.notTrained++;
-      else queue.push(e);
+      } else queue.push(e);
     }
     while (paused.length === 0 && (queue.length >= batchSize || (partial && queue.length > 0)))
       trainBatch(queue.splice(0, batchSize));
@@ -931,7 +943,7 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
   const due = (): 'count' | 'time' | undefined => {
     if (paused.length > 0 || sinceCheckpoint === 0) return undefined;
     if (sinceCheckpoint >= every) return 'count';
-    if (intervalMs !== undefined && checkpointAt !== null && now!() - checkpointAt >= intervalMs)
+    if (intervalMs !== undefined && checkpointAt !== null && clock() - checkpointAt >= intervalMs)
       return 'time';
     return undefined;
   };
@@ -958,6 +970,7 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
     item: unknown,
   ): Promise<PushResult> => {
     const where = at ?? position;
+    counts.labels++;
     const key = readKey(rawKey);
     if (key === undefined)
       return quarantine(
@@ -966,7 +979,7 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
         'INVALID_KEY',
         `the key must be a string or a finite number, got ${describe(rawKey)}`,
         item,
-        false,
+        'label',
       );
     const entry = pending.get(key);
     if (entry === undefined)
@@ -976,7 +989,7 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
         'UNKNOWN_KEY',
         `no example with key ${describe(key)} is waiting for a label`,
         item,
-        false,
+        'label',
       );
     const label = readLabel(y);
     if (label === undefined)
@@ -986,7 +999,7 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
         'INVALID_LABEL',
         `the label must be 0, 1, true or false, got ${describe(y)}`,
         item,
-        false,
+        'label',
       );
     pending.delete(key);
     entry.y = label;
@@ -998,20 +1011,20 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
 
   const handleItem = async (item: unknown): Promise<PushResult> => {
     const at = position++;
-    counts.seen++;
     let key: unknown;
     let x: unknown;
     let y: unknown;
     let hasX: boolean;
     try {
       if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+        counts.seen++;
         const r = quarantine(
           at,
           null,
           'BAD_EXAMPLE',
           `an example must be an object { key, x, y? }, got ${describe(item)}`,
           item,
-          true,
+          'example',
         );
         checkPause();
         return r;
@@ -1019,21 +1032,23 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
       hasX = Object.hasOwn(item, 'x');
       ({ key, x, y } = item as { key?: unknown; x?: unknown; y?: unknown });
     } catch {
+      counts.seen++;
       const r = quarantine(
         at,
         null,
         'BAD_EXAMPLE',
         'the example could not be read (a getter or proxy threw)',
         item,
-        true,
+        'example',
       );
       checkPause();
       return r;
     }
     if (!hasX) return handleLabel(at, key, y, item);
+    counts.seen++;
     const k = readKey(key);
     const bad = (reason: string, message: string): PushResult => {
-      const r = quarantine(at, k ?? null, reason, message, item, true);
+      const r = quarantine(at, k ?? null, reason, message, item, 'example');
       checkPause();
       return r;
     };
@@ -1082,7 +1097,7 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
           'PENDING_EVICTED',
           `no label arrived before ${pendingMax} newer examples waited for theirs`,
           null,
-          false,
+          'evicted',
         );
       }
     } else {
@@ -1109,7 +1124,7 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
 
   const checkpointNow = async (trigger: 'count' | 'time' | 'manual'): Promise<CheckpointRecord> => {
     await process(true);
-    const at = now ? now() : null;
+    const at = now ? clock() : null;
     const dataFingerprint = fingerprint({
       kind: 'lockstep.online.window',
       transform: transformFingerprint,

@@ -66,14 +66,15 @@ function makeModel(): tf.LayersModel {
 
 function baseOptions(overrides: Partial<OnlineTrainerOptions> = {}): OnlineTrainerOptions {
   return {
-    model: makeModel(),
     transform,
     schema,
     registry: createMemoryRegistry({ now: () => 0 }),
     name: 'hostile-online',
     seed: 1,
-    optimizer: tf.train.sgd(0.5),
     ...overrides,
+    // Made only when not given, so a test counting tensors sees only the trainer's.
+    model: 'model' in overrides ? overrides.model! : makeModel(),
+    optimizer: 'optimizer' in overrides ? overrides.optimizer! : tf.train.sgd(0.5),
   };
 }
 
@@ -176,6 +177,7 @@ describe('createOnlineTrainer: hostile options', () => {
 describe('createOnlineTrainer: hostile items and labels', () => {
   it('quarantines whatever a stream sends, counts every item, and never throws', async () => {
     const quarantined: string[] = [];
+    let pushes = 0;
     const trainer = createOnlineTrainer(
       baseOptions({ quarantine: { maxRate: 1 }, onQuarantine: (q) => quarantined.push(q.reason) }),
     );
@@ -190,8 +192,10 @@ describe('createOnlineTrainer: hostile items and labels', () => {
           const before = trainer.counts;
           const result = await trainer.push(item as OnlineExample);
           const after = trainer.counts;
-          expect(after.seen).toBe(before.seen + 1);
-          if (result.status === 'quarantined') expect(after.quarantined).toBe(before.quarantined + 1);
+          expect(trainer.position).toBe(++pushes); // every item takes one stream position
+          if (after.labels > before.labels)
+            expect(after.seen).toBe(before.seen); // an item without x is a label
+          else if (result.status === 'quarantined') expect(after.quarantined).toBe(before.quarantined + 1);
           else expect(after.valid).toBe(before.valid + 1);
         },
       ),
@@ -206,8 +210,10 @@ describe('createOnlineTrainer: hostile items and labels', () => {
     );
     await trainer.flush();
     const c = trainer.counts;
-    expect(c.quarantined).toBe(quarantined.length);
-    expect(c.valid + c.quarantined - 200).toBe(c.seen);
+    expect(c.quarantined + c.badLabels + c.evicted).toBe(quarantined.length);
+    expect(c.seen + c.labels - 200).toBe(pushes); // items without x count as labels
+    expect(c.badLabels).toBe(c.labels - c.lateLabels);
+    expect(c.valid + c.quarantined).toBe(c.seen);
     expect(c.trained + c.holdout + trainer.state().pending.length).toBe(c.valid);
   });
 
@@ -217,6 +223,29 @@ describe('createOnlineTrainer: hostile items and labels', () => {
     await expect(trainer.consume([], { offset: -1 })).rejects.toThrow(/options.offset/);
     trainer.dispose();
     await expect(trainer.push(examples(1)[0]!)).rejects.toThrow(/disposed/);
+  });
+});
+
+describe('createOnlineTrainer: tensors', () => {
+  it('leaves no tensor behind: training, checkpoints, gates and rollbacks dispose what they make', async () => {
+    const model = makeModel();
+    const optimizer = tf.train.sgd(0.5); // holds its learning rate as a tensor
+    const before = tf.memory().numTensors;
+    const trainer = createOnlineTrainer(
+      baseOptions({
+        model,
+        optimizer,
+        holdout: { rate: 0.3, minRows: 20 },
+        checkpoint: { every: 128 },
+        rollback: { window: 50, tolerance: 0.05 },
+      }),
+    );
+    await trainer.consume([...examples(400), ...examples(200, 400, true)]);
+    await trainer.checkpoint();
+    expect(trainer.counts.checkpoints).toBeGreaterThanOrEqual(3);
+    expect(trainer.counts.rollbacks).toBeGreaterThanOrEqual(1);
+    trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 

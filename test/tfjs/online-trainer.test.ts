@@ -185,7 +185,8 @@ describe('createOnlineTrainer: quarantine', () => {
     await trainer.flush();
     const counts = trainer.counts;
     expect(counts.seen).toBe(70);
-    expect(counts.valid + counts.quarantined - 1).toBe(counts.seen); // the label is quarantined too
+    expect(counts.valid + counts.quarantined).toBe(counts.seen);
+    expect(counts).toMatchObject({ valid: 64, quarantined: 6, labels: 1, badLabels: 1 });
     expect(counts.trained + counts.holdout).toBe(64);
     expect(trainer.quarantineByReason).toEqual({
       BAD_EXAMPLE: 1,
@@ -205,6 +206,7 @@ describe('createOnlineTrainer: quarantine', () => {
       'DUPLICATE_KEY',
       'UNKNOWN_KEY',
     ]);
+    // The late label takes no stream position: it is reported at the position the stream had reached.
     expect(trainer.quarantine.map((q) => q.position)).toEqual([64, 65, 66, 67, 68, 69, 70]);
     expect(trainer.quarantine[2]!.message).toContain('distance');
     expect(trainer.paused).toEqual([]);
@@ -237,6 +239,7 @@ describe('createOnlineTrainer: quarantine', () => {
     expect(trainer.counts.trained).toBeGreaterThan(before + during + 150);
     const c = trainer.counts;
     expect(c.trained + c.holdout + c.notTrained + c.quarantined).toBe(c.seen);
+    expect(c.seen).toBe(800);
   });
 
   it('pauses when a feature source breaks: an input missing, or constant, over the window', async () => {
@@ -364,12 +367,19 @@ describe('createOnlineTrainer: late labels and resume', () => {
     }
     // 150 were evicted (the table holds 50), each reported.
     expect(trainer.quarantineByReason).toEqual({ PENDING_EVICTED: 150 });
+    expect(trainer.counts).toMatchObject({ seen: 200, valid: 200, quarantined: 0, evicted: 150 });
     expect(trainer.counts.trained).toBe(0);
     for (const e of items.slice(150)) expect((await trainer.label(e.key, e.y)).status).toBe('labelled');
     expect(await trainer.label(items[150]!.key, 1)).toMatchObject({ reason: 'UNKNOWN_KEY' });
     expect((await trainer.label(items[0]!.key, 1)).reason).toBe('UNKNOWN_KEY');
     await trainer.flush();
-    expect(trainer.counts).toMatchObject({ lateLabels: 50, scored: 50, trained: 50 });
+    expect(trainer.counts).toMatchObject({
+      labels: 52,
+      lateLabels: 50,
+      badLabels: 2,
+      scored: 50,
+      trained: 50,
+    });
 
     // With labels delayed, the same examples train as with labels given at once (same count, same keys),
     // and the predictions scored are those made on arrival: a delayed and an immediate run agree on the

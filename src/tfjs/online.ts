@@ -360,7 +360,8 @@ function checkModel(value: unknown, width: number): tf.LayersModel {
  *
  * Determinism: with a fixed single-threaded backend (`useBackend('cpu')` or `'wasm'`), seeded
  * initializers and the same stream, the same seed gives bit-identical weights (mini-batch b is ordered by
- * `epochOrder(rows, seed, b)`; there is no other randomness). Cost per example: one schema check, one
+ * `epochOrder(rows, seed, b)`, which matters on backends that sum a batch's gradients in float32; the CPU
+ * backend sums in float64, so there the order rarely changes a bit; there is no other randomness). Cost per example: one schema check, one
  * transform row (O(columns)), a share of one batched prediction and of one optimizer step; a checkpoint
  * costs a registry write and two predictions over the holdout buffer.
  * @throws LockstepError `INVALID_ARGUMENT` for a missing or bad option (an unknown key names the closest;
@@ -1340,15 +1341,33 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
         const offset = co.offset === undefined ? 0 : checkInteger('consume', 'options.offset', co.offset, 0);
         const it = iteratorOf(stream);
         let at = offset;
-        for (;;) {
-          const r = (await it.next()) as IteratorResult<unknown>;
-          if (r.done) break;
-          if (at < position) counts.replayed++;
-          else {
-            position = at;
-            await handleItem(r.value);
+        let done = false;
+        try {
+          for (;;) {
+            const r = (await it.next()) as unknown;
+            if (typeof r !== 'object' || r === null)
+              throw invalidArgument('consume', 'stream', 'must yield { done, value } results', r);
+            let finished: unknown;
+            let value: unknown;
+            try {
+              ({ done: finished, value } = r as IteratorResult<unknown>);
+            } catch {
+              throw invalidArgument('consume', 'stream', 'must yield readable results (a getter threw)');
+            }
+            if (finished) {
+              done = true;
+              break;
+            }
+            if (at < position) counts.replayed++;
+            else {
+              position = at;
+              await handleItem(value);
+            }
+            at++;
           }
-          at++;
+        } finally {
+          // An early exit (an error) closes the source, as for-of would.
+          if (!done && typeof it.return === 'function') await it.return();
         }
         return { ...counts };
       }),

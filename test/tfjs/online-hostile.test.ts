@@ -221,6 +221,27 @@ describe('createOnlineTrainer: hostile items and labels', () => {
     const trainer = createOnlineTrainer(baseOptions());
     await expect(trainer.consume(42 as never)).rejects.toThrow(/consume: argument 'stream'/);
     await expect(trainer.consume([], { offset: -1 })).rejects.toThrow(/options.offset/);
+    const odd = { [Symbol.iterator]: () => ({ next: () => 42 }) };
+    await expect(trainer.consume(odd as never)).rejects.toThrow(/must yield \{ done, value \}/);
+    let closed = false;
+    const failing = {
+      [Symbol.iterator]: () => ({
+        next: () => ({ done: false, value: 42 }),
+        return: () => {
+          closed = true;
+          return { done: true, value: undefined };
+        },
+      }),
+    };
+    const { onEvent: _, ...rest } = baseOptions();
+    const throwing = createOnlineTrainer({
+      ...rest,
+      onQuarantine: () => {
+        throw new Error('listener failed');
+      },
+    });
+    await expect(throwing.consume(failing as never)).rejects.toThrow('listener failed');
+    expect(closed).toBe(true);
     trainer.dispose();
     await expect(trainer.push(examples(1)[0]!)).rejects.toThrow(/disposed/);
   });

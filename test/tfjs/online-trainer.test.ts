@@ -350,7 +350,10 @@ describe('createOnlineTrainer: checkpoints, gate, rollback', () => {
     expect(trainer.state().lastRollback).toEqual(rollback);
     // No checkpoint trained mostly on flipped labels became the champion.
     const promoted = trainer.checkpoints.filter((c) => c.promoted);
+    // And no promoted model's holdout log loss fell below the first champion's by more than the tolerance.
+    const firstChampion = promoted[0]!.candidate!.logLoss;
     for (const c of promoted) {
+      expect(c.candidate!.logLoss).toBeLessThanOrEqual(firstChampion + 0.1);
       expect(c.gate!.passed).toBe(true);
       expect(c.position).toBeLessThan(1500 + 200);
     }

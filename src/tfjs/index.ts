@@ -31,6 +31,24 @@ export type {
 export { type BackendName, useBackend } from './backend.js';
 export { type Batch, type BatchData, type BatchOptions, createBatches, epochOrder } from './batches.js';
 export {
+  type CheckpointRecord,
+  createOnlineTrainer,
+  type OnlineCounts,
+  type OnlineEvent,
+  type OnlineExample,
+  type OnlineLabel,
+  type OnlineTrainer,
+  type OnlineTrainerOptions,
+  type OnlineTrainerState,
+  type PauseReason,
+  type PushResult,
+  type QuarantineEntry,
+  type QuarantineReason,
+  type RollbackRecord,
+  type SavedCheckpoint,
+  type SavedEntry,
+} from './online.js';
+export {
   MODEL_JSON_ARTIFACT,
   type RegistryIOHandler,
   type RegistryIOOptions,

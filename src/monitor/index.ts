@@ -13,7 +13,15 @@ export type {
   NumericColumn,
   StringColumn,
 } from '../core/frame-types.js';
+export type { SqlClient, SqlPool, SqlPoolClient, SqlResult } from '../core/sql.js';
 export type { AlertEvent, AlertFinding, AlertRule, AlertState, AlertStatus } from './alerts.js';
+export {
+  createMemoryWindowStore,
+  type PublishedWindow,
+  type WindowRange,
+  type WindowStore,
+} from './fleet.js';
+export { createSqlWindowStore, type SqlWindowStoreOptions } from './fleet-sql.js';
 export type { LabelSums, LabelTask } from './labels.js';
 export {
   createMonitor,

@@ -29,6 +29,7 @@ import {
 } from './read.js';
 import { renderRollout } from './rollout.js';
 import { renderSnapshot, SNAPSHOT_KINDS } from './snapshot.js';
+import { renderTimeline } from './timeline.js';
 
 /** What renderReport renders: anything of these shapes (read structurally, so JSON copies do too). */
 export type ReportInput =
@@ -38,7 +39,7 @@ export type ReportInput =
       readonly dataset: object;
       readonly anomalies: readonly Finding[];
     }
-  /** A `lockstep.gate`, `lockstep.rollout` or `lockstep.monitorSnapshot` artifact. */
+  /** A `lockstep.gate`, `lockstep.rollout` or `lockstep.monitorSnapshot` artifact, or a `lockstep.timeline`. */
   | { readonly kind: string }
   /** Findings in core's shape, from any module. */
   | readonly Finding[];
@@ -81,7 +82,7 @@ const KEYS = [
 ] as const;
 
 const MUST =
-  "must be a drift comparison (compare()'s result), a lockstep.gate or lockstep.rollout artifact, a lockstep.monitorSnapshot or an array of findings";
+  "must be a drift comparison (compare()'s result), a lockstep.gate or lockstep.rollout artifact, a lockstep.monitorSnapshot, a lockstep.timeline or an array of findings";
 
 interface Page {
   readonly kindLabel: string;
@@ -135,6 +136,15 @@ function pageOf(input: Plain | undefined, ctx: RenderContext, hasProfiles: boole
     refuseProfiles('a rollout');
     const rendered = renderRollout(input, 'input', ctx, '');
     return { kindLabel: 'Rollout', title: `Rollout report: ${String(input.name)}`, rendered };
+  }
+  if (kind === 'lockstep.timeline') {
+    refuseProfiles('a timeline');
+    const rendered = renderTimeline(input, 'input', ctx);
+    return {
+      kindLabel: 'Timeline',
+      title: typeof input.title === 'string' ? input.title : 'Timeline report',
+      rendered,
+    };
   }
   if (typeof kind === 'string' && SNAPSHOT_KINDS.includes(kind))
     return {

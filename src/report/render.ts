@@ -82,7 +82,7 @@ const KEYS = [
 ] as const;
 
 const MUST =
-  "must be a drift comparison (compare()'s result), a lockstep.gate or lockstep.rollout artifact, a lockstep.monitorSnapshot, a lockstep.timeline or an array of findings";
+  "must be a drift comparison (compare()'s result), a lockstep.gate or lockstep.rollout artifact, a lockstep.monitorSnapshot or an array of findings, or a lockstep.timeline";
 
 interface Page {
   readonly kindLabel: string;

@@ -29,7 +29,13 @@ import {
   useBackend,
 } from 'lockstep/tfjs';
 import { fit, parseTransform, type TransformArtifact } from 'lockstep/transform';
-import { type Flight, flightsSpec, LATE_MINUTES, loadFlights20k } from '../shared/flights-model.js';
+import {
+  type Flight,
+  flightsNetwork,
+  flightsSpec,
+  LATE_MINUTES,
+  loadFlights20k,
+} from '../shared/flights-model.js';
 
 export const MODEL_NAME = 'flights-online';
 const WEEK_MS = 7 * 86_400_000;
@@ -117,21 +123,7 @@ const rowOf = (f: Flight): Row => ({
 });
 
 function buildModel(columns: number, seed: number): tf.LayersModel {
-  return tf.sequential({
-    layers: [
-      tf.layers.dense({
-        inputShape: [columns],
-        units: 16,
-        activation: 'relu',
-        kernelInitializer: tf.initializers.glorotUniform({ seed }),
-      }),
-      tf.layers.dense({
-        units: 1,
-        activation: 'sigmoid',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
-      }),
-    ],
-  });
+  return flightsNetwork(columns, seed);
 }
 
 /** One example's log loss, p clipped to [1e−15, 1 − 1e−15] as lockstep's logLoss metric does. */

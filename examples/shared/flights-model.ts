@@ -113,21 +113,7 @@ export async function trainFlightsModel(
   // Through JSON and back, as a service would read it: parsed, checked and frozen.
   const transform = parseTransform(JSON.stringify(fit(flightsSpec(), train)));
   const backend = await useBackend(options.backend ?? 'wasm');
-  const model = tf.sequential({
-    layers: [
-      tf.layers.dense({
-        inputShape: [transform.columns.length],
-        units: 16,
-        activation: 'relu',
-        kernelInitializer: tf.initializers.glorotUniform({ seed }),
-      }),
-      tf.layers.dense({
-        units: 1,
-        activation: 'sigmoid',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
-      }),
-    ],
-  });
+  const model = flightsNetwork(transform.columns.length, seed);
   model.compile({ optimizer: tf.train.adam(0.005), loss: 'binaryCrossentropy' });
   const delay = train.columns.get('delay');
   if (delay?.kind !== 'numeric') throw new Error('trainFlightsModel: delay must be numeric');
@@ -180,4 +166,26 @@ export async function loadFlightsModel(
   const model = await tf.loadLayersModel(registryIOHandler(registry, version.ref));
   const transform = await registry.readJson(version.ref, 'transform', parseTransform);
   return { ref: version.ref, model, transform };
+}
+
+/**
+ * The flights model's network, seeded: the transform's columns → `units` ReLU units → one sigmoid unit, as the
+ * demo trains it. Uncompiled, so a caller picks the optimizer.
+ */
+export function flightsNetwork(columns: number, seed: number, units = 16): tf.Sequential {
+  return tf.sequential({
+    layers: [
+      tf.layers.dense({
+        inputShape: [columns],
+        units,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      }),
+      tf.layers.dense({
+        units: 1,
+        activation: 'sigmoid',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+      }),
+    ],
+  });
 }

@@ -4,7 +4,7 @@
 // and resuming after a restart, each with exact expectations.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Flight, loadFlights20k } from '../../examples/shared/flights-model.js';
+import { type Flight, flightsNetwork, loadFlights20k } from '../../examples/shared/flights-model.js';
 import { createMemoryRegistry, type ModelRegistry } from '../../src/registry/index.js';
 import type { SchemaArtifact } from '../../src/schema/artifact.js';
 import { inferSchema } from '../../src/schema/index.js';
@@ -62,21 +62,7 @@ beforeAll(async () => {
 });
 
 function makeModel(seed = SEED): tf.LayersModel {
-  return tf.sequential({
-    layers: [
-      tf.layers.dense({
-        inputShape: [transform.columns.length],
-        units: 8,
-        activation: 'relu',
-        kernelInitializer: tf.initializers.glorotUniform({ seed }),
-      }),
-      tf.layers.dense({
-        units: 1,
-        activation: 'sigmoid',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
-      }),
-    ],
-  });
+  return flightsNetwork(transform.columns.length, seed, 8);
 }
 
 /** The raw bits of every weight, so -0 vs 0 and NaN payloads count. */

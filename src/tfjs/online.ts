@@ -907,7 +907,7 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
         keys,
         y: Array.from(ys),
         w: ws ? Array.from(ws) : null,
-        x: sha256Hex(new Uint8Array(flat.buffer)),
+        x: sparseDigest(flat),
       }),
     );
     counts.batches++;
@@ -1404,4 +1404,28 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
       championWeights = undefined;
     },
   };
+}
+
+/**
+ * SHA-256 of a batch's features by their nonzero entries (flat index, float32 value), which determine the
+ * batch exactly: a transform's rows are mostly one-hot zeros, so this hashes a small fraction of the bytes
+ * (hashing every byte was a quarter of the guarded loop's time in bench/online.bench.ts).
+ */
+function sparseDigest(flat: Float32Array): string {
+  let nonzero = 0;
+  for (let i = 0; i < flat.length; i++) if (flat[i] !== 0 || Object.is(flat[i], -0)) nonzero++;
+  const indices = new Uint32Array(nonzero);
+  const values = new Float32Array(nonzero);
+  for (let i = 0, k = 0; i < flat.length; i++) {
+    const v = flat[i]!;
+    if (v !== 0 || Object.is(v, -0)) {
+      indices[k] = i;
+      values[k++] = v;
+    }
+  }
+  const bytes = new Uint8Array(8 + indices.byteLength + values.byteLength);
+  new DataView(bytes.buffer).setFloat64(0, flat.length, true);
+  bytes.set(new Uint8Array(indices.buffer), 8);
+  bytes.set(new Uint8Array(values.buffer), 8 + indices.byteLength);
+  return sha256Hex(bytes);
 }

@@ -221,6 +221,32 @@ export function createRegistry(
     return { stored, bytes: await verified(f, stored, `${describe(name)} of ${version.ref}`) };
   }
 
+  /**
+   * A change to one version, written once for addArtifacts, setStatus and setTags: in one transaction, the
+   * version `ref` names is resolved, `edit` returns it updated with the history event that records the
+   * change (or undefined: nothing changes and nothing is recorded), and both are stored.
+   */
+  async function changeVersion(
+    f: string,
+    ref: ParsedRef,
+    actor: string | null,
+    reason: string | null,
+    edit: (version: ModelVersion) => { version: ModelVersion; event: EventBody } | undefined,
+  ): Promise<ModelVersion> {
+    return deepFreeze(
+      await storage.transact(async (tx) => {
+        const at = time(f);
+        const version = await resolveIn(tx, f, ref);
+        const model = await existing(tx, f, ref.name);
+        const edited = edit(version);
+        if (edited === undefined) return version;
+        tx.putVersion(edited.version);
+        tx.putModel(record(tx, model, edited.event, at, actor, reason));
+        return edited.version;
+      }),
+    );
+  }
+
   const registry: ModelRegistry = {
     async createModel(nameArg, options) {
       const f = 'createModel';
@@ -334,42 +360,28 @@ export function createRegistry(
       const { actor, reason } = change(f, options);
       await authorize(f, 'addArtifacts', showRef(ref), ref.name, actor, reason);
       for (const a of artifacts) await storage.putBlob(a.ref.sha256, a.bytes);
-      return deepFreeze(
-        await storage.transact(async (tx) => {
-          const at = time(f);
-          const version = await resolveIn(tx, f, ref);
-          const model = await existing(tx, f, ref.name);
-          const refs: Record<string, ArtifactRef> = { ...version.artifacts };
-          const added: string[] = [];
-          for (const a of artifacts) {
-            const held = own(refs, a.name);
-            if (held === undefined) {
-              refs[a.name] = a.ref;
-              added.push(a.name);
-            } else if (held.sha256 !== a.ref.sha256 || held.mediaType !== a.ref.mediaType)
-              throw conflict(
-                f,
-                `${version.ref} holds an artifact ${describe(a.name)} already, with other bytes; a version's artifacts are never replaced (add it under another name, or register a new version)`,
-              );
-          }
-          if (added.length === 0) return version;
-          if (Object.keys(refs).length > MAX_ARTIFACTS)
-            throw invalidArgument(f, 'artifacts', `would leave more than ${MAX_ARTIFACTS} artifacts`);
-          const updated: ModelVersion = { ...version, artifacts: refs };
-          tx.putVersion(updated);
-          tx.putModel(
-            record(
-              tx,
-              model,
-              { type: 'artifacts.added', version: version.version, artifacts: added.sort(byCodeUnits) },
-              at,
-              actor,
-              reason,
-            ),
-          );
-          return updated;
-        }),
-      );
+      return changeVersion(f, ref, actor, reason, (version) => {
+        const refs: Record<string, ArtifactRef> = { ...version.artifacts };
+        const added: string[] = [];
+        for (const a of artifacts) {
+          const held = own(refs, a.name);
+          if (held === undefined) {
+            refs[a.name] = a.ref;
+            added.push(a.name);
+          } else if (held.sha256 !== a.ref.sha256 || held.mediaType !== a.ref.mediaType)
+            throw conflict(
+              f,
+              `${version.ref} holds an artifact ${describe(a.name)} already, with other bytes; a version's artifacts are never replaced (add it under another name, or register a new version)`,
+            );
+        }
+        if (added.length === 0) return undefined;
+        if (Object.keys(refs).length > MAX_ARTIFACTS)
+          throw invalidArgument(f, 'artifacts', `would leave more than ${MAX_ARTIFACTS} artifacts`);
+        return {
+          version: { ...version, artifacts: refs },
+          event: { type: 'artifacts.added', version: version.version, artifacts: added.sort(byCodeUnits) },
+        };
+      });
     },
 
     async getVersion(nameArg, versionArg) {
@@ -502,26 +514,10 @@ export function createRegistry(
       const status = statusArg;
       const { actor, reason } = change(f, options);
       await authorize(f, 'setStatus', showRef(ref), ref.name, actor, reason);
-      return deepFreeze(
-        await storage.transact(async (tx) => {
-          const at = time(f);
-          const version = await resolveIn(tx, f, ref);
-          const model = await existing(tx, f, ref.name);
-          const updated: ModelVersion = { ...version, status };
-          tx.putVersion(updated);
-          tx.putModel(
-            record(
-              tx,
-              model,
-              { type: 'status.changed', version: version.version, from: version.status, to: status },
-              at,
-              actor,
-              reason,
-            ),
-          );
-          return updated;
-        }),
-      );
+      return changeVersion(f, ref, actor, reason, (version) => ({
+        version: { ...version, status },
+        event: { type: 'status.changed', version: version.version, from: version.status, to: status },
+      }));
     },
 
     async setTags(refArg, tagsArg, options) {
@@ -532,40 +528,26 @@ export function createRegistry(
       );
       const { actor, reason } = change(f, options);
       await authorize(f, 'setTags', showRef(ref), ref.name, actor, reason);
-      return deepFreeze(
-        await storage.transact(async (tx) => {
-          const at = time(f);
-          const version = await resolveIn(tx, f, ref);
-          const model = await existing(tx, f, ref.name);
-          const next: Record<string, string> = { ...version.tags };
-          const set: Record<string, string> = {};
-          const removed: string[] = [];
-          for (const [k, t] of Object.entries(tags)) {
-            if (t === null) {
-              if (Object.hasOwn(next, k)) removed.push(k);
-              delete next[k];
-            } else {
-              next[k] = t;
-              set[k] = t;
-            }
+      return changeVersion(f, ref, actor, reason, (version) => {
+        const next: Record<string, string> = { ...version.tags };
+        const set: Record<string, string> = {};
+        const removed: string[] = [];
+        for (const [k, t] of Object.entries(tags)) {
+          if (t === null) {
+            if (Object.hasOwn(next, k)) removed.push(k);
+            delete next[k];
+          } else {
+            next[k] = t;
+            set[k] = t;
           }
-          if (Object.keys(next).length > 1024)
-            throw invalidArgument(f, 'tags', 'would leave more than 1024 tags');
-          const updated: ModelVersion = { ...version, tags: next };
-          tx.putVersion(updated);
-          tx.putModel(
-            record(
-              tx,
-              model,
-              { type: 'tags.changed', version: version.version, set, removed },
-              at,
-              actor,
-              reason,
-            ),
-          );
-          return updated;
-        }),
-      );
+        }
+        if (Object.keys(next).length > 1024)
+          throw invalidArgument(f, 'tags', 'would leave more than 1024 tags');
+        return {
+          version: { ...version, tags: next },
+          event: { type: 'tags.changed', version: version.version, set, removed },
+        };
+      });
     },
 
     async history(nameArg) {

@@ -53,6 +53,7 @@ import { indexLabels, MAX_BINS } from './metrics.js';
 import {
   readBinaryLabels,
   readClassLabels,
+  readColumnClasses,
   readNumbers,
   readRows,
   readWeights,
@@ -586,16 +587,7 @@ export function evaluate(options: EvaluateOptions): Evaluation {
     if (Array.isArray(first) || ArrayBuffer.isView(first)) {
       const { values, k } = readRows(FN, 'options.predictions', o.predictions);
       sameLength(FN, 'options.predictions', values.length / k, labels.length);
-      const classes =
-        o.classes === undefined
-          ? Array.from({ length: k }, (_, c) => c)
-          : readClassLabels(FN, 'options.classes', o.classes);
-      if (classes.length !== k)
-        throw invalidArgument(
-          FN,
-          'options.classes',
-          `must name one class per column (${k}), got ${classes.length}`,
-        );
+      const classes = readColumnClasses(FN, o.classes, k);
       const { indices } = indexLabels(FN, [['options.labels', labels]], classes);
       const pc = new Int32Array(labels.length);
       let off = 0;

@@ -30,6 +30,7 @@ import {
   MAX_CLASSES,
   readBinaryLabels,
   readClassLabels,
+  readColumnClasses,
   readMetricOptions,
   readNumbers,
   readRows,
@@ -195,16 +196,7 @@ export function logLossScore(
     const { values, k } = readRows(fn, 'probabilities', probabilities);
     const list = readClassLabels(fn, 'labels', labels);
     sameLength(fn, 'probabilities', values.length / k, list.length);
-    const classes =
-      o.classes === undefined
-        ? Array.from({ length: k }, (_, c) => c)
-        : readClassLabels(fn, 'options.classes', o.classes);
-    if (classes.length !== k)
-      throw invalidArgument(
-        fn,
-        'options.classes',
-        `must name one class per column (${k}), got ${classes.length}`,
-      );
+    const classes = readColumnClasses(fn, o.classes, k);
     const { indices } = indexLabels(fn, [['labels', list]], classes);
     const w = readWeights(fn, 'options.weights', o.weights, list.length);
     return multiclassLogLossKernel(indices[0]!, values, k, w);

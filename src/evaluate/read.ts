@@ -74,6 +74,22 @@ export function readBinaryLabels(fn: string, arg: string, v: unknown): Uint8Arra
 }
 
 /** Class labels: strings (at most 1,024 characters) or finite numbers. */
+/**
+ * The class of each of k probability columns: `options.classes` when given (one per column), else 0..k − 1.
+ * @throws LockstepError `INVALID_ARGUMENT` naming `options.classes` when their count is not k.
+ */
+export function readColumnClasses(fn: string, v: unknown, k: number): unknown[] {
+  const classes =
+    v === undefined ? Array.from({ length: k }, (_, c) => c) : readClassLabels(fn, 'options.classes', v);
+  if (classes.length !== k)
+    throw invalidArgument(
+      fn,
+      'options.classes',
+      `must name one class per column (${k}), got ${classes.length}`,
+    );
+  return classes;
+}
+
 export function readClassLabels(fn: string, arg: string, v: unknown): unknown[] {
   return guarded(fn, arg, () => {
     const list = items(fn, arg, v);

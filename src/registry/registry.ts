@@ -15,6 +15,7 @@
 import { readEnvelope } from '../core/artifact.js';
 import { base64ToBytes, bytesToBase64 } from '../core/base64.js';
 import { checkBoolean, checkFunction, checkInteger, checkNumber, readOptions } from '../core/check.js';
+import { readEpochClock } from '../core/clock.js';
 import { describe, invalidArgument, isLockstepError, LockstepError } from '../core/errors.js';
 import { canonicalJson, fingerprint } from '../core/fingerprint.js';
 import { deepFreeze } from '../core/freeze.js';
@@ -91,20 +92,14 @@ export function createRegistry(
     raw.authorize === undefined
       ? undefined
       : checkFunction<(r: AuthorizeRequest) => unknown>(fn, 'options.authorize', raw.authorize);
-  const clock =
-    raw.now === undefined ? () => Date.now() : checkFunction<() => unknown>(fn, 'options.now', raw.now);
+  const clock = readEpochClock(fn, raw.now);
   const maxBytes =
     raw.maxArtifactBytes === undefined
       ? DEFAULT_MAX_ARTIFACT_BYTES
       : checkInteger(fn, 'options.maxArtifactBytes', raw.maxArtifactBytes, 0, 0x7fffffff);
   const reader = storage.reader;
 
-  function time(f: string): string {
-    const t = clock();
-    if (typeof t !== 'number' || !Number.isFinite(t) || Math.abs(t) > 8.64e15)
-      throw invalidArgument(f, 'options.now', 'must return epoch milliseconds (a finite number)', t);
-    return new Date(t).toISOString();
-  }
+  const time = (f: string): string => new Date(clock(f)).toISOString();
 
   function change(f: string, options: unknown, extra: readonly string[] = []) {
     const o = readOptions(f, options, [...CHANGE_KEYS, ...extra] as readonly string[]);

@@ -29,6 +29,7 @@
 //    So a step is taken once, and a hook (onSucceeded, onFailed) runs once, in the replica whose write won.
 //  - Observations stay local until sync(), which adds them to this replica's record in the store; if that
 //    write fails they are kept for the next sync, never lost.
+
 import {
   checkBoolean,
   checkChoice,
@@ -39,6 +40,7 @@ import {
   objectKeys,
   readOptions,
 } from '../core/check.js';
+import { readEpochClock } from '../core/clock.js';
 import { describe, invalidArgument, isLockstepError, LockstepError } from '../core/errors.js';
 import { canonicalJson } from '../core/fingerprint.js';
 import { readFields } from '../core/read-fields.js';
@@ -178,8 +180,7 @@ export function createRollout(options: RolloutOptions): Rollout {
   const store = readStore(o.store);
   const replica =
     o.replica === undefined ? 'default' : checkString(FN, 'options.replica', o.replica, 128, true);
-  const clock =
-    o.now === undefined ? () => Date.now() : checkFunction<() => unknown>(FN, 'options.now', o.now);
+  const time = readEpochClock(FN, o.now);
   const router = o.router === undefined ? undefined : readRouter(o.router);
   const onSucceeded =
     o.onSucceeded === undefined
@@ -204,13 +205,6 @@ export function createRollout(options: RolloutOptions): Rollout {
     queue = next.catch(() => undefined);
     return next;
   };
-
-  function time(): number {
-    const t = clock();
-    if (typeof t !== 'number' || !Number.isFinite(t) || Math.abs(t) > 8.64e15)
-      throw invalidArgument(FN, 'options.now', 'must return epoch milliseconds (a finite number)', t);
-    return t;
-  }
 
   function pendingIn(window: number): Pending {
     let p = pending.get(window);

@@ -1,6 +1,7 @@
 // lockstep/registry/fs: the registry on the local file system, the embedded default in Node. Node only.
 import { resolve } from 'node:path';
 import { checkBoolean, checkInteger, checkString, readOptions } from '../../core/check.js';
+import { wallClock } from '../../core/clock.js';
 import { createRegistry, REGISTRY_OPTION_KEYS } from '../registry.js';
 import type { ModelRegistry, RegistryOptions } from '../types.js';
 import { createFsStorage } from './storage.js';
@@ -51,7 +52,6 @@ export function createFsRegistry(options: FsRegistryOptions): ModelRegistry {
       ? 30_000
       : checkInteger(fn, 'options.lockTimeoutMs', o.lockTimeoutMs, 0, 3_600_000);
   const fsync = o.fsync === undefined ? true : checkBoolean(fn, 'options.fsync', o.fsync);
-  // The lock's wall clock, read here and nowhere else in the back end (storage.ts says why it is not `now`).
-  const clock = () => Date.now();
-  return createRegistry(createFsStorage({ dir, lockTimeoutMs, fsync, clock }), o, fn);
+  // The lock's clock is the wall clock, never `now` (storage.ts says why).
+  return createRegistry(createFsStorage({ dir, lockTimeoutMs, fsync, clock: wallClock }), o, fn);
 }

@@ -11,7 +11,8 @@
 //   Δ̂ ± SE · √( (t + 1) / t · (ln(t + 1) − 2 ln α) ),   t = n ρ²,   n = n_baseline + n_candidate,
 //   ρ² = (−2 ln α + ln(1 − 2 ln α)) / N,                  SE² = s²_b / n_b + s²_c / n_c,
 //
-// which is the paper's σ̂ √(2(nρ² + 1) / (n²ρ²) · ln(√(nρ² + 1) / α)) with σ̂² = n · SE². N (`tuning`,
+// which is the paper's σ̂ √(2(nρ² + 1) / (n²ρ²) · ln(√(nρ² + 1) / α)) with σ̂² = n · SE² (the boundary
+// is core/math/sequence.ts, which the online trainer's rollback rule shares). N (`tuning`,
 // default 5000 as GrowthBook's) is the total sample size at which the sequence is tightest; it costs
 // width elsewhere but never validity. Why n is the total and σ̂² is n · SE²: the router assigns each
 // request to an arm at random with fixed weights, so Δ̂ is (to first order) the mean of i.i.d. per-request
@@ -46,6 +47,7 @@ import { LockstepError } from '../core/errors.js';
 import { deepFreeze } from '../core/freeze.js';
 import { SQRT_2PI } from '../core/math/common.js';
 import { normalCdf } from '../core/math/normal.js';
+import { sequenceHalfWidth, sequenceRho2 } from '../core/math/sequence.js';
 import { type ArmSummary, readSummary } from './summary.js';
 
 /** `'sequential'`: an anytime-valid confidence sequence (default); `'fixed'`: a one-look z-interval. */
@@ -179,7 +181,7 @@ export function comparisonSettings(fn: string, options: unknown): ComparisonSett
     pooledFloor: floor === 'pooled',
     sequential: method === 'sequential',
     lowerIsBetter: direction === 'lower',
-    rho2: method === 'sequential' ? (minusTwoLogAlpha + Math.log1p(minusTwoLogAlpha)) / tuning : 0,
+    rho2: method === 'sequential' ? sequenceRho2(alpha, tuning) : 0,
     minusTwoLogAlpha,
     z: method === 'fixed' ? -normalQuantileLower(alpha / 2) : 0,
   };
@@ -214,11 +216,7 @@ export function decide(
       if (vc < pooled) vc = pooled;
     }
     se = Math.sqrt(vb / nb + vc / nc);
-    if (s.sequential) {
-      const t = n * s.rho2;
-      // ln(1 + t) beside −2 ln α ≥ 2e-12: log1p's extra digits for tiny t would not show in the sum.
-      half = se * Math.sqrt(((t + 1) / t) * (Math.log(1 + t) + s.minusTwoLogAlpha));
-    } else half = s.z * se;
+    half = s.sequential ? sequenceHalfWidth(se, n, s.minusTwoLogAlpha, s.rho2) : s.z * se;
   }
   // Unbounded while an arm has fewer than 2 values (and so also for an empty arm, whose estimate is NaN).
   const low = half === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : estimate - half;
@@ -319,9 +317,7 @@ export function confidenceSequenceHalfWidth(
   const total = checkInteger(fn, 'n', n, 1);
   const a = checkNumber(fn, 'alpha', alpha, { min: 1e-12, max: 1, maxOpen: true });
   const N = checkNumber(fn, 'tuning', tuning, { min: 1, max: 1e12 });
-  const m = -2 * Math.log(a);
-  const t = total * ((m + Math.log1p(m)) / N);
-  return se * Math.sqrt(((t + 1) / t) * (Math.log1p(t) + m));
+  return sequenceHalfWidth(se, total, -2 * Math.log(a), sequenceRho2(a, N));
 }
 
 // Acklam's rational approximation of the normal quantile (relative error 1.15e-9), polished by Halley

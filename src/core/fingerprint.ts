@@ -17,11 +17,20 @@ export const MAX_JSON_ARRAY = 33_554_432;
 export function canonicalJson(value: unknown, fn = 'canonicalJson'): string {
   const parts: string[] = [];
   const stack: object[] = [];
-  let at = '$';
+  // The path to the value being written, as keys and indices: made into text ($.a[3].b) only for a
+  // message, since building it for every value was most of the time spent on large arrays.
+  const segments: (string | number)[] = [];
+  const pathText = (): string => {
+    let text = '$';
+    for (const s of segments) text += typeof s === 'number' ? `[${s}]` : `.${s}`;
+    return text;
+  };
   try {
-    write(value, '$');
+    write(value);
   } catch (error) {
     if (isLockstepError(error)) throw error;
+    const at = pathText(); // the object or array whose read threw
+
     throw new LockstepError(
       'INVALID_ARGUMENT',
       `${fn}: argument 'value' must be plain JSON, but ${at} could not be read (a getter or Proxy threw)`,
@@ -30,7 +39,7 @@ export function canonicalJson(value: unknown, fn = 'canonicalJson'): string {
   }
   return parts.join('');
 
-  function write(v: unknown, path: string): void {
+  function write(v: unknown): void {
     switch (typeof v) {
       case 'string':
         parts.push(JSON.stringify(v));
@@ -39,7 +48,7 @@ export function canonicalJson(value: unknown, fn = 'canonicalJson'): string {
         parts.push(v ? 'true' : 'false');
         return;
       case 'number':
-        if (!Number.isFinite(v)) throw bad(path, v);
+        if (!Number.isFinite(v)) throw bad(v);
         parts.push(Object.is(v, -0) ? '0' : String(v));
         return;
       case 'object': {
@@ -47,8 +56,8 @@ export function canonicalJson(value: unknown, fn = 'canonicalJson'): string {
           parts.push('null');
           return;
         }
-        at = path;
         if (stack.includes(v)) {
+          const path = pathText();
           throw new LockstepError('INVALID_ARGUMENT', `${fn}: value at ${path} is circular`, {
             fn,
             arg: 'value',
@@ -56,6 +65,7 @@ export function canonicalJson(value: unknown, fn = 'canonicalJson'): string {
           });
         }
         if (stack.length >= MAX_JSON_DEPTH) {
+          const path = pathText();
           throw new LockstepError(
             'INVALID_ARGUMENT',
             `${fn}: argument 'value' must be plain JSON nested at most ${MAX_JSON_DEPTH} deep, but ${path.slice(0, 80)}... is deeper`,
@@ -65,6 +75,7 @@ export function canonicalJson(value: unknown, fn = 'canonicalJson'): string {
         stack.push(v);
         if (Array.isArray(v)) {
           if (v.length > MAX_JSON_ARRAY) {
+            const path = pathText();
             throw new LockstepError(
               'INVALID_ARGUMENT',
               `${fn}: argument 'value' must be plain JSON with arrays of at most ${MAX_JSON_ARRAY} items, but ${path} has ${v.length}`,
@@ -74,12 +85,15 @@ export function canonicalJson(value: unknown, fn = 'canonicalJson'): string {
           parts.push('[');
           for (let i = 0; i < v.length; i++) {
             if (i > 0) parts.push(',');
-            write(v[i] === undefined ? null : v[i], `${path}[${i}]`);
+            const item = v[i];
+            segments.push(i);
+            write(item === undefined ? null : item);
+            segments.pop();
           }
           parts.push(']');
         } else {
           const proto = Object.getPrototypeOf(v);
-          if (proto !== Object.prototype && proto !== null) throw bad(path, v);
+          if (proto !== Object.prototype && proto !== null) throw bad(v);
           const keys = Object.keys(v).sort();
           parts.push('{');
           let first = true;
@@ -89,7 +103,9 @@ export function canonicalJson(value: unknown, fn = 'canonicalJson'): string {
             if (!first) parts.push(',');
             first = false;
             parts.push(JSON.stringify(key), ':');
-            write(item, `${path}.${key}`);
+            segments.push(key);
+            write(item);
+            segments.pop();
           }
           parts.push('}');
         }
@@ -97,11 +113,12 @@ export function canonicalJson(value: unknown, fn = 'canonicalJson'): string {
         return;
       }
       default:
-        throw bad(path, v);
+        throw bad(v);
     }
   }
 
-  function bad(path: string, v: unknown): LockstepError {
+  function bad(v: unknown): LockstepError {
+    const path = pathText();
     return new LockstepError(
       'INVALID_ARGUMENT',
       `${fn}: argument 'value' must be plain JSON, but ${path.length > 200 ? `${path.slice(0, 197)}...` : path} is ${describe(v)}`,

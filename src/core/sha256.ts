@@ -36,10 +36,11 @@ export function createSha256(): Sha256 {
   let filled = 0;
   let total = 0;
 
-  function compress(): void {
+  /** One 64-byte block, read from `src` at `at` (the input itself when a whole block is there). */
+  function compress(src: Uint8Array, at: number): void {
     for (let t = 0; t < 16; t++) {
-      const j = t * 4;
-      W[t] = (block[j]! << 24) | (block[j + 1]! << 16) | (block[j + 2]! << 8) | block[j + 3]!;
+      const j = at + t * 4;
+      W[t] = (src[j]! << 24) | (src[j + 1]! << 16) | (src[j + 2]! << 8) | src[j + 3]!;
     }
     for (let t = 16; t < 64; t++) {
       const w15 = W[t - 15]!;
@@ -98,10 +99,16 @@ export function createSha256(): Sha256 {
     },
     update(bytes, length = bytes.length) {
       total += length;
-      for (let i = 0; i < length; i++) {
-        block[filled++] = bytes[i]!;
+      let i = 0;
+      while (i < length) {
+        if (filled === 0 && length - i >= 64) {
+          compress(bytes, i); // a whole block of the input: no copy
+          i += 64;
+          continue;
+        }
+        block[filled++] = bytes[i++]!;
         if (filled === 64) {
-          compress();
+          compress(block, 0);
           filled = 0;
         }
       }
@@ -111,7 +118,7 @@ export function createSha256(): Sha256 {
       block[filled++] = 0x80;
       if (filled > 56) {
         block.fill(0, filled);
-        compress();
+        compress(block, 0);
         filled = 0;
       }
       block.fill(0, filled, 56);
@@ -120,7 +127,7 @@ export function createSha256(): Sha256 {
         block[56 + i] = high >>> (24 - 8 * i);
         block[60 + i] = bits >>> (24 - 8 * i);
       }
-      compress();
+      compress(block, 0);
       out.set(H);
     },
   };

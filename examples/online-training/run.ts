@@ -196,7 +196,7 @@ export async function runOnlineTraining(options: OnlineTrainingOptions): Promise
   // The dynamic model: a copy of the static one, trained online.
   const dynamic = buildModel(transform.columns.length, seed);
   dynamic.setWeights(staticModel.getWeights());
-  const tolerance = 0.1;
+  const tolerance = 0.02;
   const events: TimedEvent[] = [];
   const at = (position: number) => {
     const index = Math.max(0, Math.min(stream.length - 1, position));
@@ -214,7 +214,7 @@ export async function runOnlineTraining(options: OnlineTrainingOptions): Promise
     batchSize: 32,
     checkpoint: { every: 1000, actor: 'examples/online-training' },
     holdout: { rate: 0.1, minRows: 100 },
-    rollback: { window: 500, tolerance },
+    rollback: { tolerance },
     features: { window: 200 },
     onEvent: (event) => {
       const position =

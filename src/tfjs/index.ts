@@ -33,6 +33,7 @@ export { type Batch, type BatchData, type BatchOptions, createBatches, epochOrde
 export {
   type CheckpointRecord,
   createOnlineTrainer,
+  type JudgeState,
   type OnlineCounts,
   type OnlineEvent,
   type OnlineExample,

@@ -16,16 +16,23 @@ export const MAX_STATE_LIST = 1_000_000;
 export interface SavedEntry {
   readonly key: string;
   readonly position: number;
-  /** The transform's output for the example (float32 values, exact in JSON). */
-  readonly features: readonly number[];
+  /**
+   * The transform's output for the example by its nonzero entries: `index` (increasing column indices)
+   * and `value` (their float32 values, written with the 9 significant digits that give each back
+   * exactly); every other column is 0. A transform's rows are mostly one-hot zeros, so this is a small
+   * fraction of the dense row.
+   */
+  readonly features: { readonly index: readonly number[]; readonly value: readonly number[] };
   /** Whether the example is in the holdout (never trained on). */
   readonly holdout: boolean;
   /** The prediction made on arrival; null when it is still to be made (with the same weights). */
   readonly p: number | null;
   /** The label (0 or 1); absent while it is pending. */
   readonly y?: 0 | 1;
-  /** In the training queue: its prediction was scored already (so it is not scored twice). */
+  /** Its prediction was scored already (so it is not scored twice). */
   readonly scored?: true;
+  /** Labelled while training was paused: scored, never trained on. */
+  readonly idle?: true;
 }
 
 /** Why training is paused (a broken source must not train the model). */
@@ -54,12 +61,30 @@ export interface RollbackRecord {
   readonly position: number;
   /** The version whose weights were restored (`flights/3`), or null for the trainer's initial weights. */
   readonly restored: string | null;
-  /** The progressive log loss over the recent window that triggered it. */
+  /** Holdout examples compared, labelled since the champion took over. */
+  readonly n: number;
+  /** The live model's mean log loss on them (each predicted when it arrived). */
   readonly metric: number;
-  /** The champion's progressive log loss, recorded when it was promoted. */
+  /** The champion's mean log loss on the same examples. */
   readonly champion: number;
+  /** The confidence sequence (level 1 − alpha) for the mean difference, live − champion: `low` > tolerance. */
+  readonly low: number;
+  readonly high: number;
+  readonly alpha: number;
   readonly tolerance: number;
   readonly reason: string;
+}
+
+/** The rollback rule's running comparison of the live model with the champion on the holdout. */
+export interface JudgeState {
+  /** Holdout examples compared since the champion took over. */
+  readonly n: number;
+  /** Mean and sum of squared deviations (Welford) of d = log loss(live) − log loss(champion). */
+  readonly mean: number;
+  readonly m2: number;
+  /** The summed log losses of the live model and of the champion. */
+  readonly live: number;
+  readonly champion: number;
 }
 
 /** Counts the trainer keeps; every example pushed lands in exactly one of the outcome counts. */
@@ -110,14 +135,18 @@ export interface OnlineTrainerState {
   readonly quarantineWindow: readonly (0 | 1)[];
   /** Examples waiting for their label, oldest first. */
   readonly pending: readonly SavedEntry[];
-  /** Labelled examples not trained on yet (the partial mini-batch), in order. */
+  /** Labelled examples to train on, not trained on yet (the partial mini-batch), in order. */
   readonly queue: readonly SavedEntry[];
-  /** The recent holdout rows (labelled), oldest first. */
+  /** Labelled examples not to train on (holdout, or labelled while paused), not scored yet. */
+  readonly unscored: readonly SavedEntry[];
+  /** The recent holdout rows (labelled, scored), oldest first. */
   readonly holdout: readonly SavedEntry[];
+  /** Holdout rows scored but not yet compared with the champion's predictions (the rollback rule). */
+  readonly unjudged: readonly SavedEntry[];
+  /** The rollback rule's running comparison since the champion took over. */
+  readonly judge: JudgeState;
   /** Keys seen most recently, oldest first (a key seen again is a DUPLICATE_KEY). */
   readonly recentKeys: readonly string[];
-  /** Per-example log losses of the recent window, oldest first (for rollback). */
-  readonly lossWindow: readonly number[];
   /** The progressive log loss over the whole stream (lockstep's streaming metric state). */
   readonly progressive: MetricState;
   /** The drift detector's `state()` (ADWIN's by default), or null for a detector without one. */
@@ -131,12 +160,8 @@ export interface OnlineTrainerState {
     Record<string, { readonly last: string | null; readonly run: number; readonly varied: boolean }>
   >;
   readonly paused: readonly PauseReason[];
-  readonly champion: {
-    /** The promoted version (`flights/3`), or null while the trainer's initial weights are the champion. */
-    readonly ref: string | null;
-    /** Its progressive log loss over the recent window when it was promoted (null before any promotion). */
-    readonly metric: number | null;
-  };
+  /** The promoted version (`flights/3`), or null while the trainer's initial weights are the champion. */
+  readonly champion: string | null;
   /** The lineage parent of the next checkpoint. */
   readonly parent: string | null;
   readonly lastCheckpoint: SavedCheckpoint | null;
@@ -165,11 +190,12 @@ function stateSchema(): z.ZodMiniType<OnlineTrainerState> {
   const entry = z.strictObject({
     key: text,
     position: count,
-    features: list(finite),
+    features: z.strictObject({ index: list(count), value: list(finite) }),
     holdout: z.boolean(),
     p: z.nullable(z.number().check(z.minimum(0), z.maximum(1))),
     y: z.optional(z.union([z.literal(0), z.literal(1)])),
     scored: z.optional(z.literal(true)),
+    idle: z.optional(z.literal(true)),
   });
   const counts = z.strictObject({
     seen: count,
@@ -208,9 +234,17 @@ function stateSchema(): z.ZodMiniType<OnlineTrainerState> {
     quarantineWindow: list(z.union([z.literal(0), z.literal(1)])),
     pending: list(entry),
     queue: list(entry),
+    unscored: list(entry),
     holdout: list(entry),
+    unjudged: list(entry),
+    judge: z.strictObject({
+      n: count,
+      mean: finite,
+      m2: z.number().check(z.minimum(0), z.refine(Number.isFinite, 'must be a finite number')),
+      live: z.number().check(z.minimum(0), z.refine(Number.isFinite, 'must be a finite number')),
+      champion: z.number().check(z.minimum(0), z.refine(Number.isFinite, 'must be a finite number')),
+    }),
     recentKeys: list(text),
-    lossWindow: list(z.number().check(z.minimum(0), z.maximum(100))),
     progressive: z.strictObject({
       kind: z.literal('lockstep.metric.logLoss'),
       formatVersion: z.literal(1),
@@ -222,7 +256,7 @@ function stateSchema(): z.ZodMiniType<OnlineTrainerState> {
     missingRuns: z.record(text, count),
     constantRuns: z.record(text, z.strictObject({ last: z.nullable(text), run: count, varied: z.boolean() })),
     paused: list(pause),
-    champion: z.strictObject({ ref: z.nullable(text), metric: z.nullable(finite) }),
+    champion: z.nullable(text),
     parent: z.nullable(text),
     lastCheckpoint: z.nullable(
       z.strictObject({
@@ -240,8 +274,12 @@ function stateSchema(): z.ZodMiniType<OnlineTrainerState> {
       z.strictObject({
         position: count,
         restored: z.nullable(text),
+        n: count,
         metric: finite,
         champion: finite,
+        low: finite,
+        high: finite,
+        alpha: finite,
         tolerance: finite,
         reason: text,
       }),
@@ -260,4 +298,43 @@ export function parseOnlineState(fn: string, arg: string, json: unknown): Online
   if (state.fingerprint !== undefined)
     checkFingerprint(fn, 'online trainer state', state as { readonly fingerprint: string }, arg);
   return state;
+}
+
+/** A float32 as the shortest of its 9-significant-digit forms (which reads back as the same float32). */
+export function float32Json(v: number): number {
+  return Number(v.toPrecision(9));
+}
+
+/** A row's nonzero entries (by bit pattern, so -0 and NaN count as nonzero), as the state keeps them. */
+export function sparseFeatures(row: Float32Array): SavedEntry['features'] {
+  const bits = new Uint32Array(row.buffer, row.byteOffset, row.length);
+  const index: number[] = [];
+  const value: number[] = [];
+  for (let i = 0; i < bits.length; i++)
+    if (bits[i] !== 0) {
+      index.push(i);
+      value.push(float32Json(row[i]!));
+    }
+  return { index, value };
+}
+
+/**
+ * The dense row of `width` columns from saved nonzero entries, or a message saying what is wrong with them
+ * (lengths that differ, an index out of range or not increasing, a value beyond float32's range).
+ */
+export function denseFeatures(saved: SavedEntry['features'], width: number): Float32Array | string {
+  const { index, value } = saved;
+  if (index.length !== value.length)
+    return `holds ${index.length} feature indices and ${value.length} values`;
+  const row = new Float32Array(width);
+  let last = -1;
+  for (let k = 0; k < index.length; k++) {
+    const i = index[k]!;
+    if (i <= last || i >= width)
+      return `holds feature index ${i} (indices must increase, below the transform's ${width} columns)`;
+    row[i] = value[k]!;
+    if (!Number.isFinite(row[i])) return `holds feature value ${value[k]}, beyond float32's range`;
+    last = i;
+  }
+  return row;
 }

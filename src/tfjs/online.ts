@@ -36,8 +36,10 @@ import { checkInteger, checkNumber, checkString, readOptions } from '../core/che
 import { describe, invalidArgument, isLockstepError, LockstepError } from '../core/errors.js';
 import { fingerprint } from '../core/fingerprint.js';
 import { keyText, saltSeed, unitOf } from '../core/hash-key.js';
+import { sequenceHalfWidth, sequenceRho2 } from '../core/math/sequence.js';
 import { logLoss, type Metric } from '../core/metrics.js';
 import { sha256Hex } from '../core/sha256.js';
+import { encodeUtf8 } from '../core/utf8.js';
 import { type AdwinOptions, type AdwinState, createAdwin } from '../drift/detectors/adwin.js';
 import type { DriftDetector } from '../drift/detectors/common.js';
 import { type Evaluation, evaluate } from '../evaluate/evaluate.js';
@@ -50,6 +52,8 @@ import { apply } from '../transform/apply.js';
 import type { TransformArtifact } from '../transform/types.js';
 import { epochOrder } from './batches.js';
 import {
+  denseFeatures,
+  float32Json,
   ONLINE_STATE_KIND,
   type OnlineCounts,
   type OnlineTrainerState,
@@ -58,10 +62,12 @@ import {
   type RollbackRecord,
   type SavedCheckpoint,
   type SavedEntry,
+  sparseFeatures,
 } from './online-state.js';
 import { type RegistrySaveResult, registryIOHandler } from './registry-io.js';
 
 export type {
+  JudgeState,
   OnlineCounts,
   OnlineTrainerState,
   PauseReason,
@@ -186,8 +192,15 @@ export interface OnlineTrainerOptions {
     readonly gate?: GateRules;
     readonly actor?: string;
   };
-  /** Restore the champion when the recent `window` (500) of progressive log loss exceeds its own by `tolerance` (0.1); `false` turns it off. */
-  readonly rollback?: false | { readonly window?: number; readonly tolerance?: number };
+  /**
+   * Restore the champion when the live model is worse on the holdout by more than `tolerance` (0.02 in log
+   * loss per example): the lower end of the confidence sequence (level 1 − `alpha`, 0.05) for the mean
+   * paired difference, live − champion, over the holdout examples labelled since the champion took over,
+   * above `tolerance`, after `minSamples` (50) of them. Needs a holdout; `false` turns it off.
+   */
+  readonly rollback?:
+    | false
+    | { readonly tolerance?: number; readonly alpha?: number; readonly minSamples?: number };
   /** The drift detector watching |y − p|: ADWIN options (default δ 0.002), or any lockstep detector. */
   readonly drift?: AdwinOptions | DriftDetector<unknown>;
   /** After a drift, weight examples by 2^(−(newest − position) / halfLife) for `duration` (10 × halfLife) positions. Off by default. */
@@ -242,8 +255,13 @@ interface Entry {
   readonly position: number;
   readonly features: Float32Array;
   readonly holdout: boolean;
+  /** The prediction, made with the weights the example arrived to. */
   p: number | undefined;
   y?: 0 | 1;
+  /** Its prediction was scored (progressive metric, drift detector). */
+  scored?: true;
+  /** Labelled while training was paused (or queued when the pause began): scored, never trained on. */
+  idle?: true;
 }
 
 const KEYS = [
@@ -272,6 +290,10 @@ const KEYS = [
 ] as const;
 
 const EPS = 1e-15;
+/** Labelled holdout examples collected before the champion predicts them in one batch (the rollback rule). */
+const JUDGE_CHUNK = 16;
+/** The holdout comparisons at which the rollback rule's confidence sequence is tightest. */
+const SEQUENCE_TUNING = 200;
 const MAX_ITEMS = 1_000_000;
 
 /** −(y ln p + (1 − y) ln(1 − p)), p clipped to [1e−15, 1 − 1e−15] as the logLoss metric does. */
@@ -311,6 +333,76 @@ function isOptimizer(v: unknown): v is tf.Optimizer {
   if (typeof v !== 'object' || v === null) return false;
   try {
     return v instanceof tf.Optimizer && typeof (v as tf.Optimizer).minimize === 'function';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * tfjs layers whose output in a training step equals their output at inference (no dropout, noise or
+ * batch statistics): with only these, a training step's forward pass is also the prediction pass.
+ */
+const INFERENCE_EQUAL = new Set([
+  'InputLayer',
+  'Dense',
+  'Activation',
+  'ReLU',
+  'LeakyReLU',
+  'PReLU',
+  'ELU',
+  'ThresholdedReLU',
+  'Softmax',
+  'Flatten',
+  'Reshape',
+  'Permute',
+  'RepeatVector',
+  'Concatenate',
+  'Add',
+  'Average',
+  'Multiply',
+  'Maximum',
+  'Minimum',
+  'Dot',
+  'Embedding',
+  'Conv1D',
+  'Conv2D',
+  'Conv3D',
+  'Conv2DTranspose',
+  'Conv3DTranspose',
+  'DepthwiseConv2D',
+  'SeparableConv2D',
+  'MaxPooling1D',
+  'MaxPooling2D',
+  'MaxPooling3D',
+  'AveragePooling1D',
+  'AveragePooling2D',
+  'AveragePooling3D',
+  'GlobalAveragePooling1D',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling1D',
+  'GlobalMaxPooling2D',
+  'LayerNormalization',
+  'Masking',
+  'ZeroPadding2D',
+  'Cropping2D',
+  'UpSampling2D',
+  'Rescaling',
+]);
+
+/**
+ * Whether every layer of the model (nested models included) is one of INFERENCE_EQUAL, so a training
+ * step's forward pass gives the predictions too. Anything else (Dropout, BatchNormalization, recurrent
+ * layers, custom layers) gets a prediction pass of its own.
+ */
+function trainingPassPredicts(model: tf.LayersModel): boolean {
+  const plain = (layers: readonly tf.layers.Layer[]): boolean =>
+    layers.every((layer) => {
+      const nested = (layer as unknown as { layers?: unknown }).layers;
+      if (Array.isArray(nested)) return plain(nested as tf.layers.Layer[]);
+      return INFERENCE_EQUAL.has(layer.getClassName());
+    });
+  try {
+    return plain(model.layers);
   } catch {
     return false;
   }
@@ -415,6 +507,7 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
   }
   const schemaFingerprint = (o.schema as SchemaArtifact).fingerprint;
   const model = checkModel(o.model, width);
+  const sharedPass = trainingPassPredicts(model);
   const registry = o.registry as ModelRegistry;
   for (const method of ['createVersion', 'resolve', 'readArtifact', 'addArtifacts', 'setAlias']) {
     let ok = false;
@@ -515,16 +608,30 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
   const gateRules: GateRules = (c.gate as GateRules | undefined) ?? { metrics: ['rocAuc', 'logLoss'] };
   // The rules are checked now, on a dummy evaluation, rather than at the first checkpoint.
   gate({ candidate: { metrics: { rocAuc: { value: 0.5 }, logLoss: { value: 0.5 } } }, rules: gateRules });
-  let rollbackWindow = 500;
-  let rollbackTolerance = 0.1;
-  let rollbackOn = true;
-  if (o.rollback === false) rollbackOn = false;
-  else {
-    const r = sub(FN, 'options.rollback', o.rollback, ['window', 'tolerance']);
-    rollbackWindow = integer('options.rollback.window', r.window, 500, 1, MAX_ITEMS);
+  let rollbackTolerance = 0.02;
+  let rollbackAlpha = 0.05;
+  let rollbackMin = 50;
+  const rollbackOn = o.rollback !== false;
+  if (rollbackOn) {
+    const r = sub(FN, 'options.rollback', o.rollback, ['tolerance', 'alpha', 'minSamples']);
     if (r.tolerance !== undefined)
       rollbackTolerance = checkNumber(FN, 'options.rollback.tolerance', r.tolerance, { min: 0 });
+    if (r.alpha !== undefined)
+      rollbackAlpha = checkNumber(FN, 'options.rollback.alpha', r.alpha, {
+        min: 1e-12,
+        max: 0.5,
+        maxOpen: true,
+      });
+    rollbackMin = integer('options.rollback.minSamples', r.minSamples, 50, 2, MAX_ITEMS);
+    if (holdoutRate === 0)
+      throw invalidArgument(
+        FN,
+        'options.rollback',
+        'compares the live model with the champion on the holdout, so it needs options.holdout.rate above 0 (or rollback: false)',
+      );
   }
+  const minusTwoLogAlpha = -2 * Math.log(rollbackAlpha);
+  const rho2 = sequenceRho2(rollbackAlpha, SEQUENCE_TUNING);
   let recency: { halfLife: number; duration: number } | undefined;
   if (o.recency !== undefined) {
     const r = sub(FN, 'options.recency', o.recency, ['halfLife', 'duration']);
@@ -545,6 +652,7 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
     throw invalidArgument(FN, 'options.onQuarantine', 'must be a function', onQuarantine);
 
   const saved = o.resume === undefined ? undefined : parseOnlineState(FN, 'options.resume', o.resume);
+  const rows = new Map<SavedEntry, Float32Array>(); // the saved entries' dense features
   if (saved) {
     const mismatch = (what: string, a: unknown, b: unknown) =>
       invalidArgument(
@@ -557,13 +665,11 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
     if (saved.transformFingerprint !== transformFingerprint)
       throw mismatch('transform', saved.transformFingerprint.slice(0, 12), transformFingerprint.slice(0, 12));
     for (const list of [saved.pending, saved.queue, saved.holdout])
-      for (const e of list)
-        if (e.features.length !== width)
-          throw invalidArgument(
-            FN,
-            'options.resume',
-            `holds an example of ${e.features.length} features, not ${width}`,
-          );
+      for (const e of list) {
+        const row = denseFeatures(e.features, width);
+        if (typeof row === 'string') throw invalidArgument(FN, 'options.resume', row);
+        rows.set(e, row);
+      }
   }
 
   // The drift detector: ADWIN (resumed from the saved state when there is one), or the caller's.
@@ -622,11 +728,18 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
   const qRing: (0 | 1)[] = [];
   let qBad = 0;
   const pending = new Map<string, Entry>();
-  let queue: Entry[] = []; // labelled, scored or not, not yet trained (scoring happens at the next flush)
+  /** Labelled examples to train on, in order (predicted and scored, or not yet). */
+  let queue: Entry[] = [];
+  /** Labelled examples not to train on (holdout; or paused), to predict and score at the next pass. */
+  let unscored: Entry[] = [];
+  /** Examples without a prediction yet, some maybe predicted since (the next pass predicts the rest). */
+  let unpredicted: Entry[] = [];
   let holdoutBuf: Entry[] = [];
+  /** Scored holdout examples the champion has not predicted yet (the rollback rule's next comparisons). */
+  let unjudged: Entry[] = [];
+  /** The rollback rule's running comparison since the champion took over: the paired differences' mean and m2, the summed losses. */
+  const judge = { n: 0, mean: 0, m2: 0, live: 0, champion: 0 };
   const recentKeys = new Set<string>();
-  let lossWindow: number[] = [];
-  let _lossSum = 0;
   const progressive: Metric<number | boolean, number> = logLoss(
     saved ? { state: saved.progressive } : undefined,
   );
@@ -634,9 +747,10 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
   const missingRuns: Record<string, number> = Object.create(null);
   const constantRuns: Record<string, { last: string | null; run: number; varied: boolean }> =
     Object.create(null);
+  /** Per input column, the raw value behind `constantRuns[input].last` (not saved: a resume re-reads it). */
+  const lastValues: Record<string, unknown> = Object.create(null);
   let paused: PauseReason[] = [];
   let championRef: string | null = null;
-  let championMetric: number | null = null;
   let championWeights: tf.Tensor[] | undefined;
   let parent: string | null = parentOption;
   let lastCheckpoint: SavedCheckpoint | null = null;
@@ -647,17 +761,21 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
   const quarantineList: QuarantineEntry[] = [];
   const checkpoints: CheckpointRecord[] = [];
   let aliasVersion: number | null | undefined; // the alias's version as last seen (undefined: not read yet)
-  const scored = new WeakSet<Entry>();
   let disposed = false;
 
-  const toEntry = (e: SavedEntry): Entry => ({
-    key: e.key,
-    position: e.position,
-    features: Float32Array.from(e.features),
-    holdout: e.holdout,
-    p: e.p ?? undefined,
-    ...(e.y === undefined ? {} : { y: e.y }),
-  });
+  const toEntry = (e: SavedEntry): Entry => {
+    const entry: Entry = {
+      key: e.key,
+      position: e.position,
+      features: rows.get(e)!,
+      holdout: e.holdout,
+      p: e.p === null ? undefined : Math.fround(e.p), // a float32, written with 9 digits
+      ...(e.y === undefined ? {} : { y: e.y }),
+      ...(e.scored === true ? { scored: true as const } : {}),
+    };
+    if (entry.p === undefined) unpredicted.push(entry);
+    return entry;
+  };
   if (saved) {
     Object.assign(counts, saved.counts);
     Object.assign(byReason, saved.quarantineByReason);
@@ -669,19 +787,16 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
     while (qRing.length > qWindow) qBad -= qRing.shift()!;
     for (const e of saved.pending) pending.set(e.key, toEntry(e));
     queue = saved.queue.map(toEntry);
-    saved.queue.forEach((e, i) => {
-      if (e.scored === true) scored.add(queue[i]!);
-    });
+    unscored = saved.unscored.map(toEntry);
     holdoutBuf = saved.holdout.map(toEntry).slice(-holdoutSize);
+    unjudged = saved.unjudged.map(toEntry);
+    Object.assign(judge, saved.judge);
     for (const k of saved.recentKeys.slice(-dedupe)) recentKeys.add(k);
-    lossWindow = saved.lossWindow.slice(-rollbackWindow);
-    for (const l of lossWindow) _lossSum += l;
     recencyUntil = saved.recencyUntil;
     Object.assign(missingRuns, saved.missingRuns);
     for (const [k, v] of Object.entries(saved.constantRuns)) constantRuns[k] = { ...v };
     paused = [...saved.paused];
-    championRef = saved.champion.ref;
-    championMetric = saved.champion.metric;
+    championRef = saved.champion;
     parent = saved.parent ?? parentOption;
     lastCheckpoint = saved.lastCheckpoint;
     checkpointAt = saved.checkpointAt ?? checkpointAt;
@@ -689,7 +804,15 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
     windowDigests = [...saved.windowDigests];
     lastRollback = saved.lastRollback;
   }
-  if (championRef === null) championWeights = model.getWeights().map((w) => w.clone());
+  if (championRef === null) {
+    // The initial weights are the champion. After a resume they are the weights given (the state holds
+    // no weights), so the comparison against the earlier ones starts over.
+    championWeights = model.getWeights().map((w) => w.clone());
+    if (saved) {
+      Object.assign(judge, { n: 0, mean: 0, m2: 0, live: 0, champion: 0 });
+      unjudged = [];
+    }
+  }
 
   const emit = (event: OnlineEvent): void => {
     onEvent?.(event);
@@ -732,12 +855,22 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
     missing: readonly { feature: string }[],
   ): void => {
     if (featureWindow === 0) return;
-    const absent = new Set(missing.map((m) => m.feature));
-    for (const feature of inputFeatures)
-      missingRuns[feature] = absent.has(feature) ? (missingRuns[feature] ?? 0) + 1 : 0;
+    if (missing.length === 0) for (const feature of inputFeatures) missingRuns[feature] = 0;
+    else {
+      const absent = new Set(missing.map((m) => m.feature));
+      for (const feature of inputFeatures)
+        missingRuns[feature] = absent.has(feature) ? (missingRuns[feature] ?? 0) + 1 : 0;
+    }
     for (const input of watchInputs) {
-      const text = valueText(x[input]);
+      const value = x[input];
       const run = (constantRuns[input] ??= { last: null, run: 0, varied: false });
+      // The same primitive as the last one: no text to make (the common case for a constant column).
+      if (value === lastValues[input] && value !== undefined && value !== null && typeof value !== 'object') {
+        run.run++;
+        continue;
+      }
+      lastValues[input] = value;
+      const text = valueText(value);
       if (text === null) {
         run.run = 0;
         continue;
@@ -782,10 +915,15 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
     const was = paused.length > 0;
     paused = reasons;
     if (!was && reasons.length > 0) {
-      // The examples queued while the source was breaking (before the pause was detected) are not trained.
-      const dropped = queue.filter((e) => scored.has(e));
-      counts.notTrained += dropped.length;
-      queue = queue.filter((e) => !scored.has(e));
+      // The examples queued while the source was breaking (before the pause was detected) are not trained:
+      // counted now when scored, else when they are.
+      for (const e of queue)
+        if (e.scored) counts.notTrained++;
+        else {
+          e.idle = true;
+          unscored.push(e);
+        }
+      queue = [];
       emit({ type: 'pause', position, reasons });
     } else if (was && reasons.length === 0) emit({ type: 'unpause', position });
   };
@@ -798,30 +936,40 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
     for (let i = 0; i < entries.length; i++) flat.set(entries[i]!.features, i * width);
     return tf
       .tidy(() => {
-        const out = model.predict(tf.tensor2d(flat, [entries.length, width])) as tf.Tensor;
+        // predictOnBatch: one pass over every row (predict() would slice them into batches of 32).
+        const out = model.predictOnBatch(tf.tensor2d(flat, [entries.length, width])) as tf.Tensor;
         return out.dataSync() as Float32Array;
       })
       .slice();
   };
 
+  /** Sets the entries' predictions, refusing a model whose output is not a probability. */
+  const setPredictions = (entries: readonly Entry[], ps: Float32Array): void => {
+    entries.forEach((e, i) => {
+      const p = ps[i]!;
+      if (!(p >= 0 && p <= 1))
+        throw new LockstepError(
+          'INVALID_ARGUMENT',
+          `${FN}: argument 'options.model' must output probabilities in [0, 1] (one sigmoid unit), got ${describe(p)}`,
+          { fn: FN, arg: 'options.model' },
+        );
+      e.p = p;
+    });
+  };
+
+  /** The entries of `unpredicted` still without a prediction, but for those in `except`; empties the list. */
+  const takeUnpredicted = (except?: ReadonlySet<Entry>): Entry[] => {
+    const todo = unpredicted.filter((e) => e.p === undefined && !except?.has(e));
+    unpredicted = [];
+    return todo;
+  };
+
   /** Predicts every entry still without a prediction: the weights have not changed since they arrived. */
   const predictOutstanding = (): void => {
-    const todo: Entry[] = [];
-    for (const e of pending.values()) if (e.p === undefined) todo.push(e);
-    for (const e of queue) if (e.p === undefined) todo.push(e);
+    const todo = takeUnpredicted();
     for (let start = 0; start < todo.length; start += 4096) {
       const chunk = todo.slice(start, start + 4096);
-      const ps = predictRows(chunk);
-      chunk.forEach((e, i) => {
-        const p = ps[i]!;
-        if (!(p >= 0 && p <= 1))
-          throw new LockstepError(
-            'INVALID_ARGUMENT',
-            `${FN}: argument 'options.model' must output probabilities in [0, 1] (one sigmoid unit), got ${describe(p)}`,
-            { fn: FN, arg: 'options.model' },
-          );
-        e.p = p;
-      });
+      setPredictions(chunk, predictRows(chunk));
     }
   };
 
@@ -833,112 +981,200 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
     return championWeights;
   };
 
-  const rollback = async (metric: number): Promise<void> => {
+  /** The champion's predictions for `entries`: its weights swapped in for one batched prediction. */
+  const championPredictions = async (entries: readonly Entry[]): Promise<Float32Array> => {
     const weights = await loadChampion();
-    model.setWeights(weights);
+    const current = model.getWeights().map((w) => w.clone());
+    try {
+      model.setWeights(weights);
+      return predictRows(entries);
+    } finally {
+      model.setWeights(current);
+      tf.dispose(current);
+    }
+  };
+
+  const resetJudge = (): void => {
+    Object.assign(judge, { n: 0, mean: 0, m2: 0, live: 0, champion: 0 });
+    unjudged = [];
+  };
+
+  const rollback = async (low: number, high: number): Promise<void> => {
+    model.setWeights(await loadChampion());
     counts.rollbacks++;
+    const live = judge.live / judge.n;
+    const champion = judge.champion / judge.n;
+    const level = `${Number(((1 - rollbackAlpha) * 100).toPrecision(6))} %`;
     lastRollback = {
       position,
       restored: championRef,
-      metric,
-      champion: championMetric!,
+      n: judge.n,
+      metric: live,
+      champion,
+      low,
+      high,
+      alpha: rollbackAlpha,
       tolerance: rollbackTolerance,
-      reason: `progressive log loss over the last ${lossWindow.length} labels rose to ${metric.toFixed(4)}, above the champion's ${championMetric!.toFixed(4)} + ${rollbackTolerance}`,
+      reason: `on the ${judge.n} holdout examples labelled since the champion took over, the live model's log loss was ${live.toFixed(4)} against the champion's ${champion.toFixed(4)}; the ${level} confidence sequence for the difference, [${low.toFixed(4)}, ${high.toFixed(4)}], lies above the tolerance ${rollbackTolerance}`,
     };
     parent = championRef;
-    lossWindow = [];
-    _lossSum = 0;
+    resetJudge();
     emit({ type: 'rollback', rollback: lastRollback });
   };
 
-  /** Scores one labelled entry's prediction (made on arrival); may roll back. */
-  const score = async (e: Entry): Promise<void> => {
+  /**
+   * The rollback rule: the champion predicts the scored holdout examples (a batch of JUDGE_CHUNK, or all
+   * with `force`); each adds d = loss(live) − loss(champion) to the running comparison, and the rule
+   * looks after each one (the confidence sequence is valid at every look).
+   */
+  const judgeHoldout = async (force: boolean): Promise<void> => {
+    if (!rollbackOn || unjudged.length === 0 || (!force && unjudged.length < JUDGE_CHUNK)) return;
+    const rows = unjudged;
+    unjudged = [];
+    const ps = await championPredictions(rows);
+    for (let i = 0; i < rows.length; i++) {
+      const e = rows[i]!;
+      const live = lossOf(e.y!, e.p!);
+      const champion = lossOf(e.y!, ps[i]!);
+      const d = live - champion;
+      judge.n++;
+      judge.live += live;
+      judge.champion += champion;
+      const delta = d - judge.mean;
+      judge.mean += delta / judge.n;
+      judge.m2 += delta * (d - judge.mean);
+      if (judge.n < rollbackMin) continue;
+      const se = Math.sqrt(judge.m2 / (judge.n - 1) / judge.n);
+      const half = sequenceHalfWidth(se, judge.n, minusTwoLogAlpha, rho2);
+      if (judge.mean - half > rollbackTolerance) {
+        // The rest of the batch was predicted by the weights being abandoned: not compared.
+        await rollback(judge.mean - half, judge.mean + half);
+        return;
+      }
+    }
+  };
+
+  /** Scores one labelled entry's prediction (made on arrival) and routes it when it is not trained on. */
+  const score = (e: Entry): void => {
     const y = e.y!;
     const p = e.p!;
+    e.scored = true;
     progressive.update(y, p);
     counts.scored++;
-    const loss = lossOf(y, p);
-    lossWindow.push(loss);
-    _lossSum += loss;
-    if (lossWindow.length > rollbackWindow) _lossSum -= lossWindow.shift()!;
     const signal = detector.update(Math.abs(y - p));
     if (signal.drift) {
       counts.drifts++;
       if (recency) recencyUntil = position + recency.duration;
       emit({ type: 'drift', position, detections: counts.drifts });
     }
-    if (rollbackOn && championMetric !== null && lossWindow.length >= rollbackWindow) {
-      // Sum again, not the running sum: rounding must not decide a rollback.
-      const mean = lossWindow.reduce((a, b) => a + b, 0) / lossWindow.length;
-      if (mean > championMetric + rollbackTolerance) await rollback(mean);
-    }
   };
 
-  const trainBatch = (entries: readonly Entry[]): void => {
-    const n = entries.length;
+  /** One optimizer step on `batch`; `extras` ride along in its forward pass with weight 0, for their predictions. */
+  const trainStep = (batch: readonly Entry[], extras: readonly Entry[]): void => {
+    const n = batch.length;
+    const rowCount = n + extras.length;
     const order = epochOrder(n, seed, counts.batches);
-    const flat = new Float32Array(n * width);
+    const flat = new Float32Array(rowCount * width);
     const ys = new Float32Array(n);
     const keys: string[] = [];
     let newest = 0;
-    for (const e of entries) newest = Math.max(newest, e.position);
+    for (const e of batch) newest = Math.max(newest, e.position);
     const weighted = recency !== undefined && recencyUntil !== null && newest <= recencyUntil;
     const ws = weighted ? new Float32Array(n) : undefined;
+    const ordered: Entry[] = [];
     for (let i = 0; i < n; i++) {
-      const e = entries[order[i]!]!;
+      const e = batch[order[i]!]!;
+      ordered.push(e);
       flat.set(e.features, i * width);
       ys[i] = e.y!;
       keys.push(e.key);
       if (ws) ws[i] = 2 ** (-(newest - e.position) / recency!.halfLife);
     }
+    for (let j = 0; j < extras.length; j++) flat.set(extras[j]!.features, (n + j) * width);
     const vars = model.trainableWeights.map((w) => (w as unknown as { read(): tf.Variable }).read());
+    let out: tf.Tensor | undefined;
     tf.tidy(() => {
-      const xT = tf.tensor2d(flat, [n, width]);
+      const xT = tf.tensor2d(flat, [rowCount, width]);
       const yT = tf.tensor2d(ys, [n, 1]);
       const wT = ws ? tf.tensor2d(ws, [n, 1]) : undefined;
       optimizer.minimize(
-        () => tf.losses.logLoss(yT, model.apply(xT, { training: true }) as tf.Tensor, wT) as tf.Scalar,
+        () => {
+          const p = model.apply(xT, { training: true }) as tf.Tensor;
+          if (sharedPass) out = tf.keep(p);
+          // The loss is the batch's rows' only: the other rows' gradient is exact zeros.
+          const trained = extras.length > 0 ? p.slice([0, 0], [n, 1]) : p;
+          return tf.losses.logLoss(yT, trained, wT) as tf.Scalar;
+        },
         false,
         vars,
       );
     });
-    windowDigests.push(
-      fingerprint({
-        keys,
-        y: Array.from(ys),
-        w: ws ? Array.from(ws) : null,
-        x: sparseDigest(flat),
-      }),
-    );
+    if (out) {
+      const ps = out.dataSync() as Float32Array;
+      out.dispose();
+      const fresh: Entry[] = [];
+      const freshPs: number[] = [];
+      ordered.forEach((e, i) => {
+        if (e.p === undefined) {
+          fresh.push(e);
+          freshPs.push(ps[i]!);
+        }
+      });
+      extras.forEach((e, j) => {
+        fresh.push(e);
+        freshPs.push(ps[n + j]!);
+      });
+      setPredictions(fresh, Float32Array.from(freshPs));
+    }
+    windowDigests.push(batchDigest(keys, ys, ws, flat.subarray(0, n * width)));
     counts.batches++;
     counts.trained += n;
     sinceCheckpoint += n;
   };
 
+  const trainable = (partial: boolean): boolean =>
+    paused.length === 0 && (queue.length >= batchSize || (partial && queue.length > 0));
+
   /**
-   * Predicts what is unpredicted, scores what is labelled, routes each scored entry (holdout, paused,
-   * training), and trains every full mini-batch (and the partial one with `partial`).
+   * One pass: trains a mini-batch when one is due (every full one, and the partial one with `partial`),
+   * predicting everything still unpredicted with the weights it arrived to (in the step's forward pass
+   * when that pass is the inference one, else just before it), then scores every labelled prediction in
+   * stream order, routes the ones not trained on, and lets the rollback rule judge the holdout.
    */
   const process = async (partial: boolean): Promise<void> => {
-    predictOutstanding();
-    const fresh = queue.filter((e) => !scored.has(e));
-    queue = queue.filter((e) => scored.has(e));
-    for (const e of fresh) {
-      await score(e);
-      scored.add(e);
-      if (paused.length > 0) counts.notTrained++;
-      else if (e.holdout) {
-        counts.holdout++;
-        holdoutBuf.push(e);
-        if (holdoutBuf.length > holdoutSize) holdoutBuf.shift();
-      } else queue.push(e);
-    }
-    while (paused.length === 0 && (queue.length >= batchSize || (partial && queue.length > 0)))
-      trainBatch(queue.splice(0, batchSize));
+    do {
+      const batch = trainable(partial) ? queue.splice(0, batchSize) : [];
+      if (batch.length > 0 && sharedPass) trainStep(batch, takeUnpredicted(new Set(batch)));
+      else {
+        predictOutstanding();
+        if (batch.length > 0) trainStep(batch, []);
+      }
+      const toScore = [...unscored];
+      for (const e of queue) if (!e.scored) toScore.push(e);
+      for (const e of batch) if (!e.scored) toScore.push(e);
+      toScore.sort((a, b) => a.position - b.position);
+      unscored = [];
+      for (const e of toScore) {
+        score(e);
+        if (e.idle) counts.notTrained++;
+        else if (e.holdout) {
+          counts.holdout++;
+          holdoutBuf.push(e);
+          if (holdoutBuf.length > holdoutSize) holdoutBuf.shift();
+          if (rollbackOn) unjudged.push(e);
+        }
+      }
+      await judgeHoldout(partial);
+    } while (trainable(partial));
   };
 
+  /** A labelled entry: to the training queue, or (held out, or training paused) to be scored only. */
   const enqueue = (e: Entry): void => {
-    queue.push(e);
+    if (paused.length > 0) {
+      e.idle = true;
+      unscored.push(e);
+    } else if (e.holdout) unscored.push(e);
+    else queue.push(e);
   };
 
   const due = (): 'count' | 'time' | undefined => {
@@ -950,7 +1186,8 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
   };
 
   const after = async (): Promise<void> => {
-    if (queue.length >= batchSize) await process(false);
+    // Scoring waits for the next mini-batch; while paused, or when labels come late, for batchSize rows.
+    if (queue.length >= batchSize || unscored.length >= batchSize) await process(false);
     const trigger = due();
     if (trigger) await checkpointNow(trigger);
   };
@@ -1085,6 +1322,7 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
     checkPause();
     const holdout = holdoutRate > 0 && unitOf(k, holdoutSeed) < holdoutRate;
     const entry: Entry = { key: k, position: at, features, holdout, p: undefined };
+    unpredicted.push(entry);
     let status: PushResult['status'] = holdout ? 'holdout' : paused.length > 0 ? 'paused' : 'queued';
     if (label === undefined) {
       pending.set(k, entry);
@@ -1105,8 +1343,8 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
       entry.y = label;
       enqueue(entry);
     }
-    // Bound the memory of unpredicted pending rows: predicting early changes nothing (same weights).
-    if (pending.size > 0 && pending.size % 4096 === 0) predictOutstanding();
+    // Bound the memory of unpredicted rows (labels may come late): predicting early changes nothing.
+    if (unpredicted.length >= 4096) predictOutstanding();
     await after();
     return { position: at, status };
   };
@@ -1131,8 +1369,6 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
       transform: transformFingerprint,
       batches: windowDigests,
     });
-    const windowMetric =
-      lossWindow.length > 0 ? lossWindow.reduce((a, b) => a + b, 0) / lossWindow.length : null;
     const metrics: Record<string, number> = {
       progressiveLogLoss: progressive.value(),
       trained: counts.trained,
@@ -1140,7 +1376,6 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
       quarantined: counts.quarantined,
       scored: counts.scored,
     };
-    if (windowMetric !== null) metrics.recentLogLoss = windowMetric;
     for (const [k, v] of Object.entries(metrics)) if (!Number.isFinite(v)) delete metrics[k];
     const result = (await model.save(
       registryIOHandler(registry, name, {
@@ -1219,11 +1454,8 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
         if (championWeights) tf.dispose(championWeights);
         championWeights = model.getWeights().map((w) => w.clone());
         championRef = ref;
-        championMetric = windowMetric ?? progressive.value();
-        if (!Number.isFinite(championMetric)) championMetric = null;
-        // The recent window now measures the new champion from here on.
-        lossWindow = [];
-        _lossSum = 0;
+        // The rollback rule now compares the live model with this champion, from nothing.
+        resetJudge();
       }
     }
     parent = ref;
@@ -1251,12 +1483,13 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
   // The state, plain JSON.
 
   const savedEntry = (e: Entry): SavedEntry => ({
-    ...(scored.has(e) ? { scored: true } : {}),
+    ...(e.scored ? { scored: true } : {}),
+    ...(e.idle ? { idle: true } : {}),
     key: e.key,
     position: e.position,
-    features: Array.from(e.features),
+    features: sparseFeatures(e.features),
     holdout: e.holdout,
-    p: e.p ?? null,
+    p: e.p === undefined ? null : float32Json(e.p),
     ...(e.y === undefined ? {} : { y: e.y }),
   });
 
@@ -1279,16 +1512,18 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
       quarantineWindow: [...qRing],
       pending: [...pending.values()].map(savedEntry),
       queue: queue.map(savedEntry),
+      unscored: unscored.map(savedEntry),
       holdout: holdoutBuf.map(savedEntry),
+      unjudged: unjudged.map(savedEntry),
+      judge: { ...judge },
       recentKeys: [...recentKeys],
-      lossWindow: [...lossWindow],
       progressive: progressive.state(),
       detector: detectorState,
       recencyUntil,
       missingRuns: { ...missingRuns },
       constantRuns: Object.fromEntries(Object.entries(constantRuns).map(([k, v]) => [k, { ...v }])),
       paused: [...paused],
-      champion: { ref: championRef, metric: championMetric },
+      champion: championRef,
       parent,
       lastCheckpoint,
       checkpointAt,
@@ -1407,25 +1642,49 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
 }
 
 /**
- * SHA-256 of a batch's features by their nonzero entries (flat index, float32 value), which determine the
- * batch exactly: a transform's rows are mostly one-hot zeros, so this hashes a small fraction of the bytes
- * (hashing every byte was a quarter of the guarded loop's time in bench/online.bench.ts).
+ * SHA-256 of a mini-batch as trained, in its order: the keys, labels, weights (when weighted) and features,
+ * the features by their nonzero entries (flat index, float32 bits), which determine them exactly. A
+ * transform's rows are mostly one-hot zeros, so this hashes a small fraction of the bytes (hashing every
+ * byte, through canonical JSON, was a quarter of the guarded loop's time in bench/online.bench.ts).
+ * Layout, little-endian: rows, columns and 0/1 for weights as uint32; each key as its uint32 UTF-8 length
+ * then its bytes; the labels and weights as float32; the nonzero count, indices (uint32) and values.
  */
-function sparseDigest(flat: Float32Array): string {
+function batchDigest(
+  keys: readonly string[],
+  ys: Float32Array,
+  ws: Float32Array | undefined,
+  flat: Float32Array,
+): string {
+  const bits = new Uint32Array(flat.buffer, flat.byteOffset, flat.length);
+  const at = new Uint32Array(flat.length); // the nonzero entries' indices, in one pass
   let nonzero = 0;
-  for (let i = 0; i < flat.length; i++) if (flat[i] !== 0 || Object.is(flat[i], -0)) nonzero++;
-  const indices = new Uint32Array(nonzero);
-  const values = new Float32Array(nonzero);
-  for (let i = 0, k = 0; i < flat.length; i++) {
-    const v = flat[i]!;
-    if (v !== 0 || Object.is(v, -0)) {
-      indices[k] = i;
-      values[k++] = v;
-    }
+  for (let i = 0; i < bits.length; i++) if (bits[i] !== 0) at[nonzero++] = i;
+  const encoded = keys.map(encodeUtf8);
+  const keyBytes = encoded.reduce((a, k) => a + 4 + k.length, 0);
+  const words = 3 + ys.length + (ws ? ws.length : 0) + 1 + 2 * nonzero;
+  const bytes = new Uint8Array(keyBytes + 4 * words);
+  const view = new DataView(bytes.buffer);
+  let offset = 0;
+  const u32 = (v: number) => {
+    view.setUint32(offset, v, true);
+    offset += 4;
+  };
+  const f32 = (v: number) => {
+    view.setFloat32(offset, v, true);
+    offset += 4;
+  };
+  u32(ys.length);
+  u32(ys.length === 0 ? 0 : flat.length / ys.length);
+  u32(ws ? 1 : 0);
+  for (const k of encoded) {
+    u32(k.length);
+    bytes.set(k, offset);
+    offset += k.length;
   }
-  const bytes = new Uint8Array(8 + indices.byteLength + values.byteLength);
-  new DataView(bytes.buffer).setFloat64(0, flat.length, true);
-  bytes.set(new Uint8Array(indices.buffer), 8);
-  bytes.set(new Uint8Array(values.buffer), 8 + indices.byteLength);
+  for (const y of ys) f32(y);
+  if (ws) for (const w of ws) f32(w);
+  u32(nonzero);
+  for (let k = 0; k < nonzero; k++) u32(at[k]!);
+  for (let k = 0; k < nonzero; k++) u32(bits[at[k]!]!);
   return sha256Hex(bytes);
 }

@@ -29,6 +29,9 @@ describe('examples/online-training', () => {
     for (const c of r.checkpoints.filter((c) => c.promoted))
       expect(c.candidate!.logLoss).toBeLessThanOrEqual(c.baseline!.logLoss + r.tolerance);
     expect(r.counts.quarantined).toBe(0);
+    // The paired rule does not roll a clean stream back (the first rule, against the champion's log loss
+    // at its promotion, did 6 to 11 times).
+    expect(r.counts.rollbacks).toBe(0);
     // Events are placed on the stream, in order.
     for (let i = 1; i < r.events.length; i++)
       expect(r.events[i]!.index).toBeGreaterThanOrEqual(r.events[i - 1]!.index);
@@ -45,10 +48,11 @@ describe('examples/online-training', () => {
   }, async () => {
     const r = await runOnlineTraining({ seed: SEED, weeks: 5, poison: 'flip' });
     const window = (i: number) => i >= POISON_AT && i < POISON_AT + 1500 + 1500;
-    // Observed: rollbacks at 5056 and 5551 (recent log loss 0.62 and 0.98 against the champion's 0.49).
+    // Observed: one rollback, at 6788 (on 218 paired holdout examples, log loss 0.645 against the
+    // champion's 0.541; the difference's 95 % confidence sequence [0.021, 0.186] above the tolerance 0.02).
     const rollbacks = r.events.filter((e) => e.type === 'rollback' && window(e.index));
     expect(rollbacks.length).toBeGreaterThanOrEqual(1);
-    // Observed: flights-online/7 (holdout log loss 0.650 vs 0.497) refused.
+    // Observed: the checkpoint at 5703 (holdout log loss 0.588 vs 0.512) refused.
     const refused = r.checkpoints.filter((c) => window(c.position) && c.gate !== null && !c.promoted);
     expect(refused.length).toBeGreaterThanOrEqual(1);
     expect(refused[0]!.candidate!.logLoss).toBeGreaterThan(refused[0]!.baseline!.logLoss + r.tolerance);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryRegistry } from '../../src/registry/index.js';
 import type { SchemaArtifact } from '../../src/schema/artifact.js';
 import { inferSchema } from '../../src/schema/index.js';
+import { sampleByKey } from '../../src/split/index.js';
 import { useBackend } from '../../src/tfjs/index.js';
 import {
   createOnlineTrainer,
@@ -258,10 +259,14 @@ describe('createOnlineTrainer: tensors', () => {
         optimizer,
         holdout: { rate: 0.3, minRows: 20 },
         checkpoint: { every: 128 },
-        rollback: { window: 50, tolerance: 0.05 },
+        rollback: { tolerance: 0.05, minSamples: 20 },
       }),
     );
-    await trainer.consume([...examples(400), ...examples(200, 400, true)]);
+    // The training labels flip; the holdout's stay true, so the live model turns worse than the champion.
+    const flipped = examples(800, 400, true).map((e, i) =>
+      sampleByKey(e.key, 0.3, { salt: 'lockstep.online.holdout' }) ? examples(1, 400 + i)[0]! : e,
+    );
+    await trainer.consume([...examples(400), ...flipped]);
     await trainer.checkpoint();
     expect(trainer.counts.checkpoints).toBeGreaterThanOrEqual(3);
     expect(trainer.counts.rollbacks).toBeGreaterThanOrEqual(1);

@@ -133,6 +133,39 @@ describe('createOnlineTrainer: determinism', () => {
     expect(c.bits).not.toEqual(a.bits);
   });
 
+  it("predicts in the training step's forward pass exactly what a separate prediction pass predicts", async () => {
+    // The same network with a Dropout(0) layer (the identity) that is not on the list of layers whose
+    // training pass equals inference, so that trainer predicts in a pass of its own before each step.
+    const withDropout = (): tf.LayersModel => {
+      const plain = makeModel();
+      const model = tf.sequential({
+        layers: [tf.layers.dropout({ rate: 0, inputShape: [transform.columns.length] }), ...plain.layers],
+      });
+      return model;
+    };
+    const run = async (model: tf.LayersModel) => {
+      // Late labels for every fifth example, so predictions ride along for pending rows too.
+      const items: (OnlineExample | { key: string | number; y: unknown })[] = [];
+      stream.slice(0, 900).forEach((e, i) => {
+        items.push(i % 5 === 0 ? { key: e.key, x: e.x } : e);
+        if (i >= 30 && (i - 30) % 5 === 0) items.push({ key: stream[i - 30]!.key, y: stream[i - 30]!.y });
+      });
+      const { trainer } = setup({ model, holdout: { rate: 0.2, minRows: 40 }, checkpoint: { every: 300 } });
+      await trainer.consume(items);
+      await trainer.flush();
+      const state = trainer.state();
+      trainer.dispose();
+      return { state, bits: weightBits(model) };
+    };
+    const shared = await run(makeModel());
+    const separate = await run(withDropout());
+    expect(shared.state.counts).toEqual(separate.state.counts);
+    expect(shared.state.counts.checkpoints).toBe(2);
+    expect(shared.state.holdout.map((e) => e.p)).toEqual(separate.state.holdout.map((e) => e.p));
+    expect(shared.state.progressive).toEqual(separate.state.progressive);
+    expect(shared.bits).toEqual(separate.bits);
+  });
+
   it('holds out exactly the keys sampleByKey(key, rate, { salt }) samples, and never trains on them', async () => {
     const { trainer } = setup({ holdout: { rate: 0.2, salt: 'h-salt' } });
     let held = 0;
@@ -199,7 +232,11 @@ describe('createOnlineTrainer: quarantine', () => {
   });
 
   it('pauses training while the quarantine rate is above the threshold, and resumes when it falls', async () => {
-    const { trainer, s } = setup({ quarantine: { maxRate: 0.2, window: 100 }, holdout: { rate: 0 } });
+    const { trainer, s } = setup({
+      quarantine: { maxRate: 0.2, window: 100 },
+      holdout: { rate: 0 },
+      rollback: false,
+    });
     await trainer.consume(stream.slice(0, 320));
     await trainer.flush();
     const before = trainer.counts.trained;
@@ -229,7 +266,7 @@ describe('createOnlineTrainer: quarantine', () => {
   });
 
   it('pauses when a feature source breaks: an input missing, or constant, over the window', async () => {
-    const missing = setup({ features: { window: 50 }, holdout: { rate: 0 } });
+    const missing = setup({ features: { window: 50 }, holdout: { rate: 0 }, rollback: false });
     await missing.trainer.consume(stream.slice(0, 200));
     const gone = stream.slice(200, 300).map((e) => ({ ...e, x: { ...e.x, distance: null } }));
     await missing.trainer.consume(gone, { offset: 200 });
@@ -238,7 +275,7 @@ describe('createOnlineTrainer: quarantine', () => {
     await missing.trainer.flush();
     expect(missing.trainer.counts.trained).toBeLessThan(200 + 50);
 
-    const constant = setup({ features: { window: 50 }, holdout: { rate: 0 } });
+    const constant = setup({ features: { window: 50 }, holdout: { rate: 0 }, rollback: false });
     await constant.trainer.consume(stream.slice(0, 200));
     const stuck = stream.slice(200, 300).map((e) => ({ ...e, x: { ...e.x, origin: 'ORD' } }));
     await constant.trainer.consume(stuck, { offset: 200 });
@@ -308,13 +345,13 @@ describe('createOnlineTrainer: checkpoints, gate, rollback', () => {
     expect(trainer.champion).toBe(first.ref);
   });
 
-  it('rolls back to the champion when a window of flipped labels sinks the progressive metric', async () => {
+  it('rolls back to the champion when flipped training labels make the live model worse on the holdout', async () => {
     const weightsAtRollback: number[][][] = [];
     let model: tf.LayersModel | undefined;
     const { trainer, registry, s } = setup({
       checkpoint: { every: 400 },
       holdout: { rate: 0.2, minRows: 60 },
-      rollback: { window: 200, tolerance: 0.1 },
+      rollback: { tolerance: 0.02 },
       onEvent: (e) => {
         s.events.push(e);
         if (e.type === 'rollback') weightsAtRollback.push(weightBits(model!));
@@ -324,12 +361,16 @@ describe('createOnlineTrainer: checkpoints, gate, rollback', () => {
     await trainer.consume(stream.slice(0, 1500));
     const champion = trainer.champion;
     expect(champion).not.toBeNull();
-    const flipped = stream.slice(1500, 2100).map(flipTraining(0.2));
+    // The training labels of 1,500 examples flip; the holdout's (audited elsewhere) stay true.
+    const flipped = stream.slice(1500, 3000).map(flipTraining(0.2));
     await trainer.consume(flipped, { offset: 1500 });
     expect(trainer.counts.rollbacks).toBeGreaterThanOrEqual(1);
     const rollback = trainer.lastRollback!;
-    expect(rollback.metric).toBeGreaterThan(rollback.champion + 0.1);
-    expect(rollback.reason).toContain('progressive log loss');
+    // Confidently worse than the champion on the same holdout examples, by more than the tolerance.
+    expect(rollback.low).toBeGreaterThan(0.02);
+    expect(rollback.metric - rollback.champion).toBeGreaterThan(rollback.low);
+    expect(rollback.high).toBeGreaterThan(rollback.metric - rollback.champion);
+    expect(rollback.reason).toContain('confidence sequence');
     // The restored weights are the promoted version's, bit for bit.
     const served = await tf.loadLayersModel(registryIOHandler(registry, rollback.restored!));
     expect(weightsAtRollback[0]).toEqual(weightBits(served));
@@ -348,7 +389,7 @@ describe('createOnlineTrainer: checkpoints, gate, rollback', () => {
 
 describe('createOnlineTrainer: late labels and resume', () => {
   it('holds examples until their label arrives, scores the prediction made on arrival, then trains', async () => {
-    const { trainer } = setup({ holdout: { rate: 0 }, pending: { max: 50 } });
+    const { trainer } = setup({ holdout: { rate: 0 }, pending: { max: 50 }, rollback: false });
     const items = stream.slice(0, 200);
     for (const e of items) {
       const r = await trainer.push({ key: e.key, x: e.x });
@@ -373,8 +414,8 @@ describe('createOnlineTrainer: late labels and resume', () => {
     // With labels delayed, the same examples train as with labels given at once (same count, same keys),
     // and the predictions scored are those made on arrival: a delayed and an immediate run agree on the
     // progressive metric when nothing trains in between (batch larger than the stream).
-    const now = setup({ holdout: { rate: 0 }, batchSize: 1000 });
-    const later = setup({ holdout: { rate: 0 }, batchSize: 1000 });
+    const now = setup({ holdout: { rate: 0 }, batchSize: 1000, rollback: false });
+    const later = setup({ holdout: { rate: 0 }, batchSize: 1000, rollback: false });
     for (const e of items) await now.trainer.push(e);
     for (const e of items) await later.trainer.push({ key: e.key, x: e.x });
     for (const e of [...items].reverse()) await later.trainer.label(e.key, e.y);

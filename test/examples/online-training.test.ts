@@ -18,7 +18,7 @@ describe('examples/online-training', () => {
     expect(r.weekly.map((w) => w.week)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(r.weekly.reduce((a, w) => a + w.n, 0)).toBe(r.counts.seen);
     const later = r.weekly.filter((w) => w.week >= 9);
-    // Observed: 0.0065, 0.0066, 0.0097, 0.0165 better.
+    // Observed: 0.0027, 0.0093, 0.0100, 0.0180 better.
     for (const w of later) expect(w.dynamic).toBeLessThanOrEqual(w.static + 0.002);
     const gain = later.reduce((a, w) => a + (w.static - w.dynamic), 0) / later.length;
     expect(gain).toBeGreaterThan(0.004);

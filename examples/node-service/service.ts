@@ -9,8 +9,15 @@
 //     ──apply(transform, row) → dense forward pass──► score
 //     ──monitor.observe(input, features, prediction, latency, error)──► 200 { score, arm, model }
 //
-// Endpoints: POST /predict, GET /metrics (Prometheus text 0.0.4), GET /report (HTML), GET /healthz. Any
-// other path is a 404, another method on a known path a 405 with `Allow`.
+// Endpoints: POST /predict, GET /metrics (Prometheus text 0.0.4), GET /report (HTML), GET /healthz, and
+// POST /registry/alias (moves an alias; only with an `authenticate` hook). Any other path is a 404, another
+// method on a known path a 405 with `Allow`.
+//
+// Hardening (docs/security.md): a body over 64 KiB is a 413 before it is read (Content-Length) or as soon
+// as it passes the limit; slow clients are cut off (headers in 5 s, the whole request in 10 s); a 400 or
+// 500 never echoes what the client sent (JSON parse errors quote the body, so they are not passed on: the
+// message names the problem and the position only; a bad key or body is described by its type and
+// length); and the schema redacts values of features marked `pii` in its own messages.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -53,6 +60,12 @@ export interface ServiceOptions {
   readonly window?: WindowOptions;
   /** The clock, epoch ms (the monitor's windows, model age, the report's time). Default Date.now. */
   readonly now?: () => number;
+  /**
+   * Who is asking, for the routes that change the registry: the actor's name (recorded in the registry's
+   * history), or undefined for a request that is not authenticated (401). Without a hook those routes
+   * answer 403: a service does not change its registry for anyone by default.
+   */
+  readonly authenticate?: (req: IncomingMessage) => string | undefined | Promise<string | undefined>;
 }
 
 /** A request's score as the caller sees it. */
@@ -86,6 +99,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 const MAX_KEY_LENGTH = 256;
 const ROUTES: Readonly<Record<string, string>> = {
   '/predict': 'POST',
+  '/registry/alias': 'POST',
   '/metrics': 'GET',
   '/report': 'GET',
   '/healthz': 'GET',
@@ -116,6 +130,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     salt = 'flights-delay-canary',
     window = { ms: 60_000 },
     now = Date.now,
+    authenticate,
   } = options;
   const registry = createFsRegistry({ dir: registryDir });
   const champion = await loadServedModel(registry, championRef);
@@ -167,23 +182,17 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   async function predict(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     if (body === undefined) {
-      reply(res, 413, {
-        error: 'PAYLOAD_TOO_LARGE',
-        message: `the body must be at most ${MAX_BODY_BYTES} bytes`,
-      });
+      tooLarge(res, '/predict');
       return;
     }
     const start = performance.now();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch (e) {
-      const message = `the body is not JSON: ${(e as Error).message}`;
-      reject(res, [{ code: 'INVALID_JSON', severity: 'error', message }]);
+    const parsed = parseJson(body);
+    if (parsed instanceof Error) {
+      reject(res, [{ code: 'INVALID_JSON', severity: 'error', message: parsed.message }]);
       return;
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      const message = `the body must be a JSON object {date, distance, origin, destination, key?}, got ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`;
+      const message = `the body must be a JSON object {date, distance, origin, destination, key?}, got ${shapeOf(parsed)}`;
       reject(res, [{ code: 'BAD_ROW', severity: 'error', message }]);
       return;
     }
@@ -210,7 +219,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     } catch (error) {
       observe({ key, input: row, prediction: null, latencyMs: performance.now() - start, error });
       counters.response('/predict', 500);
-      reply(res, 500, { error: 'MODEL_ERROR', message: String((error as Error)?.message ?? error) });
+      // The error stays in the monitor (lockstep_errors_total); its text may quote the row, so the
+      // caller gets the code only.
+      reply(res, 500, { error: 'MODEL_ERROR', message: 'the model failed on this request' });
       return;
     }
     // What the answering arm's transform saw (missing inputs, unknown airports), for the monitor.
@@ -246,6 +257,86 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       monitor.observe(observation);
     } catch {
       counters.monitorError();
+    }
+  }
+
+  function tooLarge(res: ServerResponse, path: string) {
+    counters.response(path, 413);
+    reply(
+      res,
+      413,
+      { error: 'PAYLOAD_TOO_LARGE', message: `the body must be at most ${MAX_BODY_BYTES} bytes` },
+      { connection: 'close' },
+    );
+  }
+
+  /**
+   * POST /registry/alias { alias, version, reason? }: moves `flights-delay@alias` to `version` in the
+   * registry, as the actor `authenticate` names (the registry's history records who, when and why). The
+   * service keeps serving the models it loaded; a restart (or another replica) picks the move up.
+   */
+  async function moveAlias(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = '/registry/alias';
+    if (authenticate === undefined) {
+      counters.response(path, 403);
+      reply(res, 403, {
+        error: 'FORBIDDEN',
+        message: 'registry changes are off: start the service with an authenticate hook',
+      });
+      return;
+    }
+    const actor = await authenticate(req);
+    if (typeof actor !== 'string' || actor.length === 0) {
+      counters.response(path, 401);
+      reply(res, 401, {
+        error: 'UNAUTHENTICATED',
+        message: 'who is asking? (the authenticate hook said no one)',
+      });
+      return;
+    }
+    const body = await readBody(req);
+    if (body === undefined) {
+      tooLarge(res, path);
+      return;
+    }
+    const parsed = parseJson(body);
+    const input = (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : {}) as {
+      alias?: unknown;
+      version?: unknown;
+      reason?: unknown;
+    };
+    const { alias, version, reason } = input;
+    if (
+      !(alias === 'champion' || alias === CANDIDATE_ALIAS) ||
+      !(typeof version === 'number' && Number.isSafeInteger(version) && version > 0) ||
+      !(reason === undefined || (typeof reason === 'string' && reason.length <= 1000))
+    ) {
+      counters.response(path, 400);
+      reply(res, 400, {
+        error: 'INVALID_REQUEST',
+        message: `the body must be { alias: 'champion' | '${CANDIDATE_ALIAS}', version: a positive integer, reason?: text }`,
+      });
+      return;
+    }
+    try {
+      const info = await registry.setAlias(FLIGHTS_MODEL, alias, version, {
+        actor,
+        reason: reason ?? `moved through ${path}`,
+      });
+      counters.response(path, 200);
+      reply(res, 200, { model: FLIGHTS_MODEL, alias, version: info.aliases[alias], actor });
+    } catch (error) {
+      const code = (error as { code?: unknown })?.code;
+      const status =
+        code === 'NOT_FOUND' ? 404 : code === 'FORBIDDEN' ? 403 : code === 'CONFLICT' ? 409 : 500;
+      counters.response(path, status);
+      reply(res, status, {
+        error: typeof code === 'string' ? code : 'INTERNAL',
+        message:
+          status === 404
+            ? `${FLIGHTS_MODEL} has no version ${version}`
+            : `the registry refused the move (${String(code)})`,
+      });
     }
   }
 
@@ -305,8 +396,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       reply(res, 405, { error: 'METHOD_NOT_ALLOWED', message: `${path} takes ${method}` }, { allow: method });
       return;
     }
+    const declared = Number(req.headers['content-length']);
+    if (req.method === 'POST' && Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+      req.resume();
+      tooLarge(res, path);
+      return;
+    }
     const handle = async () => {
       if (path === '/predict') await predict(req, res);
+      else if (path === '/registry/alias') await moveAlias(req, res);
       else if (path === '/metrics') metrics(res);
       else if (path === '/report') report(res);
       else {
@@ -321,10 +419,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     };
     handle().catch((error: unknown) => {
       counters.response(path, 500);
-      if (!res.headersSent) reply(res, 500, { error: 'INTERNAL', message: String(error) });
+      void error; // never echoed: it may quote the request
+      if (!res.headersSent) reply(res, 500, { error: 'INTERNAL', message: 'internal error' });
       else res.destroy();
     });
   });
+  // Slow clients (a slowloris) cannot hold a connection: headers within 5 s, the whole request in 10 s.
+  server.headersTimeout = 5_000;
+  server.requestTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -388,8 +490,29 @@ function checkKey(key: unknown): Problem | undefined {
     code: 'INVALID_KEY',
     feature: 'key',
     severity: 'error',
-    message: `"key": expected a string of 1 to ${MAX_KEY_LENGTH} characters or a finite number, received ${JSON.stringify(key)?.slice(0, 80)}`,
+    message: `"key": expected a string of 1 to ${MAX_KEY_LENGTH} characters or a finite number, received ${shapeOf(key)}`,
   };
+}
+
+/** A value described without its content: its JSON type, and a string's or array's length. */
+function shapeOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of ${v.length} items`;
+  if (typeof v === 'string') return `a string of ${v.length} characters`;
+  if (typeof v === 'number') return Number.isFinite(v) ? 'a number' : 'a non-finite number';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/** The parsed body, or an Error whose message names the problem and its position, never the body's text. */
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch (e) {
+    const at = /position (\d+)/.exec((e as Error).message)?.[1];
+    return new Error(
+      `the body is not JSON${at === undefined ? '' : ` (at position ${at})`}: ${body.length} characters`,
+    );
+  }
 }
 
 /** The body as text, or undefined when it is longer than MAX_BODY_BYTES. */

@@ -195,6 +195,79 @@ describe('POST /predict', () => {
     expect((list.json as Rejection).message).toContain('JSON object');
   });
 
+  it('never echoes what a client sent in a 400, and refuses a body over 64 KiB with a 413', async () => {
+    const canary = 'canary-7d1e@example.com';
+    const bodies: [string, string][] = [
+      [`{"email": "${canary}", "distance": `, 'INVALID_JSON'],
+      [JSON.stringify(canary), 'BAD_ROW'],
+      [JSON.stringify([canary]), 'BAD_ROW'],
+      [JSON.stringify({ ...request(march[3]!, 'k'), key: { email: canary } }), 'INVALID_KEY'],
+      [JSON.stringify({ ...request(march[3]!, 'k'), key: canary.repeat(20) }), 'INVALID_KEY'],
+    ];
+    for (const [body, code] of bodies) {
+      const res = await fetch(`${service.url}/predict`, { method: 'POST', body });
+      const text = await res.text();
+      expect(res.status, text).toBe(400);
+      expect((JSON.parse(text) as Rejection).anomalies.map((a) => a.code)).toContain(code);
+      expect(text).not.toContain('canary-7d1e');
+      if (code === 'INVALID_KEY') {
+        // A row came: the monitor counts the rejected request, with no prediction.
+        observed += 1;
+        rejectedObjects += 1;
+      }
+    }
+    const big = JSON.stringify({ ...request(march[3]!, 'k'), pad: 'x'.repeat(70_000) });
+    const declared = await fetch(`${service.url}/predict`, { method: 'POST', body: big });
+    expect(declared.status).toBe(413);
+    // Streamed without a length: cut off once 64 KiB have arrived.
+    const streamed = await fetch(`${service.url}/predict`, {
+      method: 'POST',
+      body: new Blob([big]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+  });
+
+  it('moves a registry alias only for an authenticated actor, recorded in the history', async () => {
+    // This service has no authenticate hook: registry changes are off.
+    const off = await fetch(`${service.url}/registry/alias`, {
+      method: 'POST',
+      body: JSON.stringify({ alias: 'candidate', version: 1 }),
+    });
+    expect(off.status).toBe(403);
+    const guarded = await startService({
+      registryDir: dir,
+      now: () => NOW,
+      authenticate: (req) => (req.headers.authorization === 'Bearer ops-token' ? 'ops@example' : undefined),
+    });
+    try {
+      const move = (version: number, auth?: string) =>
+        fetch(`${guarded.url}/registry/alias`, {
+          method: 'POST',
+          headers: auth ? { authorization: auth } : {},
+          body: JSON.stringify({ alias: 'candidate', version, reason: 'test' }),
+        });
+      expect((await move(1)).status).toBe(401);
+      expect((await move(1, 'Bearer wrong')).status).toBe(401);
+      expect((await move(99, 'Bearer ops-token')).status).toBe(404);
+      const ok = await move(1, 'Bearer ops-token');
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toEqual({
+        model: 'flights-delay',
+        alias: 'candidate',
+        version: 1,
+        actor: 'ops@example',
+      });
+      const registry = createFsRegistry({ dir });
+      const history = await registry.history('flights-delay');
+      expect(history.at(-1)).toMatchObject({ actor: 'ops@example', reason: 'test' });
+      expect((await move(2, 'Bearer ops-token')).status).toBe(200);
+      expect((await registry.resolve('flights-delay@candidate')).version).toBe(2);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('answers other paths with 404 and other methods with 405', async () => {
     const get = await fetch(`${service.url}/predict`);
     expect(get.status).toBe(405);
@@ -224,7 +297,7 @@ describe('GET /metrics', () => {
     const { types, value } = parseExposition(await res.text());
     expect(types.get('lockstep_requests_total')).toBe('counter');
     expect(value('lockstep_requests_total')).toBe(observed);
-    expect(observed).toBe(N + 20 + 1 + 6);
+    expect(observed).toBe(N + 20 + 1 + 6 + 2);
     expect(value('lockstep_request_errors_total')).toBe(0);
     // Rejected requests made no prediction.
     expect(value('lockstep_predictions_null_total')).toBe(rejectedObjects);
@@ -250,8 +323,10 @@ describe('GET /metrics', () => {
       value('lockstep_shadow_comparisons_total', { candidate: 'candidate', match: 'false' });
     expect(compared).toBe(baseline);
     expect(value('lockstep_router_canary_weight')).toBe(WEIGHT);
-    expect(value('lockstep_service_responses_total', { route: '/predict', code: '400' })).toBe(6 + 2);
-    expect(value('lockstep_service_rejections_total', { code: 'INVALID_JSON' })).toBe(1);
+    // 6 rejected rows, 2 bodies that are not rows, and the 5 hostile bodies of the no-echo test.
+    expect(value('lockstep_service_responses_total', { route: '/predict', code: '400' })).toBe(6 + 2 + 5);
+    expect(value('lockstep_service_rejections_total', { code: 'INVALID_JSON' })).toBe(2);
+    expect(value('lockstep_service_responses_total', { route: '/predict', code: '413' })).toBe(2);
   });
 });
 

@@ -61,6 +61,12 @@ export interface FeatureSchema {
   readonly description?: string;
   /** Why inferSchema chose this type and domain (kept for review; not part of the contract's checks). */
   readonly reason?: string;
+  /**
+   * Personal data: profiles keep counts (and tokens) only, anomalies describe its values by type and
+   * length, `redact` replaces it. Set by a person (or `markPii`), never by inferSchema. A PII feature has
+   * no domain (`categorical`): the schema would hold its values.
+   */
+  readonly pii?: boolean;
 }
 
 /** The schema: a reviewed, versioned contract for raw data. Plain JSON. */
@@ -141,6 +147,7 @@ function schemaShape(): z.ZodMiniType<SchemaArtifact> {
     drift: z.optional(comparator),
     description: z.optional(text(SCHEMA_LIMITS.text)),
     reason: z.optional(text(SCHEMA_LIMITS.text)),
+    pii: z.optional(z.boolean()),
   });
   shape = z.strictObject({
     kind: z.literal(KIND),
@@ -200,6 +207,11 @@ function checkRules(s: SchemaArtifact, report: (path: string, message: string) =
       report(`${at}.categorical`, `is only allowed for categorical features, not ${f.type}`);
     if (f.categorical && new Set(f.categorical.values).size !== f.categorical.values.length)
       report(`${at}.categorical.values`, 'must not repeat a value');
+    if (f.pii === true && f.categorical !== undefined)
+      report(
+        `${at}.categorical`,
+        'must be absent for a pii feature (a domain would hold its raw values): leave out the domain',
+      );
     for (const key of ['inEnvironments', 'notInEnvironments'] as const) {
       f[key]?.forEach((env, j) => {
         if (!envs.has(env))

@@ -32,6 +32,14 @@ export {
   type SchemaChangeCode,
 } from './diff.js';
 export { DEFAULT_COMPARATORS, type InferOptions, inferSchema } from './infer.js';
+export {
+  markPii,
+  piiFeatures,
+  REDACTED,
+  type RedactOptions,
+  redact,
+  redactedDescription,
+} from './redact.js';
 export { compileValidator, type RowValidator } from './row-validator.js';
 export {
   type Anomaly,
@@ -40,6 +48,12 @@ export {
   type ValidateOptions,
   type ValidationReport,
 } from './rules.js';
+export {
+  type PiiReasonCode,
+  type PiiSuggestion,
+  type SuggestPiiOptions,
+  suggestPii,
+} from './suggest-pii.js';
 export { type ToZodOptions, type ToZodSchema, type ToZodShape, toZod } from './to-zod.js';
 export {
   type SchemaUpdate,

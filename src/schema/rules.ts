@@ -7,6 +7,7 @@ import type { Finding } from '../core/finding.js';
 import { isDate } from '../core/frame.js';
 import { parseTimestamp } from '../core/timestamp.js';
 import type { FeatureKind, FeatureSchema, SchemaArtifact } from './artifact.js';
+import { redactedDescription } from './redact.js';
 
 /** Stable anomaly codes. */
 export type AnomalyCode =
@@ -111,6 +112,8 @@ export interface Rule {
   readonly allowInfinity: boolean;
   readonly domain: ReadonlySet<string> | undefined;
   readonly minDomainMass: number;
+  /** A PII feature: its values are described by type and length only, never shown. */
+  readonly pii: boolean;
 }
 
 export interface CompiledSchema {
@@ -167,6 +170,7 @@ export function compileSchema(
       allowInfinity: numeric.allowInfinity ?? false,
       domain: f.categorical ? new Set(f.categorical.values) : undefined,
       minDomainMass: f.categorical?.minDomainMass ?? 1,
+      pii: f.pii === true,
     };
   });
   return { schema, environment, rules, byName: new Map(rules.map((r) => [r.name, r])), maxExamples };
@@ -473,18 +477,19 @@ export class Findings {
           'values outside the domain',
           rule.minDomainMass < 1 ? 'warning' : 'error',
         );
-        const key = typeof value === 'string' ? value : String(value);
+        const key = rule.pii ? redactedDescription(value) : typeof value === 'string' ? value : String(value);
         b.values ??= new Map();
         if (b.values.has(key) || b.values.size < 100) b.values.set(key, (b.values.get(key) ?? 0) + times);
       }
     }
     b.count += times;
-    if (problem === BELOW || problem === ABOVE) {
+    if ((problem === BELOW || problem === ABOVE) && !rule.pii) {
       const x = rule.kind === 'timestamp' ? timestampOf(value) : Number(value);
       if (x < b.min) b.min = x;
       if (x > b.max) b.max = x;
     }
-    if (b.examples.length < this.compiled.maxExamples) b.examples.push({ row, value: exampleOf(value) });
+    if (b.examples.length < this.compiled.maxExamples)
+      b.examples.push({ row, value: rule.pii ? redactedDescription(value) : exampleOf(value) });
     if (this.mark && b.severity === 'error') this.mark(row, b.code, rule.name);
   }
 
@@ -588,7 +593,8 @@ export class Findings {
             .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
             .map(([value, count]) => ({ value: exampleOf(value) as string, count }));
         }
-        if (b.code === 'OUT_OF_RANGE') out.range = { min: b.min, max: b.max };
+        // A PII feature's range would be two of its values: left out (b.min stays +Infinity).
+        if (b.code === 'OUT_OF_RANGE' && b.min <= b.max) out.range = { min: b.min, max: b.max };
         if (b.code === 'MISSING_VALUE' || b.code === 'LOW_PRESENCE')
           out.observed = { present: checked - b.count, rows: checked };
         if (b.mass) out.observedMass = { ...b.mass };

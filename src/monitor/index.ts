@@ -40,6 +40,20 @@ export {
 } from './monitor.js';
 export { escapeHelp, escapeLabelValue, formatValue, PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
 export {
+  createQueryMonitor,
+  MAX_CALLER_LENGTH,
+  type ProbingFinding,
+  type QueryCallerStats,
+  type QueryDecision,
+  type QueryFeatureStats,
+  type QueryFinding,
+  type QueryMonitor,
+  type QueryMonitorOptions,
+  type QueryMonitorSnapshot,
+  type QueryRateFinding,
+  type QueryRateOptions,
+} from './query-pattern.js';
+export {
   type MonitorWindow,
   mergeWindows,
   type SchemaCount,

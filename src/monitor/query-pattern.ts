@@ -1,0 +1,776 @@
+// A query-pattern monitor: per caller, is the traffic what a model's users send, or is someone walking the
+// input space to copy the model (model extraction) or map its decision boundary? The rules, written once:
+//
+// - The reference is the training profile (`baseline`). Each watched feature is cut into bins: a numeric
+//   feature into `bins` equal-width bins over the profile's [min, max], plus one bin below, one above and
+//   one for a missing or non-finite value; a categorical feature into one bin for each of its (up to
+//   `maxCategories`) most frequent values, one for any other value and one for a missing value. The
+//   profile says how much of the training data fell in each bin: the reference probability p_b, mixed
+//   with 1 % of the uniform distribution so that no bin is impossible (an empty bin costs at most
+//   ln(100 · bins) nats, not infinity). An 'other' category costs −ln(p_other / (distinct − kept)): the
+//   reference mass of the rest, shared among the categories the profile saw but did not keep.
+// - Surprise: a request's surprise in a feature is s_b = −ln p_b of the bin it falls in. Real traffic
+//   has a mean surprise equal to the reference entropy H = Σ p_b s_b (that is what entropy is); a caller
+//   whose requests land where the data is not (a grid or a uniform sweep over each feature's range, values
+//   past the range, rare categories) has a mean surprise above it. The excess, mean surprise − H in nats
+//   (the cross-entropy of the caller's bins under the reference, less the reference's own entropy), is
+//   what the probing score is made of. It needs no histogram pass: the monitor keeps the running sum of
+//   s_b and of c · ln c per feature, O(1) a feature a request.
+// - Coverage: the entropy of the caller's own bin histogram (Miller–Madow corrected for small samples)
+//   over the reference's bin entropy. Probing spreads requests over the bins (near or above 1); a
+//   legitimate caller whose traffic is narrow (one airport, one product, long flights only) concentrates
+//   them (well below 1). Each feature's excess surprise counts only as far as the caller covers it: the
+//   score is (1/F) Σ_f max(0, excess_f) · min(1, coverage_f), so real traffic in a rare region (high
+//   surprise, narrow) is not taken for probing, while a sweep (high surprise, wide) is.
+// - Distinct inputs: a HyperLogLog (256 registers, about 6.5 % error) of the hash of the canonical row
+//   (the watched features' values, type-tagged). Repeating one input is not extraction (it is what a
+//   retrying client does), so a flag also needs distinct / requests of at least `minDistinctRatio`.
+// - Decisions: after `minRequests` requests, a caller is flagged (a `PROBING` finding) when the score is
+//   at least `flagAt` with enough distinct inputs, and stays flagged until the score falls
+//   below `clearAt` (hysteresis: a score hovering near the threshold does not flap) or `flagTtlMs` passes
+//   with no new request that still scores at least `clearAt`. A caller's counts are halved each time it
+//   reaches `horizon` requests, so old traffic fades and a caller that turns to probing late is seen.
+// - Rate: per caller, requests in aligned windows ⌊t / windowMs⌋ · windowMs, counted in a count-min sketch
+//   (Cormode and Muthukrishnan, 2005; conservative update) of `depth` × `width` counters for the current and
+//   the previous window, so the rate of any number of callers costs fixed memory and is never
+//   under-estimated (over by at most e / width of the window's requests, with probability 1 − e^−depth).
+//   The sliding rate is current + previous · (1 − elapsed fraction of the current window). Above
+//   `rate.limit` a caller is denied (`QUERY_RATE`), with the wait until it is under again.
+// - Bounded memory: detailed state (bin counts, sums, a 256-register HyperLogLog) is kept for at most
+//   `maxCallers` callers, least recently seen evicted first (a Map in recency order, O(1) a request); a
+//   flag survives its caller's eviction in a table of at most `maxCallers` flags, so an attacker cannot
+//   clear its own flag by flooding the table with new caller keys.
+import { checkInteger, checkNumber, checkStrings, readOptions } from '../core/check.js';
+import { readEpochClock } from '../core/clock.js';
+import { describe, invalidArgument } from '../core/errors.js';
+import type { Finding, Severity } from '../core/finding.js';
+import { deepFreeze } from '../core/freeze.js';
+import { murmur3String } from '../core/murmur3.js';
+import type { ProfileArtifact } from '../stats/artifact.js';
+import { sealedProfile } from '../stats/artifact.js';
+import { createHll, type Hll, hllAddHash, hllEstimate } from '../stats/hll.js';
+import { histogram } from '../stats/read.js';
+
+/** Rate limiting of createQueryMonitor: aligned windows counted in a count-min sketch. */
+export interface QueryRateOptions {
+  /** Window length in ms (the rate is requests per window). Default 60,000. */
+  readonly windowMs?: number;
+  /**
+   * Most requests a caller may make in a sliding window: `allow` denies a caller whose sliding count is
+   * above `limit − 1` (one more would pass the limit). Default: no limit (the rate is still measured).
+   */
+  readonly limit?: number;
+  /** Counters per row of the sketch, in [16, 2^20]. Default 2048 (overestimate ≤ 0.13 % of a window's requests). */
+  readonly width?: number;
+  /** Rows (hash functions) of the sketch, in [1, 8]. Default 4. */
+  readonly depth?: number;
+}
+
+/** createQueryMonitor's options; no other key is accepted. */
+export interface QueryMonitorOptions {
+  /** The training profile: the distribution real traffic comes from (lockstep/stats `profile`). */
+  readonly baseline: ProfileArtifact;
+  /** The features to watch (numeric or categorical features of the baseline). Default: all of them. */
+  readonly features?: readonly string[];
+  /** Equal-width bins over a numeric feature's [min, max], in [2, 1024]. Default 32. */
+  readonly bins?: number;
+  /** Most frequent categories with a bin of their own, in [1, 4096]. Default 128. */
+  readonly maxCategories?: number;
+  /** Callers with detailed state, in [1, 2^24]; least recently seen evicted. Default 4096. */
+  readonly maxCallers?: number;
+  /** Requests before a caller can be flagged, in [1, 2^30]. Default 50. */
+  readonly minRequests?: number;
+  /** Probing score (excess surprise, nats a feature) at which a caller is flagged. Default 0.75. */
+  readonly flagAt?: number;
+  /** Score below which a flagged caller is cleared, at most `flagAt`. Default 0.4. */
+  readonly clearAt?: number;
+  /** Distinct inputs / requests a flag needs, in [0, 1]. Default 0.5. */
+  readonly minDistinctRatio?: number;
+  /** A caller's counts are halved when they reach this many requests, in [minRequests·2, 2^30]. Default 2048. */
+  readonly horizon?: number;
+  /** A flag lapses this long (ms) after the last request that kept it. Default 3,600,000 (an hour). */
+  readonly flagTtlMs?: number;
+  readonly rate?: QueryRateOptions;
+  /** The clock, epoch ms. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** A `PROBING` finding: a caller whose traffic walks the input space. */
+export interface ProbingFinding extends Finding<'PROBING'> {
+  readonly caller: string;
+  /** The probing score: mean excess surprise over the features, nats. */
+  readonly score: number;
+  readonly requests: number;
+  readonly coverage: number;
+  readonly distinctRatio: number;
+  /** Since when (epoch ms) the caller has been flagged. */
+  readonly since: number;
+}
+
+/** A `QUERY_RATE` finding: a caller over `rate.limit`. */
+export interface QueryRateFinding extends Finding<'QUERY_RATE'> {
+  readonly caller: string;
+  /** Estimated requests in the sliding window. */
+  readonly rate: number;
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+export type QueryFinding = ProbingFinding | QueryRateFinding;
+
+/** What `allow(caller)` decides. */
+export interface QueryDecision {
+  readonly allowed: boolean;
+  /** Why not: `PROBING` (flagged) or `QUERY_RATE` (over the limit). */
+  readonly reason?: 'PROBING' | 'QUERY_RATE';
+  /** How long until the caller would be allowed again (ms), when denied. */
+  readonly retryAfterMs?: number;
+}
+
+/** One feature's part of a caller's measure. */
+export interface QueryFeatureStats {
+  readonly feature: string;
+  /** Mean surprise − reference entropy (nats); 0 for traffic like the reference, above for probing. */
+  readonly excessSurprise: number;
+  /** Caller bin entropy (Miller–Madow) / reference bin entropy. */
+  readonly coverage: number;
+  /** Bins the caller touched (since the last halving), of `bins`. */
+  readonly touched: number;
+  readonly bins: number;
+}
+
+/** A tracked caller's measures, as plain frozen data. */
+export interface QueryCallerStats {
+  readonly caller: string;
+  /** Requests recorded since the caller was (last) admitted to the table. */
+  readonly requests: number;
+  readonly score: number;
+  readonly coverage: number;
+  readonly distinctRatio: number;
+  /** Estimated requests in the sliding rate window. */
+  readonly rate: number;
+  readonly flagged: boolean;
+  readonly features: readonly QueryFeatureStats[];
+}
+
+/** The monitor at a moment: totals and findings, plain frozen data. */
+export interface QueryMonitorSnapshot {
+  readonly at: number;
+  readonly requests: number;
+  /** Callers with detailed state now (at most `maxCallers`). */
+  readonly tracked: number;
+  readonly maxCallers: number;
+  /** Callers evicted from the table so far. */
+  readonly evicted: number;
+  readonly findings: readonly QueryFinding[];
+}
+
+/** What createQueryMonitor returns. */
+export interface QueryMonitor {
+  /** Records one request of `caller` with its input `row`, at `at` (epoch ms; default the clock). */
+  record(caller: string | number | bigint, row: Readonly<Record<string, unknown>>, at?: number): void;
+  /** Whether to serve `caller` now (read-only: records nothing). */
+  allow(caller: string | number | bigint): QueryDecision;
+  /** The caller's measures, or null for a caller not in the table. */
+  inspect(caller: string | number | bigint): QueryCallerStats | null;
+  /** Findings now: every flagged caller (`PROBING`) and every tracked caller over the rate limit. */
+  flags(): readonly QueryFinding[];
+  /** Clears a caller's flag (an operator's decision); true when it was flagged. */
+  clear(caller: string | number | bigint): boolean;
+  snapshot(): QueryMonitorSnapshot;
+}
+
+const FN = 'createQueryMonitor';
+const OPTION_KEYS: readonly (keyof QueryMonitorOptions)[] = [
+  'baseline',
+  'features',
+  'bins',
+  'maxCategories',
+  'maxCallers',
+  'minRequests',
+  'flagAt',
+  'clearAt',
+  'minDistinctRatio',
+  'horizon',
+  'flagTtlMs',
+  'rate',
+  'now',
+];
+const RATE_KEYS: readonly (keyof QueryRateOptions)[] = ['windowMs', 'limit', 'width', 'depth'];
+/** Share of the uniform distribution mixed into each reference: no bin has probability 0. */
+const UNIFORM_SHARE = 0.01;
+/** Longest caller key: 1,024 characters (a key names a client; hostile text is refused unread). */
+export const MAX_CALLER_LENGTH = 1024;
+const HLL_P = 8;
+const SEVERITY: Severity = 'warning';
+
+interface FeatureBins {
+  readonly name: string;
+  readonly numeric: boolean;
+  readonly offset: number;
+  readonly size: number;
+  /** Numeric: min, max, interior bins. */
+  readonly min: number;
+  readonly max: number;
+  readonly interior: number;
+  /** Categorical: bin of each kept category. */
+  readonly categories: Map<string, number>;
+  /** −ln p of each bin. */
+  readonly surprise: Float64Array;
+  /** Reference entropy (expected surprise) and reference bin entropy. */
+  readonly entropy: number;
+  readonly binEntropy: number;
+}
+
+interface CallerState {
+  readonly key: string;
+  /** Bin counts of every feature, end to end; floats, halved at the horizon. */
+  readonly counts: Float64Array;
+  /** Per feature: Σ counts · surprise, and Σ c ln c. */
+  readonly surpriseSum: Float64Array;
+  readonly cLogC: Float64Array;
+  n: number;
+  hll: Hll;
+  hllN: number;
+  ratio: number;
+  score: number;
+  coverage: number;
+}
+
+interface FlagState {
+  since: number;
+  /** Last time a request kept it (epoch ms). */
+  kept: number;
+  score: number;
+  requests: number;
+  coverage: number;
+  distinctRatio: number;
+}
+
+function xlogx(c: number): number {
+  return c > 0 ? c * Math.log(c) : 0;
+}
+
+/** The bins of one feature, with their reference surprise, from the profile. */
+function featureBins(
+  profile: ProfileArtifact,
+  name: string,
+  bins: number,
+  maxCategories: number,
+  offset: number,
+): FeatureBins {
+  const f = profile.features.find((x) => x.name === name)!;
+  const missing = f.missing + f.invalid;
+  const mass: number[] = [];
+  let otherEach = 0; // categorical: categories sharing the 'other' bin's mass
+  let min = 0;
+  let max = 0;
+  let interior = 0;
+  const categories = new Map<string, number>();
+  if (f.numeric) {
+    const n = f.numeric;
+    if (n.count === 0 || n.min === null || n.max === null) {
+      throw invalidArgument(FN, 'options.features', `names a feature with no finite values`, name);
+    }
+    min = n.min;
+    max = n.max;
+    interior = max > min ? bins : 1;
+    const h = histogram(profile, name, { bins: interior });
+    mass.push(...h.counts, h.underflow, h.overflow, missing + n.nan + n.posInf + n.negInf);
+  } else {
+    const c = f.categorical!;
+    const kept = c.frequencies.slice(0, maxCategories);
+    let sum = 0;
+    for (const [value, count] of kept) {
+      categories.set(value, mass.length);
+      mass.push(count);
+      sum += count;
+    }
+    mass.push(Math.max(0, c.count - sum), missing);
+    otherEach = Math.max(1, c.distinct - kept.length);
+  }
+  const size = mass.length;
+  const total = mass.reduce((a, b) => a + b, 0);
+  const surprise = new Float64Array(size);
+  let entropy = 0;
+  let binEntropy = 0;
+  for (let b = 0; b < size; b++) {
+    const p = (1 - UNIFORM_SHARE) * (total > 0 ? mass[b]! / total : 0) + UNIFORM_SHARE / size;
+    const other = !f.numeric && b === size - 2;
+    surprise[b] = -Math.log(other ? p / otherEach : p);
+    entropy += p * surprise[b]!;
+    binEntropy -= p * Math.log(p);
+  }
+  return {
+    name,
+    numeric: f.numeric !== undefined,
+    offset,
+    size,
+    min,
+    max,
+    interior,
+    categories,
+    surprise,
+    entropy,
+    binEntropy,
+  };
+}
+
+/** The bin (within the feature) of a value. */
+function binOf(f: FeatureBins, v: unknown): number {
+  if (f.numeric) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return f.interior + 2;
+    if (v < f.min) return f.interior;
+    if (v > f.max) return f.interior + 1;
+    if (f.max === f.min) return 0;
+    return Math.min(f.interior - 1, Math.floor(((v - f.min) / (f.max - f.min)) * f.interior));
+  }
+  if (v === undefined || v === null) return f.size - 1;
+  const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+  return f.categories.get(text) ?? f.size - 2;
+}
+
+/** The canonical text of a value for the distinct-input hash: a type tag, and strings length-prefixed. */
+function valueText(v: unknown): string {
+  if (typeof v === 'number') return `n${v}`;
+  if (typeof v === 'string') return `s${v.length}:${v}`;
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (v === undefined || v === null) return 'm';
+  return 'o';
+}
+
+function callerKey(fn: string, caller: unknown): string {
+  let key: string;
+  if (typeof caller === 'string') key = caller;
+  else if (typeof caller === 'number' && Number.isFinite(caller)) key = String(caller);
+  else if (typeof caller === 'bigint') key = String(caller);
+  else throw invalidArgument(fn, 'caller', 'must be a string, a finite number or a bigint', caller);
+  if (key.length > MAX_CALLER_LENGTH) {
+    throw invalidArgument(
+      fn,
+      'caller',
+      `must be at most ${MAX_CALLER_LENGTH} characters long, got ${key.length}`,
+    );
+  }
+  return key;
+}
+
+/**
+ * A query-pattern monitor for model extraction and probing: per caller, the sliding request rate (a
+ * count-min sketch over aligned windows), the distinct inputs (HyperLogLog) and the spread of its inputs
+ * over each feature's bins against the training profile. Its probing score is the mean excess surprise
+ * over the features, (1/n) Σ −ln p_ref(bin) − H_ref, in nats: 0 for traffic drawn like the training data,
+ * about 1 to 3 for a grid or uniform sweep over the feature ranges. A caller is flagged after
+ * `minRequests` when the score reaches `flagAt` with coverage and distinct inputs high enough, and cleared
+ * when it falls below `clearAt`. O(features) a request; memory O(maxCallers · Σ bins). The rules are at
+ * the top of src/monitor/query-pattern.ts and in docs/monitor.md ("Query patterns (model extraction)").
+ * References: Tramèr et al., "Stealing machine learning models via prediction APIs" (2016); Juuti et al.,
+ * "PRADA: protecting against DNN model stealing attacks" (2019) for watching the query distribution;
+ * Cormode and Muthukrishnan (2005) for the count-min sketch.
+ * @example
+ * const rows = Array.from({ length: 1000 }, (_, i) => ({ x: Math.round(50 + 10 * Math.sin(i)) }));
+ * const qm = createQueryMonitor({ baseline: profile(rows), minRequests: 20, now: () => 0 });
+ * for (let i = 0; i < 40; i++) { qm.record('user', rows[i * 7]); qm.record('sweeper', { x: 40 + i / 2 }); }
+ * [qm.allow('user'), qm.allow('sweeper')] // => [{ allowed: true }, { allowed: false, reason: 'PROBING', retryAfterMs: 3600000 }]
+ * @throws LockstepError `INVALID_ARGUMENT` for an unknown option key (naming the closest known one), a
+ *   value out of range, a feature the baseline does not have or that has no numeric or categorical
+ *   values; `INVALID_ARTIFACT` for a baseline lockstep did not make or parse.
+ */
+export function createQueryMonitor(options: QueryMonitorOptions): QueryMonitor {
+  const o = readOptions(FN, options, OPTION_KEYS);
+  if (o.baseline === undefined)
+    throw invalidArgument(FN, 'options.baseline', 'is required (a training profile)');
+  const baseline = sealedProfile(FN, 'options.baseline', o.baseline);
+  const bins = o.bins === undefined ? 32 : checkInteger(FN, 'options.bins', o.bins, 2, 1024);
+  const maxCategories =
+    o.maxCategories === undefined ? 128 : checkInteger(FN, 'options.maxCategories', o.maxCategories, 1, 4096);
+  const maxCallers =
+    o.maxCallers === undefined ? 4096 : checkInteger(FN, 'options.maxCallers', o.maxCallers, 1, 1 << 24);
+  const minRequests =
+    o.minRequests === undefined ? 50 : checkInteger(FN, 'options.minRequests', o.minRequests, 1, 2 ** 30);
+  const flagAt = o.flagAt === undefined ? 0.75 : checkNumber(FN, 'options.flagAt', o.flagAt, { min: 0 });
+  const clearAt =
+    o.clearAt === undefined
+      ? Math.min(0.4, flagAt)
+      : checkNumber(FN, 'options.clearAt', o.clearAt, { min: 0, max: flagAt });
+  const minDistinctRatio =
+    o.minDistinctRatio === undefined
+      ? 0.5
+      : checkNumber(FN, 'options.minDistinctRatio', o.minDistinctRatio, { min: 0, max: 1 });
+  const horizon =
+    o.horizon === undefined
+      ? Math.max(2048, 2 * minRequests)
+      : checkInteger(FN, 'options.horizon', o.horizon, 2 * minRequests, 2 ** 30);
+  const flagTtlMs =
+    o.flagTtlMs === undefined ? 3_600_000 : checkNumber(FN, 'options.flagTtlMs', o.flagTtlMs, { min: 0 });
+  const r = o.rate === undefined ? {} : readOptions(FN, o.rate, RATE_KEYS, 'options.rate');
+  const windowMs =
+    r.windowMs === undefined
+      ? 60_000
+      : checkNumber(FN, 'options.rate.windowMs', r.windowMs, { min: 0, minOpen: true });
+  const limit =
+    r.limit === undefined
+      ? Number.POSITIVE_INFINITY
+      : checkNumber(FN, 'options.rate.limit', r.limit, { min: 1 });
+  const width = r.width === undefined ? 2048 : checkInteger(FN, 'options.rate.width', r.width, 16, 1 << 20);
+  const depth = r.depth === undefined ? 4 : checkInteger(FN, 'options.rate.depth', r.depth, 1, 8);
+  const clock = readEpochClock(FN, o.now);
+
+  const usable = baseline.features.filter((f) => f.numeric !== undefined || f.categorical !== undefined);
+  const names =
+    o.features === undefined
+      ? usable.map((f) => f.name)
+      : checkStrings(FN, 'options.features', o.features, 4096);
+  if (names.length === 0) throw invalidArgument(FN, 'options.features', 'must name at least one feature');
+  const features: FeatureBins[] = [];
+  let totalBins = 0;
+  for (const name of names) {
+    const f = baseline.features.find((x) => x.name === name);
+    if (f === undefined || (f.numeric === undefined && f.categorical === undefined)) {
+      throw invalidArgument(
+        FN,
+        'options.features',
+        `must name numeric or categorical features of the baseline (${usable
+          .slice(0, 10)
+          .map((x) => JSON.stringify(x.name))
+          .join(', ')})`,
+        name,
+      );
+    }
+    const fb = featureBins(baseline, name, bins, maxCategories, totalBins);
+    features.push(fb);
+    totalBins += fb.size;
+  }
+  const F = features.length;
+
+  // Rate: count-min sketches of the current and previous aligned windows.
+  const current = new Uint32Array(depth * width);
+  const previous = new Uint32Array(depth * width);
+  let windowIndex = Number.NEGATIVE_INFINITY;
+  const cells = new Int32Array(depth);
+  const locate = (key: string): void => {
+    const h1 = murmur3String(key, 0x9747b28c);
+    const h2 = murmur3String(key, 0x5bd1e995) | 1;
+    for (let d = 0; d < depth; d++) cells[d] = d * width + (((h1 + Math.imul(d, h2)) >>> 0) % width);
+  };
+  const roll = (t: number): void => {
+    const k = Math.floor(t / windowMs);
+    if (k <= windowIndex) return;
+    if (k === windowIndex + 1) previous.set(current);
+    else previous.fill(0);
+    current.fill(0);
+    windowIndex = k;
+  };
+  const estimate = (table: Uint32Array): number => {
+    let m = Number.POSITIVE_INFINITY;
+    for (let d = 0; d < depth; d++) m = Math.min(m, table[cells[d]!]!);
+    return m;
+  };
+  /** Sliding rate at t of the key located in `cells`, with the current and previous window counts. */
+  const rateAt = (t: number): { rate: number; cur: number; prev: number; frac: number } => {
+    const k = Math.floor(t / windowMs);
+    let cur = 0;
+    let prev = 0;
+    if (k === windowIndex) {
+      cur = estimate(current);
+      prev = estimate(previous);
+    } else if (k === windowIndex + 1) prev = estimate(current);
+    const frac = (t - k * windowMs) / windowMs;
+    return { rate: cur + prev * (1 - frac), cur, prev, frac };
+  };
+
+  const table = new Map<string, CallerState>();
+  const flagged = new Map<string, FlagState>();
+  let requests = 0;
+  let evicted = 0;
+
+  const recompute = (s: CallerState): void => {
+    for (let j = 0; j < F; j++) {
+      const f = features[j]!;
+      let sum = 0;
+      let cl = 0;
+      for (let b = 0; b < f.size; b++) {
+        const c = s.counts[f.offset + b]!;
+        sum += c * f.surprise[b]!;
+        cl += xlogx(c);
+      }
+      s.surpriseSum[j] = sum;
+      s.cLogC[j] = cl;
+    }
+  };
+
+  const featureStats = (s: CallerState): QueryFeatureStats[] =>
+    features.map((f, j) => {
+      let touched = 0;
+      for (let b = 0; b < f.size; b++) if (s.counts[f.offset + b]! >= 0.5) touched++;
+      const n = s.n;
+      const h = n > 0 ? Math.log(n) - s.cLogC[j]! / n + (touched - 1) / (2 * n) : 0;
+      return {
+        feature: f.name,
+        excessSurprise: n > 0 ? s.surpriseSum[j]! / n - f.entropy : 0,
+        coverage: f.binEntropy > 0 ? h / f.binEntropy : 0,
+        touched,
+        bins: f.size,
+      };
+    });
+
+  const evaluate = (s: CallerState): void => {
+    const stats = featureStats(s);
+    let score = 0;
+    let coverage = 0;
+    for (const x of stats) {
+      // A feature counts as far as the caller spreads over it: narrow traffic in a rare region is not probing.
+      score += Math.max(0, x.excessSurprise) * Math.min(1, x.coverage);
+      coverage += x.coverage;
+    }
+    s.score = score / F;
+    s.coverage = coverage / F;
+    if (s.hllN >= 32 || s.hllN >= s.n) s.ratio = Math.min(1, hllEstimate(s.hll) / Math.max(1, s.hllN));
+  };
+
+  const setFlag = (key: string, s: CallerState, t: number): void => {
+    const existing = flagged.get(key);
+    if (existing === undefined && flagged.size >= maxCallers) {
+      // The oldest flag makes room (Map order is insertion order).
+      const oldest = flagged.keys().next().value as string;
+      flagged.delete(oldest);
+    }
+    const f: FlagState = existing ?? {
+      since: t,
+      kept: t,
+      score: 0,
+      requests: 0,
+      coverage: 0,
+      distinctRatio: 0,
+    };
+    f.kept = Math.max(f.kept, t);
+    f.score = s.score;
+    f.requests = s.n;
+    f.coverage = s.coverage;
+    f.distinctRatio = s.ratio;
+    if (existing === undefined) flagged.set(key, f);
+  };
+
+  const flagOf = (key: string, t: number): FlagState | undefined => {
+    const f = flagged.get(key);
+    if (f !== undefined && t - f.kept >= flagTtlMs) {
+      flagged.delete(key);
+      return undefined;
+    }
+    return f;
+  };
+
+  const readRow = (row: unknown): unknown[] => {
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+      throw invalidArgument('queryMonitor.record', 'row', 'must be an object (a request row)', row);
+    }
+    const values = new Array<unknown>(F);
+    try {
+      for (let j = 0; j < F; j++) values[j] = (row as Record<string, unknown>)[features[j]!.name];
+    } catch {
+      throw invalidArgument('queryMonitor.record', 'row', 'must be readable (a getter or Proxy threw)');
+    }
+    return values;
+  };
+
+  const readTime = (fn: string, at: unknown): number => {
+    if (at === undefined) return clock(fn);
+    if (typeof at !== 'number' || !Number.isFinite(at) || Math.abs(at) > 8.64e15) {
+      throw invalidArgument(fn, 'at', 'must be epoch milliseconds (a finite number)', at);
+    }
+    return at;
+  };
+
+  const rateFinding = (key: string, rate: number): QueryRateFinding => ({
+    code: 'QUERY_RATE',
+    severity: SEVERITY,
+    message: `caller ${describe(key)}: about ${Math.round(rate)} requests in the last ${windowMs} ms, at its limit of ${limit}`,
+    caller: key,
+    rate,
+    limit,
+    windowMs,
+  });
+
+  const probingFinding = (key: string, f: FlagState): ProbingFinding => ({
+    code: 'PROBING',
+    severity: SEVERITY,
+    message: `caller ${describe(key)}: inputs spread over the feature space like probing (score ${f.score.toFixed(2)} nats ≥ ${flagAt}, coverage ${f.coverage.toFixed(2)}, ${Math.round(f.distinctRatio * 100)} % distinct, ${f.requests} requests)`,
+    caller: key,
+    score: f.score,
+    requests: f.requests,
+    coverage: f.coverage,
+    distinctRatio: f.distinctRatio,
+    since: f.since,
+  });
+
+  return {
+    record(caller, row, at) {
+      const fn = 'queryMonitor.record';
+      const key = callerKey(fn, caller);
+      const values = readRow(row);
+      const t = readTime(fn, at);
+      requests++;
+
+      // Rate: conservative update (raise only the cells at the minimum), in the window t falls in.
+      roll(t);
+      locate(key);
+      const k = Math.floor(t / windowMs);
+      const target = k === windowIndex ? current : k === windowIndex - 1 ? previous : undefined;
+      if (target !== undefined) {
+        const m = estimate(target) + 1;
+        for (let d = 0; d < depth; d++) if (target[cells[d]!]! < m) target[cells[d]!] = m;
+      }
+
+      // Detailed state, least recently seen evicted.
+      let s = table.get(key);
+      if (s === undefined) {
+        let reuse: CallerState | undefined;
+        if (table.size >= maxCallers) {
+          const oldest = table.keys().next().value as string;
+          reuse = table.get(oldest);
+          table.delete(oldest);
+          evicted++;
+        }
+        s = {
+          // The evicted caller's arrays, zeroed: a table at its bound allocates nothing more.
+          key,
+          counts: reuse ? reuse.counts.fill(0) : new Float64Array(totalBins),
+          surpriseSum: reuse ? reuse.surpriseSum.fill(0) : new Float64Array(F),
+          cLogC: reuse ? reuse.cLogC.fill(0) : new Float64Array(F),
+          hll: reuse ? { p: HLL_P, registers: reuse.hll.registers.fill(0) } : createHll(HLL_P),
+          n: 0,
+          hllN: 0,
+          ratio: 1,
+          score: 0,
+          coverage: 0,
+        };
+      } else table.delete(key);
+      table.set(key, s);
+
+      let text = '';
+      for (let j = 0; j < F; j++) {
+        const f = features[j]!;
+        const v = values[j];
+        const b = binOf(f, v);
+        const i = f.offset + b;
+        const c = s.counts[i]!;
+        s.counts[i] = c + 1;
+        s.surpriseSum[j]! += f.surprise[b]!;
+        s.cLogC[j]! += xlogx(c + 1) - xlogx(c);
+        text += valueText(v);
+      }
+      s.n++;
+      hllAddHash(s.hll, murmur3String(text, 0));
+      s.hllN++;
+
+      if (s.n >= minRequests) {
+        evaluate(s);
+        const isFlagged = flagOf(key, t) !== undefined;
+        if (isFlagged ? s.score >= clearAt : s.score >= flagAt && s.ratio >= minDistinctRatio) {
+          setFlag(key, s, t);
+        } else if (isFlagged) flagged.delete(key);
+      }
+      if (s.n >= horizon) {
+        // Halved exactly (counts are floats), so every feature's counts still sum to n.
+        for (let i = 0; i < totalBins; i++) s.counts[i] = s.counts[i]! / 2;
+        s.n /= 2;
+        recompute(s);
+        s.hll = createHll(HLL_P);
+        s.hllN = 0;
+      }
+    },
+
+    allow(caller) {
+      const fn = 'queryMonitor.allow';
+      const key = callerKey(fn, caller);
+      const t = clock(fn);
+      const flag = flagOf(key, t);
+      if (flag !== undefined) {
+        return Object.freeze({
+          allowed: false,
+          reason: 'PROBING' as const,
+          retryAfterMs: Math.max(1, Math.ceil(flag.kept + flagTtlMs - t)),
+        });
+      }
+      if (limit !== Number.POSITIVE_INFINITY) {
+        locate(key);
+        const { rate, cur, prev } = rateAt(t);
+        if (rate > limit - 1) {
+          // One more request would pass the limit. It is allowed again once the sliding count is at most
+          // limit − 1: cur + prev · (1 − f) ≤ limit − 1 in this window, or cur · (1 − f') ≤ limit − 1 in the next.
+          const room = limit - 1;
+          const start = Math.floor(t / windowMs) * windowMs;
+          const wait =
+            cur > room
+              ? start + windowMs + windowMs * (1 - room / cur) - t
+              : start + windowMs * (1 - (room - cur) / prev) - t;
+          return Object.freeze({
+            allowed: false,
+            reason: 'QUERY_RATE' as const,
+            retryAfterMs: Math.max(1, Math.ceil(wait)),
+          });
+        }
+      }
+      return Object.freeze({ allowed: true });
+    },
+
+    inspect(caller) {
+      const fn = 'queryMonitor.inspect';
+      const key = callerKey(fn, caller);
+      const s = table.get(key);
+      if (s === undefined) return null;
+      const t = clock(fn);
+      locate(key);
+      const stats = featureStats(s);
+      if (s.n > 0 && s.n < minRequests) evaluate(s);
+      return deepFreeze({
+        caller: key,
+        requests: s.n,
+        score: s.score,
+        coverage: s.coverage,
+        distinctRatio: s.ratio,
+        rate: rateAt(t).rate,
+        flagged: flagOf(key, t) !== undefined,
+        features: stats,
+      });
+    },
+
+    flags() {
+      const t = clock('queryMonitor.flags');
+      return deepFreeze(findingsAt(t));
+    },
+
+    clear(caller) {
+      const key = callerKey('queryMonitor.clear', caller);
+      return flagged.delete(key);
+    },
+
+    snapshot() {
+      const t = clock('queryMonitor.snapshot');
+      return deepFreeze({
+        at: t,
+        requests,
+        tracked: table.size,
+        maxCallers,
+        evicted,
+        findings: findingsAt(t),
+      });
+    },
+  };
+
+  function findingsAt(t: number): QueryFinding[] {
+    const out: QueryFinding[] = [];
+    for (const key of [...flagged.keys()]) {
+      const f = flagOf(key, t);
+      if (f !== undefined) out.push(probingFinding(key, f));
+    }
+    if (limit !== Number.POSITIVE_INFINITY) {
+      for (const key of table.keys()) {
+        locate(key);
+        const { rate } = rateAt(t);
+        if (rate > limit - 1) out.push(rateFinding(key, rate));
+      }
+    }
+    return out;
+  }
+}

@@ -224,11 +224,13 @@ interface FeatureBins {
 
 interface CallerState {
   readonly key: string;
-  /** Bin counts of every feature, end to end; floats, halved at the horizon. */
-  readonly counts: Float64Array;
+  /** Bin counts of every feature, end to end; float32 (exact for halved counts below 2^24), halved at the horizon. */
+  readonly counts: Float32Array;
   /** Per feature: Σ counts · surprise, and Σ c ln c. */
   readonly surpriseSum: Float64Array;
   readonly cLogC: Float64Array;
+  /** Per feature: bins with a count of at least 0.5 (a request since the last halving, or two before). */
+  readonly touched: Int32Array;
   n: number;
   hll: Hll;
   hllN: number;
@@ -358,11 +360,14 @@ function callerKey(fn: string, caller: unknown): string {
 /**
  * A query-pattern monitor for model extraction and probing: per caller, the sliding request rate (a
  * count-min sketch over aligned windows), the distinct inputs (HyperLogLog) and the spread of its inputs
- * over each feature's bins against the training profile. Its probing score is the mean excess surprise
- * over the features, (1/n) Σ −ln p_ref(bin) − H_ref, in nats: 0 for traffic drawn like the training data,
- * about 1 to 3 for a grid or uniform sweep over the feature ranges. A caller is flagged after
- * `minRequests` when the score reaches `flagAt` with coverage and distinct inputs high enough, and cleared
- * when it falls below `clearAt`. O(features) a request; memory O(maxCallers · Σ bins). The rules are at
+ * over each feature's bins against the training profile. Its probing score is
+ * (1/F) Σ_f max(0, excess_f) · min(1, coverage_f), where excess_f = (1/n) Σ −ln p_ref(bin) − H_ref is the
+ * caller's mean surprise over the reference entropy (nats) and coverage_f its bin entropy over the
+ * reference's: about 0 for traffic drawn like the training data (at most 0.43 on flights, for a caller
+ * sending long flights only), 1.6 to 1.9 for a grid or uniform sweep over the feature ranges. A caller is
+ * flagged after `minRequests` when the score reaches `flagAt` and at least `minDistinctRatio` of its
+ * inputs are distinct, and cleared when it falls below `clearAt`. O(features) a request (about 3 µs);
+ * memory O(maxCallers · Σ bins), about 2.9 KB a caller for flights' four features. The rules are at
  * the top of src/monitor/query-pattern.ts and in docs/monitor.md ("Query patterns (model extraction)").
  * References: Tramèr et al., "Stealing machine learning models via prediction APIs" (2016); Juuti et al.,
  * "PRADA: protecting against DNN model stealing attacks" (2019) for watching the query distribution;
@@ -496,36 +501,49 @@ export function createQueryMonitor(options: QueryMonitorOptions): QueryMonitor {
       }
       s.surpriseSum[j] = sum;
       s.cLogC[j] = cl;
+      s.touched[j] = touchedOf(s, f);
     }
   };
 
-  const featureStats = (s: CallerState): QueryFeatureStats[] =>
-    features.map((f, j) => {
-      let touched = 0;
-      for (let b = 0; b < f.size; b++) if (s.counts[f.offset + b]! >= 0.5) touched++;
-      const n = s.n;
-      const h = n > 0 ? Math.log(n) - s.cLogC[j]! / n + (touched - 1) / (2 * n) : 0;
-      return {
-        feature: f.name,
-        excessSurprise: n > 0 ? s.surpriseSum[j]! / n - f.entropy : 0,
-        coverage: f.binEntropy > 0 ? h / f.binEntropy : 0,
-        touched,
-        bins: f.size,
-      };
-    });
+  const touchedOf = (s: CallerState, f: FeatureBins): number => {
+    let touched = 0;
+    for (let b = 0; b < f.size; b++) if (s.counts[f.offset + b]! >= 0.5) touched++;
+    return touched;
+  };
 
-  const evaluate = (s: CallerState): void => {
-    const stats = featureStats(s);
+  /** A feature's excess surprise (nats) and coverage: O(1) from the running sums. */
+  const excessOf = (s: CallerState, j: number): number => s.surpriseSum[j]! / s.n - features[j]!.entropy;
+  const coverageOf = (s: CallerState, j: number): number => {
+    const n = s.n;
+    const f = features[j]!;
+    const h = Math.log(n) - s.cLogC[j]! / n + (s.touched[j]! - 1) / (2 * n);
+    return f.binEntropy > 0 ? h / f.binEntropy : 0;
+  };
+
+  const featureStats = (s: CallerState): QueryFeatureStats[] =>
+    features.map((f, j) => ({
+      feature: f.name,
+      excessSurprise: s.n > 0 ? excessOf(s, j) : 0,
+      coverage: s.n > 0 ? coverageOf(s, j) : 0,
+      touched: s.touched[j]!,
+      bins: f.size,
+    }));
+
+  /** Score and coverage, O(features); the distinct ratio (O(registers)) only when `withRatio`. */
+  const evaluate = (s: CallerState, withRatio: boolean): void => {
     let score = 0;
     let coverage = 0;
-    for (const x of stats) {
+    for (let j = 0; j < F; j++) {
+      const c = coverageOf(s, j);
       // A feature counts as far as the caller spreads over it: narrow traffic in a rare region is not probing.
-      score += Math.max(0, x.excessSurprise) * Math.min(1, x.coverage);
-      coverage += x.coverage;
+      score += Math.max(0, excessOf(s, j)) * Math.min(1, c);
+      coverage += c;
     }
     s.score = score / F;
     s.coverage = coverage / F;
-    if (s.hllN >= 32 || s.hllN >= s.n) s.ratio = Math.min(1, hllEstimate(s.hll) / Math.max(1, s.hllN));
+    if (withRatio && (s.hllN >= 32 || s.hllN >= s.n)) {
+      s.ratio = Math.min(1, hllEstimate(s.hll) / Math.max(1, s.hllN));
+    }
   };
 
   const setFlag = (key: string, s: CallerState, t: number): void => {
@@ -634,9 +652,10 @@ export function createQueryMonitor(options: QueryMonitorOptions): QueryMonitor {
         s = {
           // The evicted caller's arrays, zeroed: a table at its bound allocates nothing more.
           key,
-          counts: reuse ? reuse.counts.fill(0) : new Float64Array(totalBins),
+          counts: reuse ? reuse.counts.fill(0) : new Float32Array(totalBins),
           surpriseSum: reuse ? reuse.surpriseSum.fill(0) : new Float64Array(F),
           cLogC: reuse ? reuse.cLogC.fill(0) : new Float64Array(F),
+          touched: reuse ? reuse.touched.fill(0) : new Int32Array(F),
           hll: reuse ? { p: HLL_P, registers: reuse.hll.registers.fill(0) } : createHll(HLL_P),
           n: 0,
           hllN: 0,
@@ -657,6 +676,7 @@ export function createQueryMonitor(options: QueryMonitorOptions): QueryMonitor {
         s.counts[i] = c + 1;
         s.surpriseSum[j]! += f.surprise[b]!;
         s.cLogC[j]! += xlogx(c + 1) - xlogx(c);
+        if (c < 0.5) s.touched[j]!++;
         text += valueText(v);
       }
       s.n++;
@@ -664,10 +684,13 @@ export function createQueryMonitor(options: QueryMonitorOptions): QueryMonitor {
       s.hllN++;
 
       if (s.n >= minRequests) {
-        evaluate(s);
+        evaluate(s, false);
         const isFlagged = flagOf(key, t) !== undefined;
-        if (isFlagged ? s.score >= clearAt : s.score >= flagAt && s.ratio >= minDistinctRatio) {
-          setFlag(key, s, t);
+        if (isFlagged ? s.score >= clearAt : s.score >= flagAt) {
+          // The distinct count is read only when the score would flag or keep a flag (it costs a pass
+          // over the registers); reading it is what a flag's finding reports.
+          evaluate(s, true);
+          if (isFlagged || s.ratio >= minDistinctRatio) setFlag(key, s, t);
         } else if (isFlagged) flagged.delete(key);
       }
       if (s.n >= horizon) {
@@ -722,7 +745,7 @@ export function createQueryMonitor(options: QueryMonitorOptions): QueryMonitor {
       const t = clock(fn);
       locate(key);
       const stats = featureStats(s);
-      if (s.n > 0 && s.n < minRequests) evaluate(s);
+      if (s.n > 0) evaluate(s, true);
       return deepFreeze({
         caller: key,
         requests: s.n,

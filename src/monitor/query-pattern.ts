@@ -70,7 +70,11 @@ export interface QueryRateOptions {
 export interface QueryMonitorOptions {
   /** The training profile: the distribution real traffic comes from (lockstep/stats `profile`). */
   readonly baseline: ProfileArtifact;
-  /** The features to watch (numeric or categorical features of the baseline). Default: all of them. */
+  /**
+   * The features to watch: numeric (with finite values), categorical or boolean features of the baseline.
+   * Default: all of them. Timestamps are refused (time moves on: serving requests fall past the training
+   * range), and so are mixed and empty features.
+   */
   readonly features?: readonly string[];
   /** Equal-width bins over a numeric feature's [min, max], in [2, 1024]. Default 32. */
   readonly bins?: number;
@@ -271,11 +275,8 @@ function featureBins(
   const categories = new Map<string, number>();
   if (f.numeric) {
     const n = f.numeric;
-    if (n.count === 0 || n.min === null || n.max === null) {
-      throw invalidArgument(FN, 'options.features', `names a feature with no finite values`, name);
-    }
-    min = n.min;
-    max = n.max;
+    min = n.min!;
+    max = n.max!;
     interior = max > min ? bins : 1;
     const h = histogram(profile, name, { bins: interior });
     mass.push(...h.counts, h.underflow, h.overflow, missing + n.nan + n.posInf + n.negInf);
@@ -421,7 +422,13 @@ export function createQueryMonitor(options: QueryMonitorOptions): QueryMonitor {
   const depth = r.depth === undefined ? 4 : checkInteger(FN, 'options.rate.depth', r.depth, 1, 8);
   const clock = readEpochClock(FN, o.now);
 
-  const usable = baseline.features.filter((f) => f.numeric !== undefined || f.categorical !== undefined);
+  // Timestamps are left out: time moves on, so every serving request would fall past the training range
+  // and look like probing. Mixed and empty features have no one distribution to compare with.
+  const usable = baseline.features.filter(
+    (f) =>
+      (f.type === 'numeric' && f.numeric !== undefined && f.numeric.count > 0) ||
+      ((f.type === 'categorical' || f.type === 'boolean') && f.categorical !== undefined),
+  );
   const names =
     o.features === undefined
       ? usable.map((f) => f.name)
@@ -430,12 +437,11 @@ export function createQueryMonitor(options: QueryMonitorOptions): QueryMonitor {
   const features: FeatureBins[] = [];
   let totalBins = 0;
   for (const name of names) {
-    const f = baseline.features.find((x) => x.name === name);
-    if (f === undefined || (f.numeric === undefined && f.categorical === undefined)) {
+    if (!usable.some((x) => x.name === name)) {
       throw invalidArgument(
         FN,
         'options.features',
-        `must name numeric or categorical features of the baseline (${usable
+        `must name numeric (with finite values), categorical or boolean features of the baseline, not timestamps (${usable
           .slice(0, 10)
           .map((x) => JSON.stringify(x.name))
           .join(', ')})`,

@@ -428,6 +428,15 @@ describe('strict options', () => {
       expect.objectContaining({ code: 'INVALID_ARTIFACT' }),
     );
     expect(() => createQueryMonitor({ baseline, features: ['distanse'] })).toThrow(/options.features/);
+    // A timestamp is left out by default and refused by name.
+    const withDates = profile([
+      { at: new Date(0), n: 1, b: true },
+      { at: new Date(1000), n: 2, b: false },
+    ]);
+    expect(() => createQueryMonitor({ baseline: withDates, features: ['at'] })).toThrow(/not timestamps/);
+    const m = createQueryMonitor({ baseline: withDates, now: () => 0 });
+    m.record('x', { at: new Date(5000), n: 1, b: true });
+    expect(m.inspect('x')!.features.map((f) => f.feature)).toEqual(['n', 'b']);
     expect(() => createQueryMonitor({ baseline, clearAt: 2 })).toThrow(
       /options.clearAt' must be a finite number/,
     );

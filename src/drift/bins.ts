@@ -29,7 +29,7 @@
 //   Float64Array), so no option or sparse array can ask for memory the caller does not already hold.
 
 import { checkArray, checkChoice, checkInteger, type RawOptions } from '../core/check.js';
-import { invalidArgument, isLockstepError } from '../core/errors.js';
+import { describe, invalidArgument, isLockstepError } from '../core/errors.js';
 import { MAX_ARRAY_ROWS } from '../core/frame.js';
 import { countAtMost } from '../core/search.js';
 import { sortFloat64 } from '../core/sort.js';
@@ -182,7 +182,15 @@ function isProfileFeature(x: unknown): x is ProfileFeature {
 }
 
 function profileFeatureOf(fn: string, arg: string, sample: ProfileFeature): FeatureProfile {
-  return profileFeature(fn, sample.profile, sample.feature, arg);
+  const f = profileFeature(fn, sample.profile, sample.feature, arg);
+  // A PII feature's profile keeps counts only, or the frequencies of the host's tokens: no values.
+  if (f.pii === 'counts')
+    throw invalidArgument(
+      fn,
+      arg,
+      `is the profile of a pii feature (${describe(f.name)}), which keeps counts only: no distribution to compare (profile it with a token function to compare tokens)`,
+    );
+  return f;
 }
 
 function numericFromProfile(sample: ProfileFeature, f: FeatureProfile): ProfileNumeric {
@@ -312,6 +320,7 @@ function readSampleUnguarded(fn: string, arg: string, sample: Sample): SampleInp
   }
   if (isProfileFeature(sample)) {
     const f = profileFeatureOf(fn, arg, sample);
+    if (f.pii !== undefined) return categoricalFromProfile(f); // tokens, whatever the values were
     switch (f.type) {
       case 'numeric':
       case 'timestamp':

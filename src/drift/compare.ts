@@ -99,7 +99,8 @@ export type SkipReason =
   | 'NOT_IN_ENVIRONMENT'
   | 'NO_DISTRIBUTION'
   | 'TYPES_DIFFER'
-  | 'NO_VALUES';
+  | 'NO_VALUES'
+  | 'PII';
 
 /**
  * A feature `compare` did not compare: a finding (`code: 'FEATURE_SKIPPED'`, severity `info`) with the
@@ -139,6 +140,8 @@ type Side =
       readonly type: 'numeric' | 'categorical' | undefined;
       readonly profile: ProfileArtifact;
       readonly rows: number;
+      /** A PII feature's profile: counts only, or token frequencies. */
+      readonly pii: 'counts' | 'tokens' | undefined;
     };
 
 function columnSide(column: Column, rows: number): Side {
@@ -171,7 +174,7 @@ function sidesOf(input: unknown, fn: string, arg: string): Sides {
         if (!f) return undefined;
         const type =
           f.numeric && !f.categorical ? 'numeric' : f.categorical && !f.numeric ? 'categorical' : undefined;
-        return { kind: 'profile', type, profile, rows: profile.rows };
+        return { kind: 'profile', type, profile, rows: profile.rows, pii: f.pii };
       },
     };
   }
@@ -639,7 +642,22 @@ export function compare(
       skipped.push(skippedFeature(name, 'NO_COMPARATOR', `the schema gives it no ${mode} comparator`));
       continue;
     }
-    const type = declared ? declaredType(declared) : (a.type ?? b.type);
+    // PII: a profile holds no values to compare, and raw data would put them in `top`. Two profiles of
+    // the host's tokens compare as categories of tokens.
+    const piiA = a.kind === 'profile' ? a.pii : undefined;
+    const piiB = b.kind === 'profile' ? b.pii : undefined;
+    const tokens = piiA === 'tokens' && piiB === 'tokens';
+    if ((declared?.pii === true || piiA !== undefined || piiB !== undefined) && !tokens) {
+      skipped.push(
+        skippedFeature(
+          name,
+          'PII',
+          'personal data: compared only as two profiles of tokens (profile option pii with a token function)',
+        ),
+      );
+      continue;
+    }
+    const type = tokens ? 'categorical' : declared ? declaredType(declared) : (a.type ?? b.type);
     if (!type) {
       skipped.push(
         skippedFeature(name, 'NO_DISTRIBUTION', 'free text or mixed types: no distribution to compare'),

@@ -10,15 +10,24 @@
 import * as z from 'zod/mini';
 import {
   type ArtifactKind,
+  type ArtifactLimits,
   artifactIssue,
   defineArtifact,
   invalidArtifact,
+  type ParseArtifactOptions,
+  readParseOptions,
   withFingerprint,
 } from '../core/artifact.js';
 import { base64ToBytes, base64ToFloat64, bytesToBase64, float64ToBase64 } from '../core/base64.js';
 import { describe, invalidArgument, isLockstepError, LockstepError } from '../core/errors.js';
 import { seal, sealedKind } from '../core/freeze.js';
-import { createFeature, type FeatureState, type SketchSizes, type TypeCounts } from './feature.js';
+import {
+  createFeature,
+  type FeatureState,
+  type PiiMode,
+  type SketchSizes,
+  type TypeCounts,
+} from './feature.js';
 import { createFrequencies, frequenciesSorted } from './frequent.js';
 import { hllEstimate } from './hll.js';
 import { type KllSampler, kllFromState, kllMaxRetained, kllState, MAX_DEPTH } from './kll.js';
@@ -94,6 +103,13 @@ export interface FeatureProfile {
   readonly types: TypeCounts;
   readonly numeric?: NumericProfile;
   readonly categorical?: CategoricalProfile;
+  /**
+   * Set for a PII feature (profile's `pii` option, or merged with one): no raw value is kept. There is no
+   * `numeric` section; `categorical` holds the count of values hashed, the HyperLogLog distinct estimate
+   * and registers, `length: null`, and frequencies that are empty (`'counts'`) or of the host's tokens
+   * (`'tokens'`).
+   */
+  readonly pii?: PiiMode;
 }
 
 /**
@@ -134,7 +150,8 @@ export function toFeatureProfile(f: FeatureState): FeatureProfile {
     invalid: f.invalid,
     types: { ...f.types },
   };
-  if (f.numeric) {
+  if (f.pii !== undefined) out.pii = f.pii;
+  if (f.numeric && f.pii === undefined) {
     const s = f.numeric;
     const variance = populationVariance(s.moments);
     const q = kllState(s.kll);
@@ -161,7 +178,21 @@ export function toFeatureProfile(f: FeatureState): FeatureProfile {
       },
     };
   }
-  if (f.categorical) {
+  if (f.categorical && f.pii !== undefined) {
+    const c = f.categorical;
+    // Tokens counted exactly give the exact distinct count (a token function is one-to-one in practice:
+    // an HMAC); otherwise the HyperLogLog estimate.
+    const exact = f.pii === 'tokens' && c.frequencies.error === 0;
+    out.categorical = {
+      count: c.lengthCount,
+      distinct: exact ? c.frequencies.counts.size : Math.round(hllEstimate(c.hll)),
+      distinctExact: exact,
+      frequencies: f.pii === 'tokens' ? frequenciesSorted(c.frequencies) : [],
+      frequencyError: f.pii === 'tokens' ? c.frequencies.error : 0,
+      hll: bytesToBase64(c.hll.registers),
+      length: null,
+    };
+  } else if (f.categorical) {
     const c = f.categorical;
     const exact = c.frequencies.error === 0;
     out.categorical = {
@@ -182,6 +213,7 @@ export function toFeatureProfile(f: FeatureState): FeatureProfile {
 
 export function fromFeatureProfile(p: FeatureProfile, sizes: SketchSizes): FeatureState {
   const f = createFeature(p.name, sizes, 'auto');
+  f.pii = p.pii;
   f.present = p.present;
   f.missing = p.missing;
   f.invalid = p.invalid;
@@ -352,6 +384,7 @@ function profileShape(): z.ZodMiniType<ProfileArtifact> {
     types: z.object({ number: count, string: count, boolean: count, other: count }),
     numeric: z.optional(numeric),
     categorical: z.optional(categorical),
+    pii: z.optional(z.enum(['counts', 'tokens'])),
   });
   return z.object({
     kind: z.literal(KIND),
@@ -385,6 +418,13 @@ function checkProfile(p: ProfileArtifact, report: Report): void {
       report(`${at}.types`, `must add up to present (${f.present})`);
     if (names.has(f.name)) report(`${at}.name`, `duplicate feature ${describe(f.name)}`);
     names.add(f.name);
+    if (f.pii !== undefined) {
+      // A PII feature keeps no raw value: an edited profile that puts one back is refused.
+      if (f.numeric) report(`${at}.numeric`, 'must be absent for a pii feature (it would hold raw values)');
+      if (f.categorical?.length) report(`${at}.categorical.length`, 'must be null for a pii feature');
+      if (f.pii === 'counts' && (f.categorical?.frequencies.length ?? 0) > 0)
+        report(`${at}.categorical.frequencies`, "must be empty for a pii feature of 'counts'");
+    }
     if (f.numeric) checkSketch(f.numeric.quantiles, p.sketches, `${at}.numeric.quantiles`, report);
     if (f.categorical) checkCategorical(f.categorical, p.sketches, `${at}.categorical`, report);
   });
@@ -475,20 +515,27 @@ export function profileKind(): ArtifactKind<ProfileArtifact> {
  * Returns it deeply frozen; a profile lockstep made or parsed is returned as it is, in O(1). Profiles
  * written by earlier lockstep versions keep loading (test/fixtures/golden-profile.json).
  * @example parseProfile(JSON.stringify(profile({ x: [1, 2] }))).rows // => 2
+ * `options.limits` bounds the artifact before anything reads it (maxBytes, maxDepth, maxArray, maxString,
+ * maxNodes; DEFAULT_ARTIFACT_LIMITS for any left out); a hostile one is refused with the limit it broke.
  * @throws LockstepError `INVALID_ARTIFACT` with the JSON path of the first problem (`path`), every problem
- *   in `issues`.
+ *   in `issues`; `INVALID_ARGUMENT` for an unknown option or a limit that is not a positive integer.
  */
-export function parseProfile(json: unknown): ProfileArtifact {
-  return parseProfileAs(json, 'parseProfile');
+export function parseProfile(json: unknown, options?: ParseArtifactOptions): ProfileArtifact {
+  return parseProfileAs(json, 'parseProfile', 'json', readParseOptions('parseProfile', options));
 }
 
 /**
  * parseProfile for `fn`'s argument `arg`. A getter or Proxy that throws while the envelope is read is an
  * INVALID_ARTIFACT too (core's parse reads `formatVersion` before zod sees the value).
  */
-export function parseProfileAs(json: unknown, fn: string, arg = 'json'): ProfileArtifact {
+export function parseProfileAs(
+  json: unknown,
+  fn: string,
+  arg = 'json',
+  limits?: ArtifactLimits,
+): ProfileArtifact {
   try {
-    return profileKind().parse(json, fn, arg);
+    return profileKind().parse(json, fn, arg, limits);
   } catch (error) {
     if (isLockstepError(error)) throw error;
     throw invalidArtifact(fn, KIND, [artifactIssue('$', 'could not be read (a getter or proxy threw)')], arg);

@@ -1,6 +1,7 @@
 // The live, mergeable state of one feature while a profile is being built, and how each kind of Frame
 // column feeds it. Serialisation to and from the JSON artifact is in artifact.ts.
-import { type Column, valueAt } from '../core/frame.js';
+import { LockstepError } from '../core/errors.js';
+import { type Column, isDate, valueAt } from '../core/frame.js';
 import { murmur3String } from '../core/murmur3.js';
 import { createFrequencies, type Frequencies, frequenciesAdd, frequenciesMerge } from './frequent.js';
 import { createHll, type Hll, hllAddHash, hllMerge } from './hll.js';
@@ -21,6 +22,15 @@ export const DEFAULT_SIZES: SketchSizes = { quantileK: 400, distinctP: 12, frequ
 
 /** How values of a feature are read: as numbers, as categories, or as they come. */
 export type ReadAs = 'numeric' | 'categorical' | 'auto';
+
+/**
+ * A PII feature's profile: `'counts'` keeps counts and the HyperLogLog registers only; `'tokens'` also
+ * keeps the frequencies of the host's tokens of its values (never the values).
+ */
+export type PiiMode = 'counts' | 'tokens';
+
+/** The host's token function of a PII feature: a value's text in, its token out. */
+export type PiiToken = (value: string) => string;
 
 export interface NumericState {
   nan: number;
@@ -65,13 +75,24 @@ export interface FeatureState {
   types: TypeCounts;
   numeric: NumericState | undefined;
   categorical: CategoricalState | undefined;
+  /** Set for a PII feature: no raw value is kept (pii-profile rule in addPii and mergeFeature). */
+  pii: PiiMode | undefined;
+  /** The token function of a `'tokens'` feature being profiled (absent when merged from a profile). */
+  readonly token: PiiToken | undefined;
 }
 
-export function createFeature(name: string, sizes: SketchSizes, readAs: ReadAs): FeatureState {
+export function createFeature(
+  name: string,
+  sizes: SketchSizes,
+  readAs: ReadAs,
+  pii?: { readonly token: PiiToken | undefined },
+): FeatureState {
   return {
     name,
     sizes,
     readAs,
+    pii: pii === undefined ? undefined : pii.token === undefined ? 'counts' : 'tokens',
+    token: pii?.token,
     present: 0,
     missing: 0,
     invalid: 0,
@@ -125,6 +146,10 @@ export function addColumn(
   end: number,
   scratch: Scratch,
 ): void {
+  if (f.pii !== undefined) {
+    addPii(f, column, start, end);
+    return;
+  }
   switch (column.kind) {
     case 'numeric':
       if (column.logical === 'timestamp') f.timestamp = true;
@@ -302,8 +327,107 @@ function addValues(f: FeatureState, column: Column, start: number, end: number, 
   }
 }
 
+/**
+ * A PII feature's values: counted by type, hashed into the HyperLogLog (which keeps per register the
+ * longest run of leading zeros of a 32-bit hash, never the value or the hash), and, with a token function,
+ * their tokens counted in the frequencies. No value reaches a quantile sketch, a minimum or maximum, a
+ * length or a frequency list.
+ */
+function addPii(f: FeatureState, column: Column, start: number, end: number): void {
+  const c = categoricalOf(f);
+  for (let i = start; i < end; i++) {
+    const v = valueAt(column, i);
+    if (v === undefined || v === null) {
+      f.missing++;
+      continue;
+    }
+    f.present++;
+    let text: string;
+    if (typeof v === 'string') {
+      f.types.string++;
+      text = v;
+    } else if (typeof v === 'number') {
+      f.types.number++;
+      text = String(v);
+    } else if (typeof v === 'boolean') {
+      f.types.boolean++;
+      text = v ? 'true' : 'false';
+    } else if (isDate(v)) {
+      f.types.number++;
+      text = String(v.getTime());
+    } else {
+      f.types.other++;
+      continue;
+    }
+    hllAddHash(c.hll, murmur3String(text, DISTINCT_SEED));
+    c.lengthCount++;
+    if (f.token !== undefined) frequenciesAdd(c.frequencies, tokenOf(f, text), 1);
+  }
+}
+
+/** The host's token of a value; a token function that throws or returns no string is misuse, said without the value. */
+function tokenOf(f: FeatureState, text: string): string {
+  let token: unknown;
+  try {
+    token = f.token!(text);
+  } catch (error) {
+    throw new LockstepError(
+      'INVALID_ARGUMENT',
+      `profile: argument 'options.pii' has a token function for ${JSON.stringify(f.name)} that threw (${(error as Error)?.name ?? 'an error'})`,
+      { fn: 'profile', arg: 'options.pii' },
+    );
+  }
+  if (typeof token !== 'string' || token.length > 1024)
+    throw new LockstepError(
+      'INVALID_ARGUMENT',
+      `profile: argument 'options.pii' has a token function for ${JSON.stringify(f.name)} that must return a string of at most 1024 characters, got ${typeof token === 'string' ? `one of ${token.length}` : `a ${typeof token}`}`,
+      { fn: 'profile', arg: 'options.pii' },
+    );
+  return token;
+}
+
+/** The PII mode after merging `b` into `a`: PII if either is; tokens only if every side with values has tokens. */
+function mergedPii(a: FeatureState, b: FeatureState): PiiMode | undefined {
+  if (a.pii === undefined && b.pii === undefined) return undefined;
+  const sides = [a, b].filter((x) => x.present > 0);
+  if (sides.length === 0) return a.pii === 'tokens' || b.pii === 'tokens' ? 'tokens' : 'counts';
+  return sides.every((x) => x.pii === 'tokens') ? 'tokens' : 'counts';
+}
+
+/** Merges `b` into a PII feature `a`: counts and registers; token frequencies only when both hold tokens. */
+function mergePii(a: FeatureState, b: FeatureState, mode: PiiMode): void {
+  a.present += b.present;
+  a.missing += b.missing;
+  a.invalid += b.invalid;
+  a.types.number += b.types.number;
+  a.types.string += b.types.string;
+  a.types.boolean += b.types.boolean;
+  a.types.other += b.types.other;
+  // A side that was not PII carried raw values in its sketches: they go, only its counts stay.
+  a.numeric = undefined;
+  const c = categoricalOf(a);
+  if (mode === 'counts' || a.pii === undefined) {
+    c.frequencies.counts.clear();
+    c.frequencies.error = 0;
+  }
+  c.lengthSum = 0;
+  c.lengthMin = Number.POSITIVE_INFINITY;
+  c.lengthMax = Number.NEGATIVE_INFINITY;
+  if (b.categorical) {
+    hllMerge(c.hll, b.categorical.hll);
+    c.lengthCount += b.categorical.lengthCount;
+    if (mode === 'tokens' && b.pii === 'tokens') frequenciesMerge(c.frequencies, b.categorical.frequencies);
+  }
+  a.pii = mode;
+}
+
 /** Adds feature `b` into `a` (same name and sizes). */
 export function mergeFeature(a: FeatureState, b: FeatureState): void {
+  const pii = mergedPii(a, b);
+  if (pii !== undefined) {
+    mergePii(a, b, pii);
+    return;
+  }
   a.present += b.present;
   a.missing += b.missing;
   a.invalid += b.invalid;

@@ -33,10 +33,11 @@ export {
   correlations,
   type SkippedPair,
 } from './correlations.js';
-export type { SketchSizes, TypeCounts } from './feature.js';
+export type { PiiMode, SketchSizes, TypeCounts } from './feature.js';
 export {
   createProfiler,
   mergeProfiles,
+  type PiiOption,
   type ProfileOptions,
   type ProfileProgress,
   type Profiler,

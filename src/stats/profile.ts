@@ -25,6 +25,7 @@ import {
   DEFAULT_SIZES,
   type FeatureState,
   mergeFeature,
+  type PiiToken,
   type ReadAs,
   type Scratch,
   type SketchSizes,
@@ -64,7 +65,20 @@ export interface ProfileOptions {
    * [1, 2^24]. Default 65,536.
    */
   readonly chunkRows?: number;
+  /**
+   * Features holding personal data, whose profile keeps no raw value: counts by type, the HyperLogLog
+   * distinct estimate (its registers hold no value), no quantile sketch, minimum, maximum, lengths or
+   * frequencies. Names (`['email']`), or by name `true` or `{ token }`: a token function (a keyed HMAC,
+   * say) whose tokens' frequencies are kept instead of the values'. `types` does not apply to them. Pass a
+   * schema's PII features with lockstep/schema's `piiFeatures(schema)`.
+   */
+  readonly pii?: PiiOption;
 }
+
+/** The `pii` option of profile, createProfiler and profileStream. */
+export type PiiOption =
+  | readonly string[]
+  | Readonly<Record<string, true | { readonly token: (value: string) => string }>>;
 
 /** The option keys of profile and createProfiler. */
 const PROFILE_KEYS: readonly (keyof ProfileOptions)[] = [
@@ -73,6 +87,7 @@ const PROFILE_KEYS: readonly (keyof ProfileOptions)[] = [
   'sketches',
   'onProgress',
   'chunkRows',
+  'pii',
 ];
 const STREAM_KEYS: readonly (keyof ProfileOptions | 'batchRows')[] = [
   'features',
@@ -80,6 +95,7 @@ const STREAM_KEYS: readonly (keyof ProfileOptions | 'batchRows')[] = [
   'sketches',
   'onProgress',
   'chunkRows',
+  'pii',
   'batchRows',
 ];
 const SKETCH_KEYS: readonly (keyof SketchSizes)[] = ['quantileK', 'distinctP', 'frequentCapacity'];
@@ -116,6 +132,8 @@ export interface ProfileSettings {
   readonly sketches: Partial<SketchSizes> | undefined;
   readonly chunkRows: number;
   readonly onProgress: ((progress: ProfileProgress) => void) | undefined;
+  /** PII features and their token functions (undefined: counts only). */
+  readonly pii: ReadonlyMap<string, { readonly token: PiiToken | undefined }>;
 }
 
 // The live state of each profiler lockstep made, so merge recognises profilers without a visible property
@@ -156,6 +174,35 @@ function checkTypes(fn: string, value: unknown): Map<string, 'numeric' | 'catego
   return readAs;
 }
 
+/** The `pii` option: names, or a record of name to true or { token }. */
+function checkPii(fn: string, value: unknown): Map<string, { token: PiiToken | undefined }> {
+  const out = new Map<string, { token: PiiToken | undefined }>();
+  if (value === undefined) return out;
+  if (Array.isArray(value)) {
+    for (const name of checkStrings(fn, 'options.pii', value)) out.set(name, { token: undefined });
+    return out;
+  }
+  const record = checkObject(fn, 'options.pii', value, 'must be an array of feature names or a record');
+  for (const name of objectKeys(fn, 'options.pii', record)) {
+    const at = `options.pii.${name.length > 60 ? `${name.slice(0, 57)}...` : name}`;
+    let entry: unknown;
+    try {
+      entry = record[name];
+    } catch {
+      throw invalidArgument(fn, at, 'must be readable (its getter threw)');
+    }
+    if (entry === true) {
+      out.set(name, { token: undefined });
+      continue;
+    }
+    const o = readOptions(fn, entry, ['token'], at);
+    if (typeof entry !== 'object' || entry === null || o.token === undefined)
+      throw invalidArgument(fn, at, 'must be true or { token: (value) => string }');
+    out.set(name, { token: checkFunction<PiiToken>(fn, `${at}.token`, o.token) });
+  }
+  return out;
+}
+
 /** Checks the profile options read by readOptions; shared by profile, createProfiler, profileStream and profileInWorkers. */
 export function profileSettings(fn: string, o: RawOptions<keyof ProfileOptions>): ProfileSettings {
   const sizes = checkSizes(fn, o.sketches);
@@ -169,9 +216,11 @@ export function profileSettings(fn: string, o: RawOptions<keyof ProfileOptions>)
     o.onProgress === undefined
       ? undefined
       : checkFunction<(progress: ProfileProgress) => void>(fn, 'options.onProgress', o.onProgress);
+  const pii = checkPii(fn, (o as RawOptions<keyof ProfileOptions>).pii);
   return {
     sizes,
     readAs,
+    pii,
     only: features ? new Set(features) : undefined,
     features: features ? [...features] : undefined,
     types: readAs.size > 0 ? Object.fromEntries(readAs) : undefined,
@@ -190,16 +239,16 @@ interface Built {
 }
 
 function buildProfiler(settings: ProfileSettings): Built {
-  const { sizes, readAs, only, chunkRows, onProgress } = settings;
+  const { sizes, readAs, only, chunkRows, onProgress, pii } = settings;
   const internals: ProfilerInternals = { sizes, states: new Map(), rows: 0 };
   const scratch: Scratch = { finite: new Float64Array(0) };
   for (const name of only ?? [])
-    internals.states.set(name, createFeature(name, sizes, readAs.get(name) ?? 'auto'));
+    internals.states.set(name, createFeature(name, sizes, readAs.get(name) ?? 'auto', pii.get(name)));
 
   const stateFor = (name: string): FeatureState => {
     let state = internals.states.get(name);
     if (!state) {
-      state = createFeature(name, sizes, readAs.get(name) ?? 'auto');
+      state = createFeature(name, sizes, readAs.get(name) ?? 'auto', pii.get(name));
       state.missing = internals.rows; // absent from every earlier batch
       internals.states.set(name, state);
     }
@@ -214,7 +263,9 @@ function buildProfiler(settings: ProfileSettings): Built {
       const state = stateFor(name);
       seen.add(state);
       // ISO-8601 date strings are timestamps (iso-dates.ts), decided per batch over the whole column.
-      const read = state.readAs === 'auto' ? (isoDateColumn(column, n) ?? column) : column;
+      // A PII feature is hashed and counted as it comes (pii-profile rule in feature.ts).
+      const read =
+        state.readAs === 'auto' && state.pii === undefined ? (isoDateColumn(column, n) ?? column) : column;
       return [state, read] as const;
     });
     for (const state of internals.states.values()) if (!seen.has(state)) state.missing += n;

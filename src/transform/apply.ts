@@ -19,6 +19,7 @@ import {
   type Scratch,
 } from './read.js';
 import { readChunk } from './read-chunk.js';
+import { keyIdsOf, readKeys } from './steps/tokenize.js';
 import type { TransformArtifact, TransformedBatch } from './types.js';
 
 export type { BatchIssue, BatchIssueCode } from './issues.js';
@@ -36,6 +37,8 @@ export interface Plan {
   readonly crossText: (string | undefined)[];
   /** `apply`'s error reporter for each input feature, made once rather than per request. */
   readonly rowFails: readonly Fail[];
+  /** The key ids of the transform's tokenize steps, whose keys every call must be given. */
+  readonly keyIds: readonly string[];
 }
 
 const plans = new WeakMap<object, Plan>();
@@ -64,6 +67,7 @@ export function planOf(fn: string, fitted: unknown): Plan {
     names: fitted.columns.map((c) => c.name),
     inputs,
     rowFails: inputs.map((c) => rowFail('apply', c.feature.name)),
+    keyIds: [...new Set(inputs.flatMap((c) => keyIdsOf(c.feature.steps)))],
     weight: compiled.find((c) => c.feature.role === 'weight'),
     reads,
     scratch: createScratch(),
@@ -87,9 +91,14 @@ export interface ApplyOptions {
   readonly into?: Float32Array;
   /** Also say which inputs were missing and which categories were out of vocabulary. */
   readonly explain?: boolean;
+  /**
+   * The host's keys for the transform's `tokenize` steps, by key id: each a Uint8Array of at least 16
+   * bytes. Required for every key id the transform names; never stored.
+   */
+  readonly keys?: Readonly<Record<string, Uint8Array>>;
 }
 
-const APPLY_KEYS = ['into', 'explain'] as const;
+const APPLY_KEYS = ['into', 'explain', 'keys'] as const;
 
 function rowFail(fn: string, feature: string): Fail {
   return (_i, code, problem, value) => {
@@ -139,6 +148,7 @@ function readRow(plan: Plan, c: CompiledFeature, row: object, fail: Fail): void 
 // `apply`'s options once read (module scratch, so the common call allocates nothing).
 let optInto: unknown;
 let optExplain: unknown;
+let optKeys: unknown;
 
 /**
  * Reads `apply`'s options into optInto and optExplain. A plain object whose keys are all known is read
@@ -151,7 +161,7 @@ function readApplyOptions(fn: string, options: unknown): void {
       let known = Object.getPrototypeOf(options) === Object.prototype;
       if (known)
         for (const key in options) {
-          if (key !== 'into' && key !== 'explain') {
+          if (key !== 'into' && key !== 'explain' && key !== 'keys') {
             known = false;
             break;
           }
@@ -159,6 +169,7 @@ function readApplyOptions(fn: string, options: unknown): void {
       if (known) {
         optInto = (options as ApplyOptions).into;
         optExplain = (options as ApplyOptions).explain;
+        optKeys = (options as ApplyOptions).keys;
         return;
       }
     } catch {
@@ -168,6 +179,7 @@ function readApplyOptions(fn: string, options: unknown): void {
   const o = readOptions(fn, options, APPLY_KEYS);
   optInto = o.into;
   optExplain = o.explain;
+  optKeys = o.keys;
 }
 
 /**
@@ -178,7 +190,8 @@ function readApplyOptions(fn: string, options: unknown): void {
  * `fitted` must be a transform lockstep made or parsed: parse JSON once with `parseTransform`, then apply
  * it to every request. Bit-identical to the same row of `applyBatch`. O(columns).
  * @throws LockstepError `INVALID_ARGUMENT` for a transform lockstep did not make or parse, a row that is not
- *   an object, or bad options (an unknown key, `into` too short); `INVALID_DATA` naming the feature (its
+ *   an object, or bad options (an unknown key, `into` too short, a key id of a tokenize step missing from
+ *   `keys` or its key shorter than 16 bytes, named as `options.keys.<keyId>`); `INVALID_DATA` naming the feature (its
  *   issue in `issues`) for a value the transform cannot encode (a missing value with no rule for it, a
  *   wrong type, log1p of a value at or below −1, a category outside a vocabulary with no OOV buckets, a
  *   value whose getter throws).
@@ -200,9 +213,12 @@ export function apply(
     throw invalidArgument(fn, 'row', 'must be an object', row);
   let into: unknown;
   let explain = false;
+  let keys: unknown;
   if (options !== undefined) {
     readApplyOptions(fn, options);
     into = optInto;
+    keys = optKeys;
+    optKeys = undefined;
     if (optExplain !== undefined && typeof optExplain !== 'boolean')
       throw invalidArgument(fn, 'options.explain', 'must be a boolean', optExplain);
     explain = optExplain === true;
@@ -219,27 +235,33 @@ export function apply(
       `must be a Float32Array of length at least ${plan.columns}`,
       into,
     );
+  if (plan.keyIds.length > 0 || keys !== undefined) readKeys(fn, keys, plan.keyIds, plan.scratch.tokenizers);
   const missing: { feature: string; filled: 'impute' | 'bucket' | 'mask' }[] = explain ? [] : NONE;
   const outOfVocabulary: { feature: string; value: string }[] = explain ? [] : NONE;
   const s = plan.scratch;
   const { inputs, rowFails } = plan;
-  for (let k = 0; k < inputs.length; k++) {
-    const c = inputs[k]!;
-    const fail = rowFails[k]!;
-    try {
-      readRow(plan, c, row, fail);
-    } catch (error) {
-      if (isLockstepError(error)) throw error;
-      fail(0, 'INVALID_VALUE', 'could not be read (a getter or Proxy threw)');
+  try {
+    for (let k = 0; k < inputs.length; k++) {
+      const c = inputs[k]!;
+      const fail = rowFails[k]!;
+      try {
+        readRow(plan, c, row, fail);
+      } catch (error) {
+        if (isLockstepError(error)) throw error;
+        fail(0, 'INVALID_VALUE', 'could not be read (a getter or Proxy threw)');
+      }
+      for (const prep of c.prep) prep(s, 1, fail);
+      c.emit(s, 1, out, 0, 0, fail);
+      if (explain) {
+        if (c.kind !== 'list' && s.miss[0] === 1 && c.handlesMissing)
+          missing.push({ feature: c.feature.name, filled: c.handlesMissing });
+        if ((c.kind === 'category' || c.kind === 'list') && s.oov[0] === 1)
+          outOfVocabulary.push({ feature: c.feature.name, value: oovText(c, s) });
+      }
     }
-    for (const prep of c.prep) prep(s, 1, fail);
-    c.emit(s, 1, out, 0, 0, fail);
-    if (explain) {
-      if (c.kind !== 'list' && s.miss[0] === 1 && c.handlesMissing)
-        missing.push({ feature: c.feature.name, filled: c.handlesMissing });
-      if ((c.kind === 'category' || c.kind === 'list') && s.oov[0] === 1)
-        outOfVocabulary.push({ feature: c.feature.name, value: oovText(c, s) });
-    }
+  } finally {
+    // The tokenizers (the host's keys, hashed into HMAC state) are dropped once the call is done.
+    if (plan.keyIds.length > 0) s.tokenizers.clear();
   }
   return explain ? { values: out, missing, outOfVocabulary } : out;
 }
@@ -262,9 +284,11 @@ export interface ApplyBatchOptions {
    * integer or Infinity. Default 20.
    */
   readonly maxIssues?: number;
+  /** The host's keys for the transform's `tokenize` steps, by key id, as `apply` takes them. */
+  readonly keys?: Readonly<Record<string, Uint8Array>>;
 }
 
-const BATCH_KEYS = ['maxIssues'] as const;
+const BATCH_KEYS = ['maxIssues', 'keys'] as const;
 
 /**
  * Transforms a batch (rows, a record of columns, an Arrow table or record batch, or a Frame) into one
@@ -275,7 +299,7 @@ const BATCH_KEYS = ['maxIssues'] as const;
  * encode is never skipped: every such value is counted and the call throws, listing the first ones by row
  * and feature as BatchIssue findings (codes MISSING_VALUE, INVALID_VALUE, OUT_OF_VOCABULARY).
  * @throws LockstepError `INVALID_ARGUMENT` for a transform lockstep did not make or parse, data of another
- *   type, or bad options; `INVALID_DATA` listing the rows and features that cannot be encoded (in
+ *   type, or bad options (as `apply`'s `keys`); `INVALID_DATA` listing the rows and features that cannot be encoded (in
  *   `issues`).
  */
 export function applyBatch(
@@ -295,6 +319,8 @@ export function applyBatch(
         : Number.NaN;
   if (Number.isNaN(maxIssues))
     throw invalidArgument(fn, 'options.maxIssues', 'must be a non-negative integer or Infinity', o.maxIssues);
+  if (plan.keyIds.length > 0 || o.keys !== undefined)
+    readKeys(fn, o.keys, plan.keyIds, plan.scratch.tokenizers);
   const frame = frameOf(data, fn, plan.reads);
   const rows = frame.length;
   const stride = plan.columns;
@@ -315,38 +341,42 @@ export function applyBatch(
     const cols = c.feature.inputs.map((name) => frame.columns.get(name));
     return cols.every((col) => col?.kind === 'dictionary') ? (cols as DictionaryColumn[]) : undefined;
   });
-  for (let start = 0; start < rows; start += CHUNK) {
-    const n = Math.min(CHUNK, rows - start);
-    const run = (
-      c: CompiledFeature,
-      out: Float32Array,
-      base: number,
-      step: number,
-      codes: readonly DictionaryColumn[] | undefined,
-    ) => {
-      const feature = c.feature.name;
-      failed.fill(0, 0, n);
-      const fail: Fail = (i, code, problem, value) => {
-        if (failed[i] === 1) return;
-        failed[i] = 1;
-        bad++;
-        if (issues.length + chunkIssues.length < keep)
-          chunkIssues.push(batchIssue(start + i, feature, code, problem, value));
+  try {
+    for (let start = 0; start < rows; start += CHUNK) {
+      const n = Math.min(CHUNK, rows - start);
+      const run = (
+        c: CompiledFeature,
+        out: Float32Array,
+        base: number,
+        step: number,
+        codes: readonly DictionaryColumn[] | undefined,
+      ) => {
+        const feature = c.feature.name;
+        failed.fill(0, 0, n);
+        const fail: Fail = (i, code, problem, value) => {
+          if (failed[i] === 1) return;
+          failed[i] = 1;
+          bad++;
+          if (issues.length + chunkIssues.length < keep)
+            chunkIssues.push(batchIssue(start + i, feature, code, problem, value));
+        };
+        if (codes !== undefined) c.byCodes!(s, codes, start, n, fail);
+        else {
+          readChunk(plan, c, frame.columns, start, n, fail);
+          for (const prep of c.prep) prep(s, n, fail);
+        }
+        c.emit(s, n, out, base, step, fail);
       };
-      if (codes !== undefined) c.byCodes!(s, codes, start, n, fail);
-      else {
-        readChunk(plan, c, frame.columns, start, n, fail);
-        for (const prep of c.prep) prep(s, n, fail);
+      for (let f = 0; f < plan.inputs.length; f++)
+        run(plan.inputs[f]!, values, start * stride, stride, dictionaries[f]);
+      if (plan.weight && weights) run(plan.weight, weights, start, 1, undefined);
+      if (chunkIssues.length > 0) {
+        issues.push(...chunkIssues.sort((a, b) => a.row - b.row));
+        chunkIssues.length = 0;
       }
-      c.emit(s, n, out, base, step, fail);
-    };
-    for (let f = 0; f < plan.inputs.length; f++)
-      run(plan.inputs[f]!, values, start * stride, stride, dictionaries[f]);
-    if (plan.weight && weights) run(plan.weight, weights, start, 1, undefined);
-    if (chunkIssues.length > 0) {
-      issues.push(...chunkIssues.sort((a, b) => a.row - b.row));
-      chunkIssues.length = 0;
     }
+  } finally {
+    if (plan.keyIds.length > 0) s.tokenizers.clear();
   }
   if (bad > 0) throw batchError(fn, 'data', bad, 'the transform cannot encode', issues, maxIssues);
   return weights

@@ -8,7 +8,8 @@ import type { FittedFeature, FittedStep, TransformArtifact } from './types.js';
 
 /**
  * Stable codes of {@link TransformChange}: `FEATURE_ADDED`, `FEATURE_REMOVED`, `INPUTS_CHANGED`,
- * `STEPS_CHANGED` (a step's options, or the chain), `FITTED_CHANGED`, `VOCABULARY_CHANGED` (values gained,
+ * `STEPS_CHANGED` (a step's options, or the chain), `KEY_ROTATED` (a tokenize step's key id: a new key,
+ * so every token changes), `FITTED_CHANGED`, `VOCABULARY_CHANGED` (values gained,
  * lost or reindexed), `LAYOUT_CHANGED` (the output columns) and `SCHEMA_CHANGED` (the schema fitted
  * against; info, since it changes no number).
  */
@@ -17,6 +18,7 @@ export type TransformChangeCode =
   | 'FEATURE_REMOVED'
   | 'INPUTS_CHANGED'
   | 'STEPS_CHANGED'
+  | 'KEY_ROTATED'
   | 'FITTED_CHANGED'
   | 'VOCABULARY_CHANGED'
   | 'LAYOUT_CHANGED'
@@ -42,6 +44,13 @@ function options(step: FittedStep): string {
   return canonicalJson(rest);
 }
 
+/** A step's options with a tokenize step's key id left out: what else changed besides a key rotation. */
+function optionsBesidesKey(step: FittedStep): string {
+  if (step.type !== 'tokenize') return options(step);
+  const { keyId: _keyId, ...rest } = step;
+  return canonicalJson(rest);
+}
+
 function stepChanges(name: string, a: FittedFeature, b: FittedFeature): TransformChange[] {
   const changes: TransformChange[] = [];
   if (canonicalJson(a.inputs) !== canonicalJson(b.inputs)) {
@@ -54,7 +63,23 @@ function stepChanges(name: string, a: FittedFeature, b: FittedFeature): Transfor
       after: b.inputs,
     });
   }
-  if (a.steps.length !== b.steps.length || a.steps.some((s, i) => options(s) !== options(b.steps[i]!))) {
+  const sameLength = a.steps.length === b.steps.length;
+  if (sameLength) {
+    a.steps.forEach((sa, i) => {
+      const sb = b.steps[i]!;
+      if (sa.type === 'tokenize' && sb.type === 'tokenize' && sa.keyId !== sb.keyId)
+        changes.push({
+          code: 'KEY_ROTATED',
+          severity: 'warning',
+          feature: name,
+          step: i,
+          message: `feature '${name}' tokenizes with key '${sb.keyId}' instead of '${sa.keyId}': every token changes`,
+          before: sa.keyId,
+          after: sb.keyId,
+        });
+    });
+  }
+  if (!sameLength || a.steps.some((s, i) => optionsBesidesKey(s) !== optionsBesidesKey(b.steps[i]!))) {
     changes.push({
       code: 'STEPS_CHANGED',
       severity: 'warning',

@@ -30,6 +30,7 @@ import { readChunk } from './read-chunk.js';
 import type { Step, TransformSpec } from './spec.js';
 import type { FitStats } from './steps/common.js';
 import { stepRules } from './steps/index.js';
+import { keyIdsOf, readKeys, type Tokenizer } from './steps/tokenize.js';
 import type { FittedFeature, FittedStep, OutputColumn, TransformArtifact } from './types.js';
 
 export interface FitOptions {
@@ -51,10 +52,15 @@ export interface FitOptions {
    * 1,000,000, in [1, 2^24].
    */
   readonly maxCategories?: number;
+  /**
+   * The host's keys for the spec's `tokenize` steps, by key id: each a Uint8Array of at least 16 bytes,
+   * required for every key id the spec names. Read once, when fitting starts; never stored in the artifact.
+   */
+  readonly keys?: Readonly<Record<string, Uint8Array>>;
 }
 
 /** The option keys of fit, fitStream and createFitter, and the bounds of the sizes (memory is sized by them). */
-const FIT_KEYS = ['schema', 'exactQuantiles', 'quantileK', 'maxCategories'] as const;
+const FIT_KEYS = ['schema', 'exactQuantiles', 'quantileK', 'maxCategories', 'keys'] as const;
 export const FIT_SIZES: Readonly<
   Record<keyof FitSizes, readonly [min: number, max: number, fallback: number]>
 > = {
@@ -161,8 +167,9 @@ const MAX_LISTED = 100;
  * 64 stages; a transform at most 1,048,576 output columns. Errors of the returned fitter's methods name
  * them (`fitter.update`, `fitter.merge`, `fitter.nextStage`, `fitter.result`).
  * @example let f = createFitter(spec); for (;;) { for (const b of batches) f.update(b); if (f.stage + 1 === f.stages) break; f = f.nextStage(); } f.result()
- * @throws LockstepError `INVALID_ARGUMENT` for a bad spec, an unknown option key or an option out of its
- *   bounds.
+ * @throws LockstepError `INVALID_ARGUMENT` for a bad spec, an unknown option key, an option out of its
+ *   bounds, or a tokenize key id whose key `options.keys` lacks (or holds in fewer than 16 bytes), named
+ *   `options.keys.<keyId>`.
  */
 export function createFitter(spec: TransformSpec, options?: FitOptions): Fitter {
   return startFit('createFitter', spec, options);
@@ -182,6 +189,8 @@ function startFit(fn: string, spec: unknown, options: unknown): Fitter {
     quantileK: size('quantileK'),
     maxCategories: size('maxCategories'),
   };
+  const tokenizers = new Map<string, Tokenizer>();
+  readKeys(fn, o.keys, [...new Set(features.flatMap((f) => keyIdsOf(f.steps)))], tokenizers);
   const steps: FittedStep[][] = features.map((f) => f.steps.map(fixedStep));
   const pending = features.map((f) =>
     f.steps.flatMap((s, step) => Array.from({ length: phasesOf(s) }, (_, phase) => ({ step, phase }))),
@@ -196,7 +205,7 @@ function startFit(fn: string, spec: unknown, options: unknown): Fitter {
     );
   return makeFitter(
     fn,
-    { features, steps, pending, sizes, stages, schema: schema?.fingerprint },
+    { features, steps, pending, sizes, stages, schema: schema?.fingerprint, tokenizers },
     0,
     undefined,
   );
@@ -210,18 +219,23 @@ interface FitRun {
   readonly sizes: FitSizes;
   readonly stages: number;
   readonly schema: string | undefined;
+  /** The tokenizer of each key id the spec names, from the keys `fit` was given. */
+  readonly tokenizers: ReadonlyMap<string, Tokenizer>;
   /** Standardize's exact mean from its first phase, by feature and step index. */
   readonly means?: Map<string, number>;
 }
 
 function makeFitter(creator: string, run: FitRun, stage: number, firstRows: number | undefined): Fitter {
-  const { features, steps, pending, sizes, stages, schema } = run;
+  const { features, steps, pending, sizes, stages, schema, tokenizers } = run;
   // `fit` and `fitStream` name themselves in every error; a fitter from createFitter names its method.
   const fnOf = (method: string) => (creator === 'createFitter' ? `fitter.${method}` : creator);
   const dataArg = creator === 'createFitter' ? 'batch' : 'data';
   const means = run.means ?? new Map<string, number>();
   // Fitters merge only with fitters of the same spec, at the same stage, with the same steps fitted so far.
-  const identity = fingerprint({ features, steps, stage, sizes, means: [...means] });
+  // A key's check value (the token of a text no category reads as) stands for the key, so fitters given
+  // different keys never merge; it stays in memory, like the key.
+  const keyChecks = [...tokenizers].map(([id, token]) => [id, token('\u0000lockstep key check')]);
+  const identity = fingerprint({ features, steps, stage, sizes, means: [...means], keyChecks });
   const slots: Slot[] = [];
   features.forEach((f, fi) => {
     const next = pending[fi]![stage];
@@ -248,6 +262,7 @@ function makeFitter(creator: string, run: FitRun, stage: number, firstRows: numb
   const seen = new Set<string>();
   const names = new Set<string>();
   const plan = { scratch: createScratch(), crossText: new Array<string | undefined>(CHUNK).fill(undefined) };
+  for (const [id, token] of tokenizers) plan.scratch.tokenizers.set(id, token);
   const keep = new Uint8Array(CHUNK);
   const failed = new Uint8Array(CHUNK);
   let rows = 0;
@@ -550,7 +565,8 @@ export function buildArtifact(
  * 1,048,576 output columns. O(rows × features × stages).
  * @example fit({ x: standardize() }, { x: [1, 2, 3] }).features[0].steps[0].fitted.mean // => 2
  * @throws LockstepError `INVALID_ARGUMENT` for a bad spec, an unknown option key, an option out of its
- *   bounds, or a column the data does not have (naming the columns it has); `INVALID_DATA` for values that
+ *   bounds, a tokenize key id whose key `options.keys` lacks or holds in fewer than 16 bytes (named
+ *   `options.keys.<keyId>`), or a column the data does not have (naming the columns it has); `INVALID_DATA` for values that
  *   cannot be fitted (wrong types, infinities), a feature with no values, or an empty vocabulary with no
  *   OOV buckets.
  */

@@ -58,7 +58,9 @@ export {
   type StandardizeStep,
   type Step,
   standardize,
+  type TokenizeStep,
   type TransformSpec,
+  tokenize,
   type VocabularyStep,
   vocabulary,
 } from './spec.js';

@@ -231,10 +231,11 @@ export function compileFeature(feature: FittedFeature, width?: (columns: number)
       });
     }
   } else {
-    // category, list: [impute] index step
+    // category, list: [impute | tokenize] index step
     const indexStep = body[body.length - 1]!;
-    if (imputed && kind === 'category')
-      preps.push(hook(stepKernel(first.type).text, first, 'a category impute')(first));
+    if (kind === 'category')
+      for (const step of body.slice(0, -1))
+        preps.push(hook(stepKernel(step.type).text, step, 'a category pre-step')(step));
     const categories = hook(stepKernel(indexStep.type).index, indexStep, 'a category index step')(indexStep);
     const { space: sp, index, outside } = categories;
     space = sp;
@@ -249,13 +250,16 @@ export function compileFeature(feature: FittedFeature, width?: (columns: number)
       return { feature, kind, prep: preps, emit: list.emit, names: list.names, handlesMissing: 'mask' };
     }
     const missingProblem = `is missing; add impute() or ${feature.inputs.length > 1 ? "missing: 'bucket'" : 'a mask or missing bucket'}`;
-    byCodes = codeIndexer(
-      index,
-      outside,
-      missingIndex,
-      first.type === 'impute' ? String(first.fitted.value) : undefined,
-      missingProblem,
-    );
+    // A tokenized feature reads texts: its index depends on the key given at each call, so a memo of
+    // each dictionary code's index (kept with the compiled transform) could outlive the key it was made with.
+    if (first.type !== 'tokenize')
+      byCodes = codeIndexer(
+        index,
+        outside,
+        missingIndex,
+        first.type === 'impute' ? String(first.fitted.value) : undefined,
+        missingProblem,
+      );
     preps.push((s, n, fail) => {
       const { x, text, miss, oov } = s;
       for (let i = 0; i < n; i++) {

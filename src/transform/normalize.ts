@@ -1,7 +1,9 @@
 // Checking a spec: every step well-formed, and every chain one the kernel can run. The grammar of a chain:
 //   number:   [impute] (standardize | minMax | robustScale | clip | log1p | passthrough)* [bucketize [oneHot]]
 //   category: [impute] (vocabulary | hashBucket) [oneHot]      list: (vocabulary | hashBucket) multiHot
-//   cross [oneHot]      datetime      recencyWeight
+//   tokenize (vocabulary | hashBucket) [oneHot]      cross [oneHot]      datetime      recencyWeight
+// tokenize leads its chain with no impute before it: an impute would learn a raw value (a mode) into the
+// artifact, which a pseudonymised feature must never hold; a missing value stays missing instead.
 import { checkString, readOptions } from '../core/check.js';
 import { invalidArgument } from '../core/errors.js';
 import type { Step } from './spec.js';
@@ -67,6 +69,11 @@ export function chainKind(fn: string, at: string, steps: readonly Step[]): Input
     throw invalidArgument(fn, `${at}[${i}]`, why, types[i]);
   };
   types.forEach((t, i) => {
+    if (i > 0 && t === 'tokenize')
+      fail(
+        i,
+        "must come first in its chain (it reads the raw input, and an impute before it would keep a raw value in the artifact; a missing value stays missing: use vocabulary's mask or hashBucket's missing: 'bucket')",
+      );
     if (i > 0 && (t === 'impute' || t === 'cross' || t === 'datetime' || t === 'recencyWeight'))
       fail(i, `must come first in its chain (${t} reads the raw input)`);
   });
@@ -81,6 +88,20 @@ export function chainKind(fn: string, at: string, steps: readonly Step[]): Input
     if (from < types.length && types[from] === 'oneHot') from++;
     if (from < types.length) fail(from, `cannot follow ${after}; only oneHot can`);
   };
+  if (first === 'tokenize') {
+    const next = types[1];
+    if (next !== 'vocabulary' && next !== 'hashBucket')
+      throw invalidArgument(
+        fn,
+        `${at}[1]`,
+        'must be vocabulary or hashBucket after tokenize (a token is a category)',
+        next,
+      );
+    if (types[2] === 'multiHot')
+      fail(2, 'cannot follow a tokenized category: tokenize reads one category, not a list');
+    tail(2, next);
+    return 'category';
+  }
   const t = types[i];
   if (first === 'cross') {
     tail(1, 'cross');

@@ -3,6 +3,7 @@
 // so a row and a batch give the transform the same numbers.
 import { type Column, dateValue, isDate, valueAt } from '../core/frame.js';
 import { parseTimestamp } from '../core/timestamp.js';
+import type { Tokenizer } from './steps/tokenize.js';
 
 /** Rows a kernel handles at a time: scratch space stays in cache, and memory stays bounded. */
 export const CHUNK = 1024;
@@ -19,6 +20,11 @@ export interface Scratch {
   readonly text: (string | undefined)[];
   /** List values for multiHot (undefined when missing). */
   readonly lists: (readonly unknown[] | undefined)[];
+  /**
+   * The tokenizer of each key id the transform's tokenize steps name, filled from the host's keys by the
+   * call that runs the chain (fit, apply, applyBatch) before it runs it; the keys are never kept elsewhere.
+   */
+  readonly tokenizers: Map<string, Tokenizer>;
 }
 
 export function createScratch(): Scratch {
@@ -28,6 +34,7 @@ export function createScratch(): Scratch {
     oov: new Uint8Array(CHUNK),
     text: new Array(CHUNK).fill(undefined),
     lists: new Array(CHUNK).fill(undefined),
+    tokenizers: new Map(),
   };
 }
 

@@ -15,6 +15,7 @@ import type { PassthroughStep } from './steps/passthrough.js';
 import type { RecencyWeightStep } from './steps/recency-weight.js';
 import type { RobustScaleStep } from './steps/robust-scale.js';
 import type { StandardizeStep } from './steps/standardize.js';
+import type { TokenizeStep } from './steps/tokenize.js';
 import type { VocabularyStep } from './steps/vocabulary.js';
 
 export { type BucketizeStep, bucketize } from './steps/bucketize.js';
@@ -32,6 +33,7 @@ export { type PassthroughStep, passthrough } from './steps/passthrough.js';
 export { type RecencyWeightStep, recencyWeight } from './steps/recency-weight.js';
 export { type RobustScaleStep, robustScale } from './steps/robust-scale.js';
 export { type StandardizeStep, standardize } from './steps/standardize.js';
+export { type TokenizeStep, tokenize } from './steps/tokenize.js';
 export { type VocabularyStep, vocabulary } from './steps/vocabulary.js';
 
 /** One step of a feature's chain. */
@@ -50,7 +52,8 @@ export type Step =
   | ImputeStep
   | DatetimeStep
   | PassthroughStep
-  | RecencyWeightStep;
+  | RecencyWeightStep
+  | TokenizeStep;
 
 /** A feature of a spec: the input column (the key, unless `input` names another) and its chain of steps. */
 export type FeatureSpec =

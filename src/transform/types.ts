@@ -14,6 +14,7 @@ import type { PassthroughStep } from './steps/passthrough.js';
 import type { FittedRecencyWeight } from './steps/recency-weight.js';
 import type { FittedRobustScale } from './steps/robust-scale.js';
 import type { FittedStandardize } from './steps/standardize.js';
+import type { TokenizeStep } from './steps/tokenize.js';
 import type { FittedVocabulary } from './steps/vocabulary.js';
 
 /** A step with the values fitting learned (each step's file says what). Stateless steps carry no `fitted`. */
@@ -32,7 +33,8 @@ export type FittedStep =
   | FittedImpute
   | DatetimeStep
   | PassthroughStep
-  | FittedRecencyWeight;
+  | FittedRecencyWeight
+  | TokenizeStep;
 
 /** What a feature reads: numbers, categories (strings), date-times, or lists of categories. */
 export type InputKind = 'number' | 'category' | 'time' | 'list';

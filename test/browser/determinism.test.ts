@@ -446,6 +446,34 @@ function transformTask(
   };
 }
 
+/**
+ * tokenize: keyed tokens (HMAC-SHA256 from @noble/hashes) of generated strings, numbers and missing values,
+ * learned into a vocabulary and hashed into buckets, row by row and in a batch.
+ */
+function tokenizeTask(
+  api: Api,
+  input: { key: Uint8Array; values: readonly (string | number | null)[] },
+): { fittedJson: string; batch: number[]; rows: number[][]; tokens: readonly string[] } {
+  const T = api.transform;
+  const keys = { k2026: input.key };
+  const spec = {
+    v: [T.tokenize({ keyId: 'k2026' }), T.vocabulary({ mask: '' }), T.oneHot()],
+    h: {
+      input: 'v',
+      steps: [T.tokenize({ keyId: 'k2026' }), T.hashBucket({ buckets: 65536, missing: 'bucket' })],
+    },
+  };
+  const rows = input.values.map((v) => ({ v }));
+  const t = T.fit(spec, rows, { keys });
+  const h = t.features[1]!.offset;
+  return {
+    fittedJson: JSON.stringify(t),
+    batch: Array.from(T.applyBatch(t, rows, { keys }).values.filter((_, i) => i % t.columns.length === h)),
+    rows: rows.slice(0, 50).map((row) => Array.from(T.apply(t, row, { keys }))),
+    tokens: (t.features[0]!.steps[1] as { fitted: { values: readonly string[] } }).fitted.values,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 
 describe('determinism in Node and headless Chromium (bit for bit)', () => {
@@ -606,5 +634,17 @@ describe('determinism in Node and headless Chromium (bit for bit)', () => {
     expect(browser.fitted).toBe(artifact.fingerprint);
     expect(browser.rowErrors).toEqual(node.rowErrors);
     expect(browser.batchError).toEqual(node.batchError);
+  });
+
+  it('tokenize gives the same HMAC tokens, vocabulary and buckets', async () => {
+    const key = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 255);
+    const values = [...generatedKeys(400, 2026), ...numberKeys.filter((k) => typeof k === 'number'), null];
+    const { node, browser } = await both(tokenizeTask, { key, values });
+    expect(node.tokens.length).toBeGreaterThan(300);
+    expect(node.tokens.every((t) => /^[0-9a-f]{16}$/.test(t))).toBe(true);
+    expect(browser.tokens).toEqual(node.tokens);
+    expect(browser.batch).toEqual(node.batch);
+    expect(browser.rows).toEqual(node.rows);
+    expect(browser.fittedJson).toBe(node.fittedJson);
   });
 });

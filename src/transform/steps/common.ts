@@ -1,4 +1,4 @@
-// What a transform step is, written once for all fifteen: the two interfaces every step's file implements,
+// What a transform step is, written once for all sixteen: the two interfaces every step's file implements,
 // and the option checks they share. A step's file holds everything about it: its options' type and
 // builder, and two objects. Its rules (`xStep`): the check of its options, how fitting learns its values
 // (passes over the data, accumulator, the fitted values from the accumulator's statistics) and the check of
@@ -115,7 +115,7 @@ export interface StepRules<S extends { readonly type: string }, F extends Fitted
 export interface StepKernel<F extends FittedStep> {
   /** A numeric step (or a numeric impute): works in place on `x`. */
   number?(step: F): Prep;
-  /** A category impute: fills missing texts. */
+  /** A category pre-step before the index step: fills missing texts (impute) or replaces them (tokenize). */
   text?(step: F): Prep;
   /** A category index step (vocabulary, hashBucket, cross): its index space and indexer. */
   index?(step: F): CategoryIndex;

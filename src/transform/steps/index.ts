@@ -20,6 +20,7 @@ import { passthroughKernel, passthroughStep } from './passthrough.js';
 import { recencyWeightKernel, recencyWeightStep } from './recency-weight.js';
 import { robustScaleKernel, robustScaleStep } from './robust-scale.js';
 import { standardizeKernel, standardizeStep } from './standardize.js';
+import { tokenizeKernel, tokenizeStep } from './tokenize.js';
 import { vocabularyKernel, vocabularyStep } from './vocabulary.js';
 
 type Of<U, T> = Extract<U, { readonly type: T }>;
@@ -43,6 +44,7 @@ export const STEPS: {
   impute: imputeStep,
   datetime: datetimeStep,
   recencyWeight: recencyWeightStep,
+  tokenize: tokenizeStep,
 };
 
 /** Every step's kernel, by type, in the same order. */
@@ -62,6 +64,7 @@ const KERNELS: { readonly [T in Step['type']]: StepKernel<Of<FittedStep, T>> } =
   impute: imputeKernel,
   datetime: datetimeKernel,
   recencyWeight: recencyWeightKernel,
+  tokenize: tokenizeKernel,
 };
 
 /** The rules of a step's type, typed for any step (the table's entries are each for their own). */

@@ -7,7 +7,8 @@
 // Artifacts are checked with zod/mini, which tree-shakes to a few kB (full zod adds about 100 kB to any
 // bundle that touches it); its issues carry codes rather than sentences, so the messages are written here.
 import { safeParse, type ZodMiniType } from 'zod/mini';
-import { describe, LockstepError } from './errors.js';
+import { checkInteger, readOptions } from './check.js';
+import { describe, isLockstepError, LockstepError } from './errors.js';
 import type { Finding } from './finding.js';
 import { fingerprint } from './fingerprint.js';
 import { seal, sealedKind } from './freeze.js';
@@ -68,22 +69,235 @@ function issueMessage(
   }
 }
 
-/** JSON text parsed, or the value as given. */
-function fromJson(fn: string, json: unknown, arg: string): unknown {
-  if (typeof json !== 'string') return json;
+// ---------------------------------------------------------------------------------------------------
+// Reading JSON bounded. Artifacts are data, never code: nothing here (or in any loader) evaluates what it
+// reads. Before zod sees a value, its size is checked against limits a host can set per call, so a hostile
+// artifact (a huge array, a string of gigabytes, nesting thousands deep, an own `__proto__` key) is refused
+// with an INVALID_ARTIFACT naming the JSON path and the limit, instead of exhausting memory or the stack or
+// reaching code that merges objects.
+
+/** Bounds on an artifact read by a `parseX` function; each a positive integer. */
+export interface ArtifactLimits {
+  /** Longest JSON text, in UTF-8 bytes (text input only; a parsed value is bounded by the others). */
+  readonly maxBytes: number;
+  /** Deepest nesting of arrays and objects (the top-level object is depth 1). */
+  readonly maxDepth: number;
+  /** Most items in one array, and most keys in one object. */
+  readonly maxArray: number;
+  /** Longest string, and longest object key, in UTF-16 code units. */
+  readonly maxString: number;
+  /** Most values in the whole artifact (every object, array, string, number, boolean and null). */
+  readonly maxNodes: number;
+}
+
+/**
+ * The limits every `parseX` applies unless told otherwise: generous for real artifacts (the largest lockstep
+ * writes, profiles with their sketches, transforms with vocabularies, an online trainer's state, are at
+ * most a few MB, nested at most 8 deep), small enough that a hostile one is refused before it costs much.
+ */
+export const DEFAULT_ARTIFACT_LIMITS: ArtifactLimits = Object.freeze({
+  maxBytes: 64 * 1024 * 1024,
+  maxDepth: 64,
+  maxArray: 4_194_304,
+  maxString: 16_777_216,
+  maxNodes: 16_777_216,
+});
+
+/** The options every public `parseX(json, options)` takes. */
+export interface ParseArtifactOptions {
+  /** Bounds on the artifact; any left out keep their default ({@link DEFAULT_ARTIFACT_LIMITS}). */
+  readonly limits?: Partial<ArtifactLimits>;
+}
+
+const LIMIT_KEYS = ['maxBytes', 'maxDepth', 'maxArray', 'maxString', 'maxNodes'] as const;
+
+/**
+ * A public parse function's `options` (undefined means none): only `limits`, whose keys are the five
+ * limits, each a positive safe integer. Returns the limits to apply.
+ * @throws LockstepError `INVALID_ARGUMENT` naming `fn` and `options.limits.…` for anything else.
+ */
+export function readParseOptions(fn: string, options: unknown): ArtifactLimits {
+  if (options === undefined) return DEFAULT_ARTIFACT_LIMITS;
+  const o = readOptions(fn, options, ['limits']);
+  return readLimits(fn, 'options.limits', o.limits);
+}
+
+/** `limits` checked and completed with the defaults (undefined means the defaults). */
+export function readLimits(fn: string, arg: string, limits: unknown): ArtifactLimits {
+  if (limits === undefined) return DEFAULT_ARTIFACT_LIMITS;
+  const l = readOptions(fn, limits, LIMIT_KEYS, arg);
+  const out: Record<string, number> = { ...DEFAULT_ARTIFACT_LIMITS };
+  for (const key of LIMIT_KEYS) {
+    if (l[key] !== undefined) out[key] = checkInteger(fn, `${arg}.${key}`, l[key], 1);
+  }
+  return Object.freeze(out as unknown as ArtifactLimits);
+}
+
+/** Own keys no artifact may hold: code that merges or copies objects key by key could reach a prototype. */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** UTF-8 length of `s`, counting only as far as `max + 1`. */
+function utf8Length(s: string, max: number): number {
+  if (s.length > max) return s.length;
+  if (s.length * 3 <= max) return s.length;
+  let n = 0;
+  for (let i = 0; i < s.length && n <= max; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** A JSON path for a message: at most 200 characters, the rest elided. */
+function shortPath(path: string): string {
+  return path.length > 200 ? `${path.slice(0, 197)}...` : path;
+}
+
+/**
+ * JSON text parsed, or the value as given, after checking both against `limits`: the text's UTF-8 length,
+ * then, walking the value without recursion, its depth, every array's length and object's key count, every
+ * string's and key's length, the number of values, and no own `__proto__`, `constructor` or `prototype`
+ * key. A Proxy or getter that throws while read is refused too. O(size of the value).
+ * @throws LockstepError `INVALID_ARTIFACT` naming `fn`, `arg`, the JSON path and the limit.
+ */
+export function readArtifactJson(
+  fn: string,
+  what: string,
+  json: unknown,
+  arg = 'json',
+  limits: ArtifactLimits = DEFAULT_ARTIFACT_LIMITS,
+): unknown {
+  const refuse = (path: string, problem: string) =>
+    invalidArtifact(fn, what, [artifactIssue(shortPath(path), problem)], arg);
+  let value = json;
+  if (typeof json === 'string') {
+    const bytes = utf8Length(json, limits.maxBytes);
+    if (bytes > limits.maxBytes)
+      throw refuse(
+        '$',
+        `is JSON text of more than ${limits.maxBytes} bytes (limits.maxBytes)${json.length > limits.maxBytes ? `: ${json.length} characters` : ''}`,
+      );
+    try {
+      value = JSON.parse(json);
+    } catch (error) {
+      throw new LockstepError(
+        'INVALID_ARTIFACT',
+        `${fn}: argument '${arg}' is not valid JSON (${(error as Error).message})`,
+        { fn, arg },
+      );
+    }
+  }
   try {
-    return JSON.parse(json);
+    checkBounds(value, limits, refuse);
   } catch (error) {
-    throw new LockstepError(
-      'INVALID_ARTIFACT',
-      `${fn}: argument '${arg}' is not valid JSON (${(error as Error).message})`,
-      { fn, arg },
+    if (isLockstepError(error)) throw error;
+    // A Proxy or throwing getter in hostile input.
+    throw refuse('$', 'could not be read (a getter or proxy threw)');
+  }
+  return value;
+}
+
+/** The walk behind readArtifactJson: containers on an explicit stack, so no depth overflows the call stack. */
+function checkBounds(
+  root: unknown,
+  limits: ArtifactLimits,
+  refuse: (path: string, problem: string) => LockstepError,
+): void {
+  const { maxDepth, maxArray, maxString, maxNodes } = limits;
+  // The containers being walked, their keys (undefined for an array) and the next position in each.
+  const containers: object[] = [];
+  const keyLists: (string[] | undefined)[] = [];
+  const next: number[] = [];
+  let nodes = 0;
+  const path = (): string => {
+    const parts: PropertyKey[] = [];
+    for (let j = 0; j < containers.length; j++) {
+      const keys = keyLists[j];
+      const at = next[j]! - 1;
+      if (at < 0) break;
+      parts.push(keys === undefined ? at : keys[at]!);
+    }
+    return jsonPath(parts.map((p) => (typeof p === 'string' && p.length > 60 ? `${p.slice(0, 57)}...` : p)));
+  };
+  const visit = (v: unknown): void => {
+    if (++nodes > maxNodes)
+      throw refuse(path(), `makes the artifact hold more than ${maxNodes} values (limits.maxNodes)`);
+    if (typeof v === 'string') {
+      if (v.length > maxString)
+        throw refuse(
+          path(),
+          `is a string of ${v.length} characters, more than ${maxString} (limits.maxString)`,
+        );
+      return;
+    }
+    if (typeof v !== 'object' || v === null) return;
+    if (containers.length >= maxDepth)
+      throw refuse(path(), `is nested deeper than ${maxDepth} levels (limits.maxDepth)`);
+    if (Array.isArray(v)) {
+      if (v.length > maxArray)
+        throw refuse(path(), `is an array of ${v.length} items, more than ${maxArray} (limits.maxArray)`);
+      containers.push(v);
+      keyLists.push(undefined);
+      next.push(0);
+      return;
+    }
+    if (ArrayBuffer.isView(v)) {
+      // Not JSON (zod refuses it after this), and never walked: only its length is bounded.
+      const length = (v as { length?: number }).length ?? v.byteLength;
+      if (length > maxArray)
+        throw refuse(path(), `is a typed array of ${length} items, more than ${maxArray} (limits.maxArray)`);
+      return;
+    }
+    const keys = Object.keys(v);
+    if (keys.length > maxArray)
+      throw refuse(path(), `is an object of ${keys.length} keys, more than ${maxArray} (limits.maxArray)`);
+    for (const key of keys) {
+      if (FORBIDDEN_KEYS.has(key))
+        // Worded as zod words an unknown key, at the object's path, so both read alike.
+        throw refuse(
+          path(),
+          `has unknown keys ${JSON.stringify(key)} (no artifact may hold a key "__proto__", "constructor" or "prototype")`,
+        );
+      if (key.length > maxString)
+        throw refuse(
+          path(),
+          `has a key of ${key.length} characters, more than ${maxString} (limits.maxString)`,
+        );
+    }
+    containers.push(v);
+    keyLists.push(keys);
+    next.push(0);
+  };
+  visit(root);
+  while (containers.length > 0) {
+    const top = containers.length - 1;
+    const container = containers[top]!;
+    const keys = keyLists[top];
+    const at = next[top]!;
+    if (at >= (keys === undefined ? (container as unknown[]).length : keys.length)) {
+      containers.pop();
+      keyLists.pop();
+      next.pop();
+      continue;
+    }
+    next[top] = at + 1;
+    visit(
+      keys === undefined ? (container as unknown[])[at] : (container as Record<string, unknown>)[keys[at]!],
     );
   }
 }
 
 /**
- * Parses an artifact given as JSON text or an already-parsed value, validating it with `schema`.
+ * Parses an artifact given as JSON text or an already-parsed value, validating it with `schema`: first
+ * against `limits` (readArtifactJson), then the shape.
  * @throws LockstepError `INVALID_ARTIFACT` naming `fn`, the JSON path and the problem; `issues` lists all.
  */
 export function parseArtifact<T>(
@@ -92,8 +306,13 @@ export function parseArtifact<T>(
   json: unknown,
   schema: ZodMiniType<T>,
   arg = 'json',
+  limits: ArtifactLimits = DEFAULT_ARTIFACT_LIMITS,
 ): T {
-  const value = fromJson(fn, json, arg);
+  return checkShape(fn, what, readArtifactJson(fn, what, json, arg, limits), schema, arg);
+}
+
+/** A value (already read within its limits) validated with `schema`. */
+function checkShape<T>(fn: string, what: string, value: unknown, schema: ZodMiniType<T>, arg: string): T {
   let result: ReturnType<typeof safeParse<ZodMiniType<T>>>;
   try {
     result = safeParse(schema, value);
@@ -172,9 +391,10 @@ export interface ArtifactKind<T extends ArtifactEnvelope> {
    * Parses JSON text or a parsed value: migrates an older format version, validates the shape and the
    * checks, verifies the fingerprint, and returns it deeply frozen. An artifact lockstep already sealed is
    * returned as it is.
+   * `limits` bound the artifact before anything else reads it (default DEFAULT_ARTIFACT_LIMITS).
    * @throws LockstepError `INVALID_ARTIFACT` naming `fn`, `arg` (default `json`), the JSON path and the problem.
    */
-  parse(json: unknown, fn: string, arg?: string): T;
+  parse(json: unknown, fn: string, arg?: string, limits?: ArtifactLimits): T;
   /** Seals a body lockstep built: adds the fingerprint, deep-freezes it and remembers it as checked. */
   seal(body: Omit<T, 'fingerprint'>): T;
   /** Marks an artifact lockstep just built with its fingerprint already in place (frozen and remembered). */
@@ -192,9 +412,9 @@ export function defineArtifact<T extends ArtifactEnvelope>(def: ArtifactDefiniti
   const { kind, formatVersion: current } = def;
   let shape: ZodMiniType<T> | undefined;
 
-  function parse(json: unknown, fn: string, arg = 'json'): T {
+  function parse(json: unknown, fn: string, arg = 'json', limits = DEFAULT_ARTIFACT_LIMITS): T {
     if (sealedKind(json) === kind) return json as T;
-    let value = fromJson(fn, json, arg);
+    let value = readArtifactJson(fn, kind, json, arg, limits);
     let version: unknown;
     try {
       version =
@@ -226,7 +446,7 @@ export function defineArtifact<T extends ArtifactEnvelope>(def: ArtifactDefiniti
       );
     }
     shape ??= def.shape();
-    const artifact = parseArtifact(fn, kind, value, shape, arg);
+    const artifact = checkShape(fn, kind, value, shape, arg);
     if (def.check) {
       const issues: ArtifactIssue[] = [];
       def.check(artifact, (path, message) => issues.push(artifactIssue(path, message)));
@@ -284,11 +504,16 @@ export function defineArtifact<T extends ArtifactEnvelope>(def: ArtifactDefiniti
 /**
  * Reads any lockstep artifact's envelope without knowing its kind: `kind` (`lockstep.…`), a positive
  * integer `formatVersion`, and a `fingerprint` that matches the content. What a registry needs to store an
- * artifact it cannot interpret. Returns the envelope; the value itself is not changed.
+ * artifact it cannot interpret. The value is read within `limits` first. Returns the envelope; the value itself is not changed.
  * @throws LockstepError `INVALID_ARTIFACT` for anything else.
  */
-export function readEnvelope(json: unknown, fn: string, arg = 'json'): ArtifactEnvelope {
-  const value = fromJson(fn, json, arg);
+export function readEnvelope(
+  json: unknown,
+  fn: string,
+  arg = 'json',
+  limits: ArtifactLimits = DEFAULT_ARTIFACT_LIMITS,
+): ArtifactEnvelope {
+  const value = readArtifactJson(fn, 'lockstep artifact', json, arg, limits);
   const bad = (path: string, message: string) =>
     invalidArtifact(fn, 'lockstep artifact', [artifactIssue(path, message)], arg);
   if (typeof value !== 'object' || value === null || Array.isArray(value))

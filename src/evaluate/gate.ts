@@ -21,7 +21,14 @@
 //    no sudden drop (the last step worse by more than maxDrop) and no slow decline (the least-squares
 //    slope times the span worse by more than maxDecline).
 import * as z from 'zod/mini';
-import { type ArtifactKind, artifactIssue, defineArtifact, invalidArtifact } from '../core/artifact.js';
+import {
+  type ArtifactKind,
+  artifactIssue,
+  defineArtifact,
+  invalidArtifact,
+  type ParseArtifactOptions,
+  readParseOptions,
+} from '../core/artifact.js';
 import {
   checkArray,
   checkBoolean,
@@ -197,11 +204,15 @@ function gateKind(): ArtifactKind<Gate> {
  * Reads a gate artifact (JSON text or a parsed value) and checks it: shape, `passed` agreeing with the
  * checks, and the fingerprint. Returns it deeply frozen.
  * @example parseGate(JSON.stringify(gate({ candidate: { metrics: { rocAuc: { value: 0.9 } } }, rules: { floors: { rocAuc: 0.8 } } }))).passed // => true
- * @throws LockstepError `INVALID_ARTIFACT` with the JSON path of the first problem.
+ * `options.limits` bounds the artifact before anything reads it (maxBytes, maxDepth, maxArray, maxString,
+ * maxNodes; DEFAULT_ARTIFACT_LIMITS for any left out); a hostile one is refused with the limit it broke.
+ * @throws LockstepError `INVALID_ARTIFACT` with the JSON path of the first problem; `INVALID_ARGUMENT` for
+ *   an unknown option or a limit that is not a positive integer.
  */
-export function parseGate(json: unknown): Gate {
+export function parseGate(json: unknown, options?: ParseArtifactOptions): Gate {
+  const limits = readParseOptions('parseGate', options);
   try {
-    return gateKind().parse(json, 'parseGate');
+    return gateKind().parse(json, 'parseGate', 'json', limits);
   } catch (error) {
     if (isLockstepError(error)) throw error;
     // A Proxy or throwing getter read before zod's guarded parse (core reads formatVersion first).

@@ -6,7 +6,14 @@
 // `{ analyze: { maxRequests: 20000 } }`, built by setWeight(), pause() and analyze(), so a definition can be
 // written in JSON and compared between replicas (a replica joining with another definition is refused).
 import * as z from 'zod/mini';
-import { type ArtifactKind, artifactIssue, defineArtifact, invalidArtifact } from '../core/artifact.js';
+import {
+  type ArtifactKind,
+  artifactIssue,
+  defineArtifact,
+  invalidArtifact,
+  type ParseArtifactOptions,
+  readParseOptions,
+} from '../core/artifact.js';
 import { checkInteger, checkNumber, readOptions } from '../core/check.js';
 import { invalidArgument, isLockstepError } from '../core/errors.js';
 import type { ComparisonMethod, ComparisonVerdict, MetricDirection } from './sequential.js';
@@ -246,11 +253,15 @@ export function sealState(
 /**
  * Reads a rollout state (JSON text or a parsed value) and checks it: shape, steps, phase, fingerprint.
  * Returns it deeply frozen.
- * @throws LockstepError `INVALID_ARTIFACT` with the JSON path of the first problem.
+ * `options.limits` bounds the artifact before anything reads it (maxBytes, maxDepth, maxArray, maxString,
+ * maxNodes; DEFAULT_ARTIFACT_LIMITS for any left out); a hostile one is refused with the limit it broke.
+ * @throws LockstepError `INVALID_ARTIFACT` with the JSON path of the first problem; `INVALID_ARGUMENT` for
+ *   an unknown option or a limit that is not a positive integer.
  */
-export function parseRollout(json: unknown): RolloutState {
+export function parseRollout(json: unknown, options?: ParseArtifactOptions): RolloutState {
+  const limits = readParseOptions('parseRollout', options);
   try {
-    return rolloutKind().parse(json, 'parseRollout');
+    return rolloutKind().parse(json, 'parseRollout', 'json', limits);
   } catch (error) {
     if (isLockstepError(error)) throw error;
     throw invalidArtifact('parseRollout', ROLLOUT_KIND, [

@@ -7,10 +7,14 @@ import * as z from 'zod/mini';
 import {
   type ArtifactIssue,
   type ArtifactKind,
+  type ArtifactLimits,
   artifactIssue,
+  DEFAULT_ARTIFACT_LIMITS,
   defineArtifact,
   invalidArtifact,
+  type ParseArtifactOptions,
   parseArtifact,
+  readParseOptions,
 } from '../core/artifact.js';
 import { invalidArgument } from '../core/errors.js';
 import { sealedKind } from '../core/freeze.js';
@@ -294,14 +298,22 @@ export function sealSchema<const B extends SchemaBody>(
  * duplicate features, and the fingerprint. The result is deeply frozen; a schema lockstep already sealed
  * or parsed is returned as it is, in O(1).
  * @example parseSchema(JSON.stringify(sealSchema({ kind: 'lockstep.schema', formatVersion: 1, environments: [], dataset: {}, features: [] }))).features // => []
- * @throws LockstepError `INVALID_ARTIFACT` with the JSON path of the first problem; `issues` lists them all.
+ * `options.limits` bounds the artifact before anything reads it (maxBytes, maxDepth, maxArray, maxString,
+ * maxNodes; DEFAULT_ARTIFACT_LIMITS for any left out); a hostile one is refused with the limit it broke.
+ * @throws LockstepError `INVALID_ARTIFACT` with the JSON path of the first problem; `issues` lists them all;
+ *   `INVALID_ARGUMENT` for an unknown option or a limit that is not a positive integer.
  */
-export function parseSchema(json: unknown): SchemaArtifact {
-  return parseChecked('parseSchema', json, 'json');
+export function parseSchema(json: unknown, options?: ParseArtifactOptions): SchemaArtifact {
+  return parseChecked('parseSchema', json, 'json', readParseOptions('parseSchema', options));
 }
 
 /** Parses with lists' lengths checked first (a hostile list is refused before zod walks it). */
-function parseChecked(fn: string, json: unknown, arg: string): SchemaArtifact {
+function parseChecked(
+  fn: string,
+  json: unknown,
+  arg: string,
+  limits: ArtifactLimits = DEFAULT_ARTIFACT_LIMITS,
+): SchemaArtifact {
   if (sealedKind(json) === KIND) return json as SchemaArtifact;
   if (typeof json === 'object' && json !== null) {
     let lengths: ArtifactIssue[];
@@ -317,7 +329,7 @@ function parseChecked(fn: string, json: unknown, arg: string): SchemaArtifact {
     }
     if (lengths.length > 0) throw invalidArtifact(fn, KIND, lengths, arg);
   }
-  return schemaKind().parse(json, fn, arg);
+  return schemaKind().parse(json, fn, arg, limits);
 }
 
 /**

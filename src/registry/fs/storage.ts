@@ -27,6 +27,9 @@ import { acquireLock, isAlive } from './lock.js';
 const FORMAT = 'lockstep.registry.fs';
 const NAME = /^[a-z0-9][a-z0-9._-]*$/;
 const HEX64 = /^[0-9a-f]{64}$/;
+/** The only files a journal may name (relative, `/`-separated): a hostile journal.json writes nowhere else. */
+const JOURNAL_PATH =
+  /^(?:registry\.json|models\/[a-z0-9][a-z0-9._-]{0,127}\/(?:model\.json|(?:versions|history)\/(?:0|[1-9][0-9]{0,15})\.json))$/;
 
 interface Write {
   readonly path: string;
@@ -61,9 +64,26 @@ export function createFsStorage(options: FsStorageOptions): RegistryStorage {
   let ready: Promise<void> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
-  const modelPath = (name: string) => join(dir, 'models', name, 'model.json');
-  const versionPath = (name: string, v: number) => join(dir, 'models', name, 'versions', `${v}.json`);
-  const eventPath = (name: string, i: number) => join(dir, 'models', name, 'history', `${i}.json`);
+  // The registry checks names and numbers before they reach storage (names.ts); checked again here, at the
+  // last step before a path is made, so nothing that reaches this file can name a path outside `dir`.
+  const safe = (name: string, n = 0) => {
+    if (
+      typeof name !== 'string' ||
+      name.length > 128 ||
+      !NAME.test(name) ||
+      !Number.isSafeInteger(n) ||
+      n < 0
+    )
+      throw new LockstepError(
+        'INVALID_ARGUMENT',
+        `fs registry: ${JSON.stringify(String(name)).slice(0, 140)} is not a model name`,
+      );
+    return name;
+  };
+  const modelPath = (name: string) => join(dir, 'models', safe(name), 'model.json');
+  const versionPath = (name: string, v: number) =>
+    join(dir, 'models', safe(name, v), 'versions', `${v}.json`);
+  const eventPath = (name: string, i: number) => join(dir, 'models', safe(name, i), 'history', `${i}.json`);
   const blobPath = (sha: string) => join(dir, 'sha256', sha.slice(0, 2), sha);
 
   async function syncDir(path: string): Promise<void> {
@@ -181,11 +201,14 @@ export function createFsStorage(options: FsStorageOptions): RegistryStorage {
       () => undefined,
     );
     if (journal !== undefined && Array.isArray(journal.writes)) {
-      const safe = journal.writes.every(
+      // Only the layout's own files: no `..`, no absolute path, nothing outside models/ and registry.json.
+      const inLayout = journal.writes.every(
         (w) =>
-          typeof w.path === 'string' && typeof w.text === 'string' && !w.path.split(/[\\/]/).includes('..'),
+          typeof w.path === 'string' &&
+          typeof w.text === 'string' &&
+          JOURNAL_PATH.test(w.path.split(/[\\/]/).join('/')),
       );
-      if (safe) await apply(journal.writes);
+      if (inLayout) await apply(journal.writes);
     }
     if (cleaned && !brokeStale) return;
     cleaned = true;

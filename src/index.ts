@@ -1,5 +1,10 @@
 // lockstep: every browser-safe module, re-exported. Prefer the subpaths (`lockstep/split`, …) in
 // bundles; this entry exists for convenience and tree-shakes to what you use.
+export {
+  type ArtifactLimits,
+  DEFAULT_ARTIFACT_LIMITS,
+  type ParseArtifactOptions,
+} from './core/artifact.js';
 export { fingerprint } from './core/fingerprint.js';
 export * from './drift/index.js';
 export * from './evaluate/index.js';

@@ -19,7 +19,7 @@ const NOT_IN_ROOT: Record<string, string> = {
 };
 
 /** Names the root entry exports that no subpath does. */
-const ROOT_ONLY = ['fingerprint'];
+const ROOT_ONLY = ['fingerprint', 'DEFAULT_ARTIFACT_LIMITS'];
 
 const load = (source: string): Promise<Record<string, unknown>> =>
   import(join(import.meta.dirname, '../..', source));

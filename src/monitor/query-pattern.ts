@@ -40,6 +40,9 @@
 //   `maxCallers` callers, least recently seen evicted first (a Map in recency order, O(1) a request); a
 //   flag survives its caller's eviction in a table of at most `maxCallers` flags, so an attacker cannot
 //   clear its own flag by flooding the table with new caller keys.
+
+import { type ArtifactIssue, artifactIssue, invalidArtifact } from '../core/artifact.js';
+import { base64ToBytes, bytesToBase64 } from '../core/base64.js';
 import { checkInteger, checkNumber, checkStrings, readOptions } from '../core/check.js';
 import { readEpochClock } from '../core/clock.js';
 import { describe, invalidArgument } from '../core/errors.js';
@@ -97,6 +100,56 @@ export interface QueryMonitorOptions {
   readonly rate?: QueryRateOptions;
   /** The clock, epoch ms. Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * Resume from a saved `monitor.state()` (after a restart): the same baseline, features, bins,
+   * categories and rate sketch are required. Callers beyond `maxCallers` are dropped, oldest first.
+   */
+  readonly state?: QueryMonitorState;
+}
+
+/** A caller's saved detailed state. */
+export interface QueryCallerState {
+  readonly caller: string;
+  /** Bin counts, float32 little-endian, base64. */
+  readonly counts: string;
+  /** Requests since the last halving (the counts of each feature sum to it). */
+  readonly n: number;
+  /** The running sums (surprise, then c · ln c, per feature), float64 little-endian, base64. */
+  readonly sums: string;
+  readonly hllN: number;
+  readonly ratio: number;
+  /** HyperLogLog registers (256 bytes), base64. */
+  readonly hll: string;
+}
+
+/** A saved flag. */
+export interface QueryFlagState {
+  readonly caller: string;
+  readonly since: number;
+  readonly kept: number;
+  readonly score: number;
+  readonly requests: number;
+  readonly coverage: number;
+  readonly distinctRatio: number;
+}
+
+/** What `monitor.state()` saves: plain JSON, deeply frozen; resume with `createQueryMonitor({ state })`. */
+export interface QueryMonitorState {
+  readonly kind: 'lockstep.query-monitor-state';
+  readonly formatVersion: 1;
+  /** The configuration measured with (baseline fingerprint, features, bins, categories, rate sketch). */
+  readonly config: string;
+  readonly requests: number;
+  readonly evicted: number;
+  /** Index of the current rate window (⌊t / windowMs⌋), or null before any request. */
+  readonly window: number | null;
+  /** The count-min sketches of the current and previous windows, uint32 little-endian, base64. */
+  readonly current: string;
+  readonly previous: string;
+  /** Least recently seen first. */
+  readonly callers: readonly QueryCallerState[];
+  /** Oldest first. */
+  readonly flags: readonly QueryFlagState[];
 }
 
 /** A `PROBING` finding: a caller whose traffic walks the input space. */
@@ -182,6 +235,8 @@ export interface QueryMonitor {
   /** Clears a caller's flag (an operator's decision); true when it was flagged. */
   clear(caller: string | number | bigint): boolean;
   snapshot(): QueryMonitorSnapshot;
+  /** Everything the monitor knows, as frozen JSON, for `createQueryMonitor({ ..., state })` after a restart. */
+  state(): QueryMonitorState;
 }
 
 const FN = 'createQueryMonitor';
@@ -199,7 +254,9 @@ const OPTION_KEYS: readonly (keyof QueryMonitorOptions)[] = [
   'flagTtlMs',
   'rate',
   'now',
+  'state',
 ];
+const STATE_KIND = 'lockstep.query-monitor-state';
 const RATE_KEYS: readonly (keyof QueryRateOptions)[] = ['windowMs', 'limit', 'width', 'depth'];
 /** Share of the uniform distribution mixed into each reference: no bin has probability 0. */
 const UNIFORM_SHARE = 0.01;
@@ -494,6 +551,15 @@ export function createQueryMonitor(options: QueryMonitorOptions): QueryMonitor {
   const flagged = new Map<string, FlagState>();
   let requests = 0;
   let evicted = 0;
+  const config = [
+    baseline.fingerprint,
+    JSON.stringify(names),
+    bins,
+    maxCategories,
+    windowMs,
+    width,
+    depth,
+  ].join('|');
 
   const recompute = (s: CallerState): void => {
     for (let j = 0; j < F; j++) {
@@ -627,6 +693,8 @@ export function createQueryMonitor(options: QueryMonitorOptions): QueryMonitor {
     since: f.since,
   });
 
+  if (o.state !== undefined) resume(o.state);
+
   return {
     record(caller, row, at) {
       const fn = 'queryMonitor.record';
@@ -700,11 +768,13 @@ export function createQueryMonitor(options: QueryMonitorOptions): QueryMonitor {
         } else if (isFlagged) flagged.delete(key);
       }
       if (s.n >= horizon) {
+        // The distinct ratio of the period ending now stands until 32 requests of the next are counted.
+        evaluate(s, true);
         // Halved exactly (counts are floats), so every feature's counts still sum to n.
         for (let i = 0; i < totalBins; i++) s.counts[i] = s.counts[i]! / 2;
         s.n /= 2;
         recompute(s);
-        s.hll = createHll(HLL_P);
+        s.hll.registers.fill(0);
         s.hllN = 0;
       }
     },
@@ -774,6 +844,39 @@ export function createQueryMonitor(options: QueryMonitorOptions): QueryMonitor {
       return flagged.delete(key);
     },
 
+    state() {
+      const u8 = (a: ArrayBufferView) => bytesToBase64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+      const callers: QueryCallerState[] = [];
+      for (const c of table.values()) {
+        const sums = new Float64Array(2 * F);
+        sums.set(c.surpriseSum);
+        sums.set(c.cLogC, F);
+        callers.push({
+          caller: c.key,
+          counts: u8(c.counts),
+          n: c.n,
+          sums: u8(sums),
+          hllN: c.hllN,
+          ratio: c.ratio,
+          hll: u8(c.hll.registers),
+        });
+      }
+      const flags: QueryFlagState[] = [];
+      for (const [caller, f] of flagged) flags.push({ caller, ...f });
+      return deepFreeze({
+        kind: STATE_KIND,
+        formatVersion: 1 as const,
+        config,
+        requests,
+        evicted,
+        window: windowIndex === Number.NEGATIVE_INFINITY ? null : windowIndex,
+        current: u8(current),
+        previous: u8(previous),
+        callers,
+        flags,
+      });
+    },
+
     snapshot() {
       const t = clock('queryMonitor.snapshot');
       return deepFreeze({
@@ -786,6 +889,111 @@ export function createQueryMonitor(options: QueryMonitorOptions): QueryMonitor {
       });
     },
   };
+
+  /**
+   * Loads a saved state, checking every field: a state is JSON that may have been stored, edited or
+   * corrupted, so each number, string and array length is checked before it is used.
+   * @throws LockstepError `INVALID_ARTIFACT` naming `options.state` and the JSON path.
+   */
+  function resume(raw: unknown): void {
+    const fail = (path: string, message: string): never => {
+      const issues: ArtifactIssue[] = [artifactIssue(path, message)];
+      throw invalidArtifact(FN, STATE_KIND, issues, 'options.state');
+    };
+    const st = readRecord(raw, '$', fail);
+    if (st.kind !== STATE_KIND) fail('$.kind', `must be "${STATE_KIND}", got ${describe(st.kind)}`);
+    if (st.formatVersion !== 1) fail('$.formatVersion', `must be 1, got ${describe(st.formatVersion)}`);
+    if (st.config !== config) {
+      fail('$.config', 'was saved with another baseline, features, bins, maxCategories or rate sketch');
+    }
+    const count = (path: string, v: unknown): number =>
+      typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+        ? v
+        : fail(path, `must be a count, got ${describe(v)}`);
+    const finite = (path: string, v: unknown, lo = 0, hi = Number.MAX_VALUE): number =>
+      typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi
+        ? v
+        : fail(path, `must be a finite number in [${lo}, ${hi}], got ${describe(v)}`);
+    const bytes = (path: string, v: unknown, length: number): Uint8Array => {
+      const b = typeof v === 'string' && v.length <= 4 * length ? base64ToBytes(v) : undefined;
+      return b !== undefined && b.length === length ? b : fail(path, `must be base64 of ${length} bytes`);
+    };
+    const list = (path: string, v: unknown, max: number): readonly unknown[] =>
+      Array.isArray(v) && v.length <= max ? v : fail(path, `must be an array of at most ${max} items`);
+    const callerText = (path: string, v: unknown): string =>
+      typeof v === 'string' && v.length <= MAX_CALLER_LENGTH
+        ? v
+        : fail(path, `must be a caller key, got ${describe(v)}`);
+
+    requests = count('$.requests', st.requests);
+    evicted = count('$.evicted', st.evicted);
+    if (st.window !== null) {
+      const w = st.window;
+      windowIndex =
+        typeof w === 'number' && Number.isSafeInteger(w)
+          ? w
+          : fail('$.window', `must be an integer or null, got ${describe(w)}`);
+    }
+    current.set(new Uint32Array(copyBuffer(bytes('$.current', st.current, current.byteLength))));
+    previous.set(new Uint32Array(copyBuffer(bytes('$.previous', st.previous, previous.byteLength))));
+
+    const callers = list('$.callers', st.callers, 1 << 24);
+    const first = Math.max(0, callers.length - maxCallers); // the most recent maxCallers
+    for (let i = first; i < callers.length; i++) {
+      const at = `$.callers[${i}]`;
+      const c = readRecord(callers[i], at, fail);
+      const key = callerText(`${at}.caller`, c.caller);
+      if (table.has(key)) fail(`${at}.caller`, 'repeats an earlier caller');
+      const counts = new Float32Array(copyBuffer(bytes(`${at}.counts`, c.counts, totalBins * 4)));
+      for (let b = 0; b < totalBins; b++) {
+        const v = counts[b]!;
+        if (!(v >= 0 && v <= 2 ** 30))
+          fail(`${at}.counts`, `must hold counts in [0, 2^30], got ${describe(v)}`);
+      }
+      const n = finite(`${at}.n`, c.n, 0, 2 ** 30);
+      const sums = new Float64Array(copyBuffer(bytes(`${at}.sums`, c.sums, 16 * F)));
+      if (!sums.every((x, k) => Number.isFinite(x) && (k >= F || x >= 0))) {
+        fail(`${at}.sums`, 'must hold finite sums (the surprise sums ≥ 0)');
+      }
+      const registers = bytes(`${at}.hll`, c.hll, 1 << HLL_P);
+      if (registers.some((r) => r > 32 - HLL_P + 1))
+        fail(`${at}.hll`, 'holds a register past its largest rank');
+      const state: CallerState = {
+        key,
+        counts,
+        surpriseSum: new Float64Array(F),
+        cLogC: new Float64Array(F),
+        touched: new Int32Array(F),
+        hll: { p: HLL_P, registers },
+        n,
+        hllN: count(`${at}.hllN`, c.hllN),
+        ratio: finite(`${at}.ratio`, c.ratio, 0, 1),
+        score: 0,
+        coverage: 0,
+      };
+      // The running sums as saved, not recomputed: a resumed monitor decides bit for bit as the original.
+      state.surpriseSum.set(sums.subarray(0, F));
+      state.cLogC.set(sums.subarray(F));
+      for (let j = 0; j < F; j++) state.touched[j] = touchedOf(state, features[j]!);
+      if (n > 0) evaluate(state, false);
+      table.set(key, state);
+    }
+    const flags = list('$.flags', st.flags, 1 << 24);
+    for (let i = Math.max(0, flags.length - maxCallers); i < flags.length; i++) {
+      const at = `$.flags[${i}]`;
+      const f = readRecord(flags[i], at, fail);
+      const key = callerText(`${at}.caller`, f.caller);
+      const time = (name: string) => finite(`${at}.${name}`, f[name], -8.64e15, 8.64e15);
+      flagged.set(key, {
+        since: time('since'),
+        kept: time('kept'),
+        score: finite(`${at}.score`, f.score),
+        requests: finite(`${at}.requests`, f.requests),
+        coverage: finite(`${at}.coverage`, f.coverage),
+        distinctRatio: finite(`${at}.distinctRatio`, f.distinctRatio, 0, 1),
+      });
+    }
+  }
 
   function findingsAt(t: number): QueryFinding[] {
     const out: QueryFinding[] = [];
@@ -802,4 +1010,28 @@ export function createQueryMonitor(options: QueryMonitorOptions): QueryMonitor {
     }
     return out;
   }
+}
+
+/** An own-keys snapshot of a JSON object (a getter or Proxy that throws is a broken state). */
+function readRecord(
+  v: unknown,
+  path: string,
+  fail: (path: string, message: string) => never,
+): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    return fail(path, `must be an object, got ${describe(v)}`);
+  const out: Record<string, unknown> = Object.create(null);
+  try {
+    for (const key of Object.keys(v)) out[key] = (v as Record<string, unknown>)[key];
+  } catch {
+    return fail(path, 'could not be read (a getter or Proxy threw)');
+  }
+  return out;
+}
+
+/** The bytes in a fresh, aligned buffer (a decoded view may sit at any offset). */
+function copyBuffer(bytes: Uint8Array): ArrayBuffer {
+  const out = new Uint8Array(bytes.length);
+  out.set(bytes);
+  return out.buffer;
 }

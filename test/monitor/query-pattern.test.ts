@@ -14,7 +14,13 @@ import { createRng } from '../../src/core/rng.js';
 import { createQueryMonitor, type QueryMonitor } from '../../src/monitor/query-pattern.js';
 import type { ProfileArtifact } from '../../src/stats/artifact.js';
 import { profile } from '../../src/stats/profile.js';
-import { expectLockstepOrResult, expectNoPrototypePollution, hostile } from '../helpers/hostile.js';
+import {
+  corruption,
+  corruptOne,
+  expectLockstepOrResult,
+  expectNoPrototypePollution,
+  hostile,
+} from '../helpers/hostile.js';
 
 type Input = {
   readonly distance: number;
@@ -412,6 +418,74 @@ describe('what it cannot catch (docs/monitor.md says so)', () => {
   });
 });
 
+describe('state and resume', () => {
+  /** A small stream: real rows from 30 callers and a prober, one request a second. */
+  function stream(): Event[] {
+    return Array.from({ length: 3000 }, (_, i) =>
+      i % 10 === 3
+        ? { at: i * 1000, caller: 'prober', row: gridProbe(i) }
+        : { at: i * 1000, caller: `user-${i % 30}`, row: serving[i]! },
+    );
+  }
+
+  it('a monitor resumed from JSON decides as the original would, request for request', () => {
+    const events = stream();
+    // horizon 100: every caller's counts are halved on both sides of the save.
+    const options = {
+      maxCallers: 20,
+      horizon: 100,
+      rate: { windowMs: 60_000, limit: 50 },
+      flagTtlMs: 600_000,
+    };
+    const a = pinned(options);
+    for (const e of events.slice(0, 1500)) a.qm.record(e.caller, e.row, e.at);
+    const saved = JSON.parse(JSON.stringify(a.qm.state()));
+    expect(saved.kind).toBe('lockstep.query-monitor-state');
+    expect(saved.callers).toHaveLength(20);
+    expect(saved.flags.map((f: { caller: string }) => f.caller)).toEqual(['prober']);
+    const b = pinned({ ...options, state: saved });
+    expect(b.qm.state()).toEqual(a.qm.state());
+    for (const e of events.slice(1500)) {
+      a.qm.record(e.caller, e.row, e.at);
+      b.qm.record(e.caller, e.row, e.at);
+      a.clock.t = b.clock.t = e.at;
+      expect(b.qm.allow(e.caller)).toEqual(a.qm.allow(e.caller));
+    }
+    expect(b.qm.snapshot()).toEqual(a.qm.snapshot());
+    expect(b.qm.inspect('prober')).toEqual(a.qm.inspect('prober'));
+    expect(b.qm.state()).toEqual(a.qm.state());
+  });
+
+  it('refuses a state of another configuration, and keeps the newest callers when the table is smaller', () => {
+    const a = pinned();
+    for (const e of stream().slice(0, 300)) a.qm.record(e.caller, e.row, e.at);
+    const saved = a.qm.state();
+    expect(() => pinned({ bins: 16, state: saved })).toThrow(
+      /options.state' is not a valid lockstep.query-monitor-state: \$.config/,
+    );
+    const small = pinned({ maxCallers: 5, state: saved });
+    expect(small.qm.snapshot().tracked).toBe(5);
+    expect(small.qm.inspect('user-29')).not.toBeNull();
+  });
+
+  it('any corrupted field gives a monitor or an INVALID_ARTIFACT, never a crash', () => {
+    const a = pinned({ maxCallers: 4 });
+    for (const e of stream().slice(0, 200)) a.qm.record(e.caller, e.row, e.at);
+    const saved = JSON.parse(JSON.stringify(a.qm.state()));
+    fc.assert(
+      fc.property(fc.nat(), corruption(), (pick, replacement) => {
+        expectLockstepOrResult(() => {
+          const m = pinned({ maxCallers: 4, state: corruptOne(saved, pick, replacement) }).qm;
+          m.record('user-1', serving[0]!);
+          m.allow('prober');
+          m.snapshot();
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('strict options', () => {
   it('names the closest key for a misspelled one', () => {
     expect(() => createQueryMonitor({ baseline, flagAT: 1 } as never)).toThrow(
@@ -481,6 +555,7 @@ describe('hostile inputs', () => {
       'flagTtlMs',
       'rate',
       'now',
+      'state',
     ];
     fc.assert(
       fc.property(fc.constantFrom(...keys), hostile(), (key, value) => {

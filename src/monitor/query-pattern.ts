@@ -424,7 +424,7 @@ function callerKey(fn: string, caller: unknown): string {
  * reference's: about 0 for traffic drawn like the training data (at most 0.43 on flights, for a caller
  * sending long flights only), 1.6 to 1.9 for a grid or uniform sweep over the feature ranges. A caller is
  * flagged after `minRequests` when the score reaches `flagAt` and at least `minDistinctRatio` of its
- * inputs are distinct, and cleared when it falls below `clearAt`. O(features) a request (about 3 µs);
+ * inputs are distinct, and cleared when it falls below `clearAt`. O(features) a request (1.6–3 µs);
  * memory O(maxCallers · Σ bins), about 2.9 KB a caller for flights' four features. The rules are at
  * the top of src/monitor/query-pattern.ts and in docs/monitor.md ("Query patterns (model extraction)").
  * References: Tramèr et al., "Stealing machine learning models via prediction APIs" (2016); Juuti et al.,
@@ -436,8 +436,11 @@ function callerKey(fn: string, caller: unknown): string {
  * for (let i = 0; i < 40; i++) { qm.record('user', rows[i * 7]); qm.record('sweeper', { x: 40 + i / 2 }); }
  * [qm.allow('user'), qm.allow('sweeper')] // => [{ allowed: true }, { allowed: false, reason: 'PROBING', retryAfterMs: 3600000 }]
  * @throws LockstepError `INVALID_ARGUMENT` for an unknown option key (naming the closest known one), a
- *   value out of range, a feature the baseline does not have or that has no numeric or categorical
- *   values; `INVALID_ARTIFACT` for a baseline lockstep did not make or parse.
+ *   value out of range, a feature the baseline does not have or that is a timestamp, mixed or empty;
+ *   `INVALID_ARTIFACT` for a baseline lockstep did not make or parse, or a `state` that is broken or was
+ *   saved with another configuration (with the JSON path). The monitor's methods throw
+ *   `INVALID_ARGUMENT` for a caller that is not a string, finite number or bigint of at most 1,024
+ *   characters, a row that is not a readable object, or a time that is not epoch milliseconds.
  */
 export function createQueryMonitor(options: QueryMonitorOptions): QueryMonitor {
   const o = readOptions(FN, options, OPTION_KEYS);

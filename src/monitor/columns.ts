@@ -19,7 +19,7 @@ import type { Column } from '../core/frame.js';
 import { dateValue, isDate, makeFrame } from '../core/frame.js';
 import type { ProfileArtifact } from '../stats/artifact.js';
 import type { SketchSizes } from '../stats/feature.js';
-import { createProfiler, type Profiler } from '../stats/profile.js';
+import { createProfiler, type PiiOption, type Profiler } from '../stats/profile.js';
 
 /** Rows a chunk holds before it is profiled. */
 export const CHUNK_ROWS = 1024;
@@ -49,12 +49,19 @@ export interface ProfileBuffer {
   /** Rows in the chunk. */
   rows: number;
   readonly profiler: Profiler;
+  /** PII features (profile's `pii` option): their profiles keep no raw value. */
+  readonly pii: PiiOption | undefined;
 }
 
-/** A buffer for the features `names`, with sketches of `sizes`. */
-export function createProfileBuffer(names: readonly string[], sizes: SketchSizes): ProfileBuffer {
+/** A buffer for the features `names`, with sketches of `sizes` (and PII features profiled as such). */
+export function createProfileBuffer(
+  names: readonly string[],
+  sizes: SketchSizes,
+  pii?: PiiOption,
+): ProfileBuffer {
   return {
     names,
+    pii,
     columns: names.map((name) => ({
       name,
       numbers: new Float64Array(CHUNK_ROWS),
@@ -62,7 +69,7 @@ export function createProfileBuffer(names: readonly string[], sizes: SketchSizes
       refs: new Array<string | boolean | undefined>(CHUNK_ROWS).fill(undefined),
     })),
     rows: 0,
-    profiler: createProfiler({ features: names, sketches: sizes }),
+    profiler: createProfiler({ features: names, sketches: sizes, ...(pii === undefined ? {} : { pii }) }),
   };
 }
 
@@ -72,7 +79,12 @@ export function resetProfileBuffer(buffer: ProfileBuffer, sizes: SketchSizes): P
     names: buffer.names,
     columns: buffer.columns,
     rows: 0,
-    profiler: createProfiler({ features: buffer.names, sketches: sizes }),
+    pii: buffer.pii,
+    profiler: createProfiler({
+      features: buffer.names,
+      sketches: sizes,
+      ...(buffer.pii === undefined ? {} : { pii: buffer.pii }),
+    }),
   };
 }
 

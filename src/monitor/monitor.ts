@@ -35,15 +35,17 @@ import {
   objectKeys,
   readOptions,
 } from '../core/check.js';
-import { invalidArgument, LockstepError } from '../core/errors.js';
+import { invalidArgument, isLockstepError, LockstepError, rethrownAs } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import { deepFreeze } from '../core/freeze.js';
 import { type HashKey, keyText, saltSeed, unitOf } from '../core/hash-key.js';
 import type { SchemaArtifact } from '../schema/artifact.js';
+import { REDACTED, redact } from '../schema/redact.js';
 import { compileValidator, type RowValidator } from '../schema/row-validator.js';
 import type { ProfileArtifact } from '../stats/artifact.js';
 import { isProfile, SKETCH_RANGES, sealedProfile } from '../stats/artifact.js';
-import type { SketchSizes } from '../stats/feature.js';
+import type { PiiToken, SketchSizes } from '../stats/feature.js';
+import { createProfiler, type PiiOption } from '../stats/profile.js';
 import {
   type AlertEvent,
   type AlertRule,
@@ -170,6 +172,13 @@ export interface MonitorOptions {
   readonly sketches?: Partial<SketchSizes>;
   /** The clock, epoch milliseconds. Default Date.now. */
   readonly now?: () => number;
+  /**
+   * PII features besides the schema's (`pii: true`), or token functions for them: lockstep/stats'
+   * profile option. Their window profiles keep counts (and tokens) only, sampled logs redact them (with a
+   * schema, unlisted columns are dropped from logs too), and no drift or unseen-category finding shows
+   * their values.
+   */
+  readonly pii?: PiiOption;
 }
 
 /** One request, as the service saw it. Every field is optional. */
@@ -271,6 +280,7 @@ const OPTION_KEYS = [
   'thresholds',
   'sketches',
   'now',
+  'pii',
 ] as const;
 const WINDOW_KEYS = ['requests', 'ms', 'keep'] as const;
 const LABEL_KEYS = ['task', 'maxPending'] as const;
@@ -391,9 +401,11 @@ function domainsOf(
   baseline: ProfileArtifact,
   schema: SchemaArtifact | undefined,
   features: readonly string[],
+  pii: ReadonlySet<string>,
 ): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const name of features) {
+    if (pii.has(name)) continue; // its window profile lists no values to check (nor should a finding)
     const declared = schema?.features.find((f) => f.name === name)?.categorical?.values;
     if (declared !== undefined && declared.length > 0) {
       out.set(name, new Set(declared));
@@ -681,6 +693,51 @@ export function createMonitor(options: MonitorOptions): Monitor {
   }
   const sizes = sizesOf(baseline, o.sketches);
 
+  // PII: the schema's features marked pii, and options.pii (checked as createProfiler checks it).
+  const pii = new Map<string, true | { readonly token: PiiToken }>();
+  for (const f of schema?.features ?? []) if (f.pii === true) pii.set(f.name, true);
+  if (o.pii !== undefined) {
+    try {
+      createProfiler({ pii: o.pii as PiiOption });
+    } catch (error) {
+      if (!isLockstepError(error)) throw error;
+      const from = `${error.fn}:`;
+      throw error.message.startsWith(from)
+        ? new LockstepError(error.code, `${FN}:${error.message.slice(from.length)}`, {
+            fn: FN,
+            arg: error.arg,
+            path: error.path,
+            issues: error.issues,
+          })
+        : rethrownAs(error, FN);
+    }
+    if (Array.isArray(o.pii)) for (const name of o.pii as string[]) pii.set(name, true);
+    else
+      for (const [name, entry] of Object.entries(o.pii as Record<string, true | { token: PiiToken }>))
+        pii.set(name, entry === true ? true : { token: entry.token });
+  }
+  const piiNames: ReadonlySet<string> = new Set(pii.keys());
+  const piiOption: PiiOption | undefined = pii.size === 0 ? undefined : Object.fromEntries(pii);
+  /** A logged input with PII values replaced (and, with a schema, unlisted columns dropped, as redact does). */
+  const redactInput = (input: object): Record<string, unknown> => {
+    const row = input as Record<string, unknown>;
+    const out =
+      schema !== undefined
+        ? redact(row, schema)
+        : Object.fromEntries(Object.keys(row).map((k) => [k, row[k]]));
+    for (const name of piiNames) {
+      const v = Object.hasOwn(out, name) ? out[name] : undefined;
+      if (v !== undefined && v !== null)
+        Object.defineProperty(out, name, {
+          value: REDACTED,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+    }
+    return out;
+  };
+
   const checkMetric = (metric: string, arg: string) => {
     if (FIXED_METRICS.includes(metric)) return;
     const dot = metric.indexOf('.');
@@ -719,7 +776,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
     labels: pending !== undefined,
     modelCreatedAt: model?.createdAt,
     features,
-    domains: domainsOf(baseline, schema, features),
+    domains: domainsOf(baseline, schema, features, piiNames),
     transformFeatures,
     thresholds,
   };
@@ -732,7 +789,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
       throw invalidArgument(fn, 'options.now', 'must return a finite number (epoch ms)', t);
     return t;
   };
-  let inputs: ProfileBuffer = createProfileBuffer(features, sizes);
+  let inputs: ProfileBuffer = createProfileBuffer(features, sizes, piiOption);
   let outputs: ProfileBuffer = createProfileBuffer(OUTPUT_FEATURES, sizes);
   const inputColumns = inputs.columns;
   const outputColumns = outputs.columns;
@@ -969,7 +1026,21 @@ export function createMonitor(options: MonitorOptions): Monitor {
       if (sink !== undefined && unitOf(keyHashed, logSeed) < logRate) {
         totals.logged++;
         if (calls === noCalls) calls = [];
-        const logged = Object.freeze({ key: key as HashKey, input, features: explained, prediction, at: t });
+        let shown: unknown = input;
+        if (piiNames.size > 0 && input !== undefined) {
+          try {
+            shown = Object.freeze(redactInput(input));
+          } catch {
+            throw invalidArgument(fn, 'observation.input', 'must be readable (a getter or Proxy threw)');
+          }
+        }
+        const logged = Object.freeze({
+          key: key as HashKey,
+          input: shown,
+          features: explained,
+          prediction,
+          at: t,
+        });
         calls.push(() => sink(logged));
       }
     }

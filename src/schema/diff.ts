@@ -17,7 +17,8 @@ import {
  * notInEnvironments), `NULLABLE_CHANGED`, `PRESENCE_CHANGED`, `RANGE_WIDENED`, `RANGE_NARROWED`,
  * `NAN_ALLOWED_CHANGED`, `INFINITY_ALLOWED_CHANGED`, `DOMAIN_WIDENED`, `DOMAIN_NARROWED`,
  * `DOMAIN_MASS_CHANGED`, `SKEW_THRESHOLD_CHANGED`, `DRIFT_THRESHOLD_CHANGED` (method or threshold of the
- * comparator) and `DESCRIPTION_CHANGED` (info).
+ * comparator), `DESCRIPTION_CHANGED` (info) and `PII_CHANGED` (a feature marked or unmarked `pii`: what
+ * profiles keep and logs show, never what validates; a warning, for a reviewer).
  */
 export type SchemaChangeCode =
   | 'FEATURE_ADDED'
@@ -37,7 +38,8 @@ export type SchemaChangeCode =
   | 'SKEW_THRESHOLD_CHANGED'
   | 'DRIFT_THRESHOLD_CHANGED'
   | 'VERSION_CHANGED'
-  | 'DESCRIPTION_CHANGED';
+  | 'DESCRIPTION_CHANGED'
+  | 'PII_CHANGED';
 
 /** What every change carries: core's finding shape (code, severity, message, feature), and its direction. */
 interface ChangeBase extends Finding<SchemaChangeCode> {
@@ -167,6 +169,12 @@ export type SchemaChange =
       readonly code: 'DESCRIPTION_CHANGED';
       readonly before: string | null;
       readonly after: string | null;
+    })
+  | (ChangeBase & {
+      readonly code: 'PII_CHANGED';
+      readonly feature: string;
+      readonly before: boolean;
+      readonly after: boolean;
     });
 
 /** A feature's environment lists; `null` where the list is absent. */
@@ -495,6 +503,18 @@ function featureChanges(
   comparatorChange(out, 'SKEW_THRESHOLD_CHANGED', name, a.skew, b.skew);
   comparatorChange(out, 'DRIFT_THRESHOLD_CHANGED', name, a.drift, b.drift);
   descriptionChange(out, name, a.description, b.description);
+  const piiBefore = a.pii === true;
+  const piiAfter = b.pii === true;
+  if (piiBefore !== piiAfter)
+    out.push({
+      code: 'PII_CHANGED',
+      feature: name,
+      severity: 'warning',
+      breaking: false,
+      before: piiBefore,
+      after: piiAfter,
+      message: `${q(name)}: ${piiAfter ? 'marked pii: profiles keep counts only, logs redact it' : 'no longer pii: profiles, anomalies and logs will show its values'}`,
+    });
 }
 
 /**

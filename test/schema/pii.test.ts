@@ -9,6 +9,7 @@ import { isLockstepError } from '../../src/core/errors.js';
 import {
   assertValid,
   compileValidator,
+  diffSchemas,
   inferSchema,
   markPii,
   parseSchema,
@@ -150,7 +151,7 @@ describe('anomalies and errors never show a PII value', () => {
     expectNoCanary(partitionValid(bad, strict));
     const error = thrown(() => assertValid(bad, strict));
     expect(isLockstepError(error)).toBe(true);
-    expectNoCanary({ message: error.message, ...error });
+    expectNoCanary({ ...error, message: error.message });
 
     // Numbers out of range: the range (two values) is left out for a PII feature.
     const numeric = markPii(inferSchema([{ card: 5 }, { card: 9 }], { inferRanges: true }), ['card']);
@@ -361,5 +362,27 @@ describe('suggestPii', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('diffSchemas', () => {
+  it('reports a feature marked or unmarked pii as PII_CHANGED, a non-breaking warning', () => {
+    const plain = inferSchema(flights.slice(0, 100));
+    const marked = markPii(plain, ['email']);
+    // Marking also removes the domain inferSchema gave the 100 addresses: DOMAIN_WIDENED, then PII_CHANGED.
+    expect(diffSchemas(plain, marked).map((c) => c.code)).toEqual(['DOMAIN_WIDENED', 'PII_CHANGED']);
+    expect(diffSchemas(plain, marked).filter((c) => c.code === 'PII_CHANGED')).toEqual([
+      {
+        code: 'PII_CHANGED',
+        feature: 'email',
+        severity: 'warning',
+        breaking: false,
+        before: false,
+        after: true,
+        message: '"email": marked pii: profiles keep counts only, logs redact it',
+      },
+    ]);
+    const back = diffSchemas(marked, plain).find((c) => c.code === 'PII_CHANGED')!;
+    expect([back.before, back.after]).toEqual([true, false]);
   });
 });

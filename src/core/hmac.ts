@@ -2,7 +2,7 @@
 // tokenize step. Hashing for security comes from @noble/hashes, an audited, synchronous, dependency-free
 // library that computes the same bytes in Node and in browsers; lockstep never writes its own MAC. This
 // file is a thin wrapper: a one-shot MAC, a MAC whose key (and a fixed message prefix) is absorbed once and
-// reused for many messages, and lowercase hex.
+// reused for many messages (or a key absorbed once for several prefixes), and lowercase hex.
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 
@@ -31,15 +31,28 @@ export function keyedHmacSha256(
   key: Uint8Array,
   prefix: Uint8Array = new Uint8Array(0),
 ): (message: Uint8Array) => Uint8Array {
-  const base = hmac.create(sha256, key).update(prefix);
-  // One working copy of the keyed state, overwritten from `base` for each message (noble's clone pattern).
-  let work: typeof base | undefined;
-  const out = new Uint8Array(HMAC_SHA256_BYTES);
-  return (message) => {
-    const w: typeof base = (work = base._cloneInto(work as never) as typeof base);
-    w.update(message);
-    w.digestInto(out);
-    return out.slice();
+  return hmacSha256Key(key)(prefix);
+}
+
+/**
+ * A key absorbed once, for MACs under many message prefixes: `hmacSha256Key(key)(prefix)` is
+ * `keyedHmacSha256(key, prefix)`. Only the hashed inner and outer pads are kept (HMAC's own state), never
+ * the key bytes, which are read now: later edits of `key` change nothing. O(key) now, O(prefix) a prefix.
+ * @example bytesToHex(hmacSha256Key(new TextEncoder().encode('key'))(new TextEncoder().encode('The quick '))(new TextEncoder().encode('brown fox jumps over the lazy dog'))) // => 'f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8'
+ */
+export function hmacSha256Key(key: Uint8Array): (prefix?: Uint8Array) => (message: Uint8Array) => Uint8Array {
+  const keyed = hmac.create(sha256, key);
+  return (prefix = new Uint8Array(0)) => {
+    const base = keyed.clone().update(prefix);
+    // One working copy of the keyed state, overwritten from `base` for each message (noble's clone pattern).
+    let work: typeof base | undefined;
+    const out = new Uint8Array(HMAC_SHA256_BYTES);
+    return (message) => {
+      const w: typeof base = (work = base._cloneInto(work as never) as typeof base);
+      w.update(message);
+      w.digestInto(out);
+      return out.slice();
+    };
   };
 }
 

@@ -19,7 +19,7 @@ import {
   type Scratch,
 } from './read.js';
 import { readChunk } from './read-chunk.js';
-import { keyIdsOf, readKeys } from './steps/tokenize.js';
+import { keyIdsOf, readKeys, type TokenKey } from './steps/tokenize.js';
 import type { TransformArtifact, TransformedBatch } from './types.js';
 
 export type { BatchIssue, BatchIssueCode } from './issues.js';
@@ -92,10 +92,10 @@ export interface ApplyOptions {
   /** Also say which inputs were missing and which categories were out of vocabulary. */
   readonly explain?: boolean;
   /**
-   * The host's keys for the transform's `tokenize` steps, by key id: each a Uint8Array of at least 16
-   * bytes. Required for every key id the transform names; never stored.
+   * The host's keys for the transform's `tokenize` steps, by key id, each made by `tokenKey(bytes)`.
+   * Required for every key id the transform names; never stored.
    */
-  readonly keys?: Readonly<Record<string, Uint8Array>>;
+  readonly keys?: Readonly<Record<string, TokenKey>>;
 }
 
 const APPLY_KEYS = ['into', 'explain', 'keys'] as const;
@@ -191,7 +191,7 @@ function readApplyOptions(fn: string, options: unknown): void {
  * it to every request. Bit-identical to the same row of `applyBatch`. O(columns).
  * @throws LockstepError `INVALID_ARGUMENT` for a transform lockstep did not make or parse, a row that is not
  *   an object, or bad options (an unknown key, `into` too short, a key id of a tokenize step missing from
- *   `keys` or its key shorter than 16 bytes, named as `options.keys.<keyId>`); `INVALID_DATA` naming the feature (its
+ *   `keys` or its key not made by `tokenKey`, named as `options.keys.<keyId>`); `INVALID_DATA` naming the feature (its
  *   issue in `issues`) for a value the transform cannot encode (a missing value with no rule for it, a
  *   wrong type, log1p of a value at or below −1, a category outside a vocabulary with no OOV buckets, a
  *   value whose getter throws).
@@ -285,7 +285,7 @@ export interface ApplyBatchOptions {
    */
   readonly maxIssues?: number;
   /** The host's keys for the transform's `tokenize` steps, by key id, as `apply` takes them. */
-  readonly keys?: Readonly<Record<string, Uint8Array>>;
+  readonly keys?: Readonly<Record<string, TokenKey>>;
 }
 
 const BATCH_KEYS = ['maxIssues', 'keys'] as const;

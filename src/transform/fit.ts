@@ -30,7 +30,7 @@ import { readChunk } from './read-chunk.js';
 import type { Step, TransformSpec } from './spec.js';
 import type { FitStats } from './steps/common.js';
 import { stepRules } from './steps/index.js';
-import { keyIdsOf, readKeys, type Tokenizer } from './steps/tokenize.js';
+import { keyIdsOf, readKeys, type Tokenizer, type TokenKey } from './steps/tokenize.js';
 import type { FittedFeature, FittedStep, OutputColumn, TransformArtifact } from './types.js';
 
 export interface FitOptions {
@@ -53,10 +53,10 @@ export interface FitOptions {
    */
   readonly maxCategories?: number;
   /**
-   * The host's keys for the spec's `tokenize` steps, by key id: each a Uint8Array of at least 16 bytes,
-   * required for every key id the spec names. Read once, when fitting starts; never stored in the artifact.
+   * The host's keys for the spec's `tokenize` steps, by key id, each made by `tokenKey(bytes)`, required
+   * for every key id the spec names. Read once, when fitting starts; never stored in the artifact.
    */
-  readonly keys?: Readonly<Record<string, Uint8Array>>;
+  readonly keys?: Readonly<Record<string, TokenKey>>;
 }
 
 /** The option keys of fit, fitStream and createFitter, and the bounds of the sizes (memory is sized by them). */
@@ -168,7 +168,7 @@ const MAX_LISTED = 100;
  * them (`fitter.update`, `fitter.merge`, `fitter.nextStage`, `fitter.result`).
  * @example let f = createFitter(spec); for (;;) { for (const b of batches) f.update(b); if (f.stage + 1 === f.stages) break; f = f.nextStage(); } f.result()
  * @throws LockstepError `INVALID_ARGUMENT` for a bad spec, an unknown option key, an option out of its
- *   bounds, or a tokenize key id whose key `options.keys` lacks (or holds in fewer than 16 bytes), named
+ *   bounds, or a tokenize key id whose key `options.keys` lacks (or holds as anything but a `tokenKey` key), named
  *   `options.keys.<keyId>`.
  */
 export function createFitter(spec: TransformSpec, options?: FitOptions): Fitter {
@@ -565,7 +565,7 @@ export function buildArtifact(
  * 1,048,576 output columns. O(rows × features × stages).
  * @example fit({ x: standardize() }, { x: [1, 2, 3] }).features[0].steps[0].fitted.mean // => 2
  * @throws LockstepError `INVALID_ARGUMENT` for a bad spec, an unknown option key, an option out of its
- *   bounds, a tokenize key id whose key `options.keys` lacks or holds in fewer than 16 bytes (named
+ *   bounds, a tokenize key id whose key `options.keys` lacks or holds as anything but a `tokenKey` key (named
  *   `options.keys.<keyId>`), or a column the data does not have (naming the columns it has); `INVALID_DATA` for values that
  *   cannot be fitted (wrong types, infinities), a feature with no values, or an empty vocabulary with no
  *   OOV buckets.

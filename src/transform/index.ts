@@ -64,6 +64,8 @@ export {
   type VocabularyStep,
   vocabulary,
 } from './spec.js';
+export type { TokenKey } from './steps/tokenize.js';
+export { tokenKey } from './token-key.js';
 export type {
   FittedFeature,
   FittedStep,

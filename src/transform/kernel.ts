@@ -48,9 +48,12 @@ export interface CategoryIndex {
   readonly outside: number;
 }
 
-/** A step's kernel hook, or an error naming the step that has none where the grammar put it. */
-function hook<H>(h: H | undefined, step: FittedStep, what: string): H {
-  if (h === undefined) throw new Error(`unreachable: ${step.type} is not ${what}`);
+/**
+ * A step's kernel hook, or an error naming the step that has none where the grammar put it. The message
+ * is short: it cannot happen for a checked transform, and it is on apply's request path (bundle size).
+ */
+function hook<H>(h: H | undefined, step: FittedStep): H {
+  if (h === undefined) throw new Error(`unreachable: no kernel for ${step.type} here`);
   return h;
 }
 
@@ -175,7 +178,7 @@ export function compilePrefix(kind: InputKind, steps: readonly FittedStep[], cou
   for (let k = 0; k < count; k++) {
     const step = steps[k]!;
     const def = stepKernel(step.type);
-    if (kind === 'number') preps.push(hook(def.number, step, 'a numeric step')(step));
+    if (kind === 'number') preps.push(hook(def.number, step)(step));
     else if (def.text) preps.push(def.text(step));
   }
   return preps;
@@ -218,7 +221,7 @@ export function compileFeature(feature: FittedFeature, width?: (columns: number)
     const indexStep = body[body.length - 1]!;
     const buckets = stepKernel(indexStep.type).buckets;
     for (const step of buckets ? body.slice(0, -1) : body)
-      preps.push(hook(stepKernel(step.type).number, step, 'a numeric step')(step));
+      preps.push(hook(stepKernel(step.type).number, step)(step));
     if (buckets) {
       const compiled = buckets(indexStep, imputed);
       if (compiled.handlesMissing) handlesMissing = 'bucket';
@@ -234,9 +237,8 @@ export function compileFeature(feature: FittedFeature, width?: (columns: number)
     // category, list: [impute | tokenize] index step
     const indexStep = body[body.length - 1]!;
     if (kind === 'category')
-      for (const step of body.slice(0, -1))
-        preps.push(hook(stepKernel(step.type).text, step, 'a category pre-step')(step));
-    const categories = hook(stepKernel(indexStep.type).index, indexStep, 'a category index step')(indexStep);
+      for (const step of body.slice(0, -1)) preps.push(hook(stepKernel(step.type).text, step)(step));
+    const categories = hook(stepKernel(indexStep.type).index, indexStep)(indexStep);
     const { space: sp, index, outside } = categories;
     space = sp;
     const rule =
@@ -246,7 +248,7 @@ export function compileFeature(feature: FittedFeature, width?: (columns: number)
     if (expands) width?.(sp.size);
     if (kind === 'list') {
       // list: the expansion reads the lists directly.
-      const list = hook(stepKernel(last.type).list, last, 'a list expansion')(feature, categories);
+      const list = hook(stepKernel(last.type).list, last)(feature, categories);
       return { feature, kind, prep: preps, emit: list.emit, names: list.names, handlesMissing: 'mask' };
     }
     const missingProblem = `is missing; add impute() or ${feature.inputs.length > 1 ? "missing: 'bucket'" : 'a mask or missing bucket'}`;
@@ -281,7 +283,7 @@ export function compileFeature(feature: FittedFeature, width?: (columns: number)
   let emit: Emit;
   if (space !== undefined && expands) {
     width?.(space.size);
-    const expanded = hook(stepKernel(last.type).expand, last, 'an index expansion')(space, name, offset);
+    const expanded = hook(stepKernel(last.type).expand, last)(space, name, offset);
     emit = expanded.emit;
     names = expanded.names;
   } else {
@@ -309,6 +311,6 @@ function compileTime(feature: FittedFeature): CompiledFeature {
     for (let i = 0; i < n; i++)
       if (miss[i] === 1) fail(i, 'MISSING_VALUE', 'is missing; a date-time is required');
   };
-  const { emit, names } = hook(stepKernel(step.type).time, step, 'a date-time step')(step, feature);
+  const { emit, names } = hook(stepKernel(step.type).time, step)(step, feature);
   return { feature, kind: 'time', prep: [requireTime], emit, names, handlesMissing: undefined };
 }

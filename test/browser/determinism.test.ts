@@ -447,7 +447,7 @@ function transformTask(
 }
 
 /**
- * tokenize: keyed tokens (HMAC-SHA256 from @noble/hashes) of generated strings, numbers and missing values,
+ * tokenize: keyed tokens (HMAC-SHA256 from @noble/hashes, through tokenKey) of generated strings, numbers and missing values,
  * learned into a vocabulary and hashed into buckets, row by row and in a batch.
  */
 function tokenizeTask(
@@ -455,7 +455,7 @@ function tokenizeTask(
   input: { key: Uint8Array; values: readonly (string | number | null)[] },
 ): { fittedJson: string; batch: number[]; rows: number[][]; tokens: readonly string[] } {
   const T = api.transform;
-  const keys = { k2026: input.key };
+  const keys = { k2026: T.tokenKey(input.key) };
   const spec = {
     v: [T.tokenize({ keyId: 'k2026' }), T.vocabulary({ mask: '' }), T.oneHot()],
     h: {

@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bytesToHex, hmacSha256, keyedHmacSha256 } from '../../src/core/hmac.js';
+import { bytesToHex, hmacSha256, hmacSha256Key, keyedHmacSha256 } from '../../src/core/hmac.js';
 
 const hex = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
 const ascii = (s: string) => new TextEncoder().encode(s);
@@ -126,6 +126,42 @@ describe('keyedHmacSha256', () => {
     expect(second).not.toBe(first);
     first.fill(0);
     expect(bytesToHex(second)).toBe('b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7');
+  });
+});
+
+describe('hmacSha256Key', () => {
+  it('absorbs the key once: each prefix gives hmacSha256(key, prefix ‖ message), independently of the others', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 100 }),
+        fc.array(fc.uint8Array({ maxLength: 130 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 6 }),
+        (key, prefixes, messages) => {
+          const keyed = hmacSha256Key(key);
+          const macs = prefixes.map((p) => keyed(p));
+          for (const m of messages)
+            prefixes.forEach((prefix, i) => {
+              const whole = new Uint8Array(prefix.length + m.length);
+              whole.set(prefix);
+              whole.set(m, prefix.length);
+              expect(bytesToHex(macs[i]!(m))).toBe(nodeHmac(key, whole));
+            });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps no reference to the key array: editing it afterwards changes no MAC, even of a new prefix', () => {
+    const key = hex('0b'.repeat(20));
+    const keyed = hmacSha256Key(key);
+    key.fill(0);
+    expect(bytesToHex(keyed()(ascii('Hi There')))).toBe(
+      'b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7',
+    );
+    expect(bytesToHex(keyed(ascii('Hi '))(ascii('There')))).toBe(
+      'b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7',
+    );
   });
 });
 

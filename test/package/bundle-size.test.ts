@@ -291,6 +291,17 @@ describe('bundle size', () => {
       expect(text).not.toContain(ALEA);
     });
 
+    it('tokenKey and apply are at most 12.5 kB gzipped: tokenKey alone brings HMAC (@noble/hashes) in', async () => {
+      // Measured at 11.3 kB (2026-12): apply's 8.0 kB and @noble/hashes' HMAC-SHA256 behind tokenKey, the only
+      // way in to it, so a bundle that does not tokenize carries none of it (the entry above).
+      const { gzip, packages, imports } = await bundle(
+        "import { tokenKey, apply } from 'lockstep/transform';\nconsole.log(tokenKey, apply);\n",
+      );
+      expect(gzip).toBeLessThanOrEqual(12.5 * 1024);
+      expect(packages).toEqual(['@noble/hashes']);
+      expect(imports).toEqual([]);
+    });
+
     it('fit, applyBatch and parseTransform together are at most 35 kB gzipped, with only zod/mini', async () => {
       // Measured at 32.2 kB (2026-12, zod 4.6; 26.1 kB before strict options, core's defineArtifact and the
       // bounds and checks against hostile input); the ceiling leaves about 10 % for growth.

@@ -1,8 +1,12 @@
 // The tokenize step: keyed pseudonymisation with HMAC-SHA256. Tokens are checked against node:crypto's
 // createHmac computing the documented rule on its own (the first 16 hex characters of HMAC-SHA256(key,
-// "lockstep.tokenize.v1" 0x00 keyId 0x00 UTF-8(value))); the key is the host's and must never reach the
-// artifact or a message; a new key id is a change diffTransforms reports.
+// "lockstep.tokenize.v1" 0x00 keyId 0x00 UTF-8(value))); the key is the host's, given wrapped by tokenKey,
+// and must never reach the artifact, a message or the key object's own display; a new key id is a change
+// diffTransforms reports.
 import { createHmac } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { inspect } from 'node:util';
 import { Dictionary, Int32, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +27,7 @@ import {
   standardize,
   type TransformArtifact,
   tokenize,
+  tokenKey,
   vocabulary,
 } from '../../src/transform/index.js';
 import { catchLockstep } from '../helpers/errors.js';
@@ -30,7 +35,7 @@ import { catchLockstep } from '../helpers/errors.js';
 /** Two keys of 32 bytes, built from fixed bytes (no randomness in tests). */
 const KEY = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 255);
 const OTHER = Uint8Array.from({ length: 32 }, (_, i) => (i * 101 + 7) & 255);
-const keys = { k2026: KEY };
+const keys = { k2026: tokenKey(KEY) };
 
 /** The token by the documented rule, computed with node:crypto, independently of lockstep. */
 function oracle(key: Uint8Array, keyId: string, value: string): string {
@@ -170,7 +175,7 @@ describe('tokens', () => {
     const learn = (keyId: string, key: Uint8Array) =>
       vocabularyOf(
         fitTransform({ v: [tokenize({ keyId }), vocabulary()] }, [{ v: 'alice' }], {
-          keys: { [keyId]: key },
+          keys: { [keyId]: tokenKey(key) },
         }),
       )[0];
     const a = learn('k2026', KEY);
@@ -235,11 +240,13 @@ describe('fit and apply', () => {
     const arrow = new Table({ email: vectorFromArray(serving, new Dictionary(new Utf8(), new Int32())) });
     expect(Array.from(applyBatch(t, arrow, { keys }).values)).toEqual(expected);
     // The same Arrow dictionary under another key: nothing remembered from the first key's tokens.
-    const other = fitTransform(spec, rows, { keys: { k2026: OTHER } });
+    const other = fitTransform(spec, rows, { keys: { k2026: tokenKey(OTHER) } });
     expect(Array.from(applyBatch(other, arrow, { keys }).values)).toEqual(
       serving.flatMap((email) => Array.from(apply(other, { email }, { keys }))),
     );
-    expect(Array.from(applyBatch(other, arrow, { keys: { k2026: OTHER } }).values)).toEqual(expected);
+    expect(Array.from(applyBatch(other, arrow, { keys: { k2026: tokenKey(OTHER) } }).values)).toEqual(
+      expected,
+    );
   });
 
   it('explain lists the token, not the raw value, of a category outside the vocabulary', () => {
@@ -282,10 +289,10 @@ describe('fit and apply', () => {
     const t = fitTransform(spec, rows, { keys });
     expect(await fitStream(spec, () => [rows.slice(0, 2), rows.slice(2)], { keys })).toEqual(t);
     const a = createFitter(spec, { keys }).update(rows.slice(0, 3));
-    const b = createFitter(spec, { keys: { k2026: KEY.slice() } }).update(rows.slice(3));
+    const b = createFitter(spec, { keys: { k2026: tokenKey(KEY.slice()) } }).update(rows.slice(3));
     expect(a.merge(b).result()).toEqual(t);
     const c = createFitter(spec, { keys }).update(rows.slice(0, 3));
-    const d = createFitter(spec, { keys: { k2026: OTHER } }).update(rows.slice(3));
+    const d = createFitter(spec, { keys: { k2026: tokenKey(OTHER) } }).update(rows.slice(3));
     catchLockstep(() => c.merge(d), { code: 'INVALID_ARGUMENT', fn: 'fitter.merge', arg: 'other' });
   });
 
@@ -323,7 +330,7 @@ describe('keys', () => {
   it('are required for every key id, by every function, named options.keys.<keyId>', async () => {
     const match = (fn: string) => ({ code: 'INVALID_ARGUMENT' as const, fn, arg: 'options.keys.k2026' });
     catchLockstep(() => fitTransform(spec, rows), match('fit'));
-    catchLockstep(() => fitTransform(spec, rows, { keys: { k2025: KEY } }), match('fit'));
+    catchLockstep(() => fitTransform(spec, rows, { keys: { k2025: tokenKey(KEY) } }), match('fit'));
     catchLockstep(() => createFitter(spec), match('createFitter'));
     await expect(fitStream(spec, () => [rows])).rejects.toMatchObject(match('fitStream'));
     catchLockstep(() => apply(t, { email: 'a' }), match('apply'));
@@ -335,38 +342,149 @@ describe('keys', () => {
     );
   });
 
-  it('must be Uint8Arrays of at least 16 bytes', () => {
-    const short = KEY.slice(0, 15);
-    const e = catchLockstep(() => apply(t, { email: 'a' }, { keys: { k2026: short } }), {
+  it('are made by tokenKey from a Uint8Array of at least 16 bytes', () => {
+    const e = catchLockstep(() => tokenKey(KEY.slice(0, 15)), {
       code: 'INVALID_ARGUMENT',
-      fn: 'apply',
-      arg: 'options.keys.k2026',
+      fn: 'tokenKey',
+      arg: 'key',
     });
-    expect(e.message).toMatch(/at least 16 bytes, got 15 bytes$/);
+    expect(e.message).toBe(
+      "tokenKey: argument 'key' must be a Uint8Array of at least 16 bytes, got 15 bytes",
+    );
     for (const bad of [
       Buffer.from(KEY).toString('hex'),
       Array.from(KEY),
       new Uint16Array(16),
+      new Int8Array(32),
       KEY.buffer,
+      new DataView(KEY.buffer),
       null,
+      undefined,
+      tokenKey(KEY),
     ])
+      catchLockstep(() => tokenKey(bad as never), {
+        code: 'INVALID_ARGUMENT',
+        fn: 'tokenKey',
+        arg: 'key',
+        message: /^tokenKey: argument 'key' must be a Uint8Array of at least 16 bytes$/,
+      });
+    // A Node Buffer is a Uint8Array and works as one; exactly 16 bytes is enough.
+    expect(apply(t, { email: 'alice@example.com' }, { keys: { k2026: tokenKey(Buffer.from(KEY)) } })).toEqual(
+      apply(t, { email: 'alice@example.com' }, { keys }),
+    );
+    const sixteen = KEY.slice(0, 16);
+    const t16 = fitTransform(spec, rows, { keys: { k2026: tokenKey(sixteen) } });
+    expect(vocabularyOf(t16)[0]).toBe(oracle(sixteen, 'k2026', 'alice@example.com'));
+  });
+
+  it('given as anything but a tokenKey key (raw bytes above all) are refused with the advice to wrap them', () => {
+    const wrap =
+      /must be a key made by tokenKey\(bytes\): wrap the raw key bytes with tokenKey from lockstep\/transform$/;
+    for (const raw of [
+      KEY,
+      Buffer.from(KEY),
+      KEY.buffer,
+      Array.from(KEY),
+      Buffer.from(KEY).toString('hex'),
+    ]) {
+      const e = catchLockstep(() => apply(t, { email: 'a' }, { keys: { k2026: raw } } as never), {
+        code: 'INVALID_ARGUMENT',
+        fn: 'apply',
+        arg: 'options.keys.k2026',
+        message: wrap,
+      });
+      expect(e.message).toBe(
+        "apply: argument 'options.keys.k2026' must be a key made by tokenKey(bytes): wrap the raw key bytes with tokenKey from lockstep/transform",
+      );
+    }
+    for (const bad of [null, 7, {}, { k2026: KEY }, () => 'token', Object.freeze({})])
       catchLockstep(() => applyBatch(t, rows, { keys: { k2026: bad } } as never), {
         code: 'INVALID_ARGUMENT',
         fn: 'applyBatch',
         arg: 'options.keys.k2026',
+        message: wrap,
       });
+    catchLockstep(() => fitTransform(spec, rows, { keys: { k2026: KEY } } as never), {
+      fn: 'fit',
+      arg: 'options.keys.k2026',
+      message: wrap,
+    });
+    catchLockstep(() => createFitter(spec, { keys: { k2026: KEY } } as never), {
+      fn: 'createFitter',
+      arg: 'options.keys.k2026',
+      message: wrap,
+    });
+    // A getter or Proxy that throws is reported, not propagated.
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('boom');
+        },
+      },
+    );
+    catchLockstep(() => apply(t, { email: 'a' }, { keys: { k2026: hostile } } as never), {
+      fn: 'apply',
+      arg: 'options.keys.k2026',
+      message: /could not be read/,
+    });
     catchLockstep(() => apply(t, { email: 'a' }, { keys: 'secret' } as never), {
       fn: 'apply',
       arg: 'options.keys',
     });
-    // A Node Buffer is a Uint8Array and works as one.
-    expect(apply(t, { email: 'alice@example.com' }, { keys: { k2026: Buffer.from(KEY) } })).toEqual(
-      apply(t, { email: 'alice@example.com' }, { keys }),
-    );
-    catchLockstep(() => apply(t, { email: 'a' }, { key: KEY } as never), {
+    catchLockstep(() => apply(t, { email: 'a' }, { key: tokenKey(KEY) } as never), {
       code: 'INVALID_ARGUMENT',
       message: /unknown key "key" \(did you mean "keys"\?\)/,
     });
+  });
+
+  it('are frozen, opaque objects: no enumerable property, JSON and util.inspect show no key material', () => {
+    const k = tokenKey(KEY);
+    expect(Object.isFrozen(k)).toBe(true);
+    expect(Object.keys(k)).toEqual([]);
+    expect(Object.getOwnPropertyNames(k)).toEqual([]);
+    expect(JSON.stringify(k)).toBe('{}');
+    expect(JSON.stringify({ keys: { k2026: k } })).toBe('{"keys":{"k2026":{}}}');
+    expect({ ...k }).toEqual({});
+    for (const text of [
+      inspect(k),
+      inspect(k, { showHidden: true, depth: Infinity, getters: true }),
+      String(Object.getOwnPropertySymbols(k).map((sym) => inspect((k as never)[sym], { showHidden: true }))),
+    ]) {
+      expectNoKey(text);
+      expectNoKey(text, KEY.slice(0, 16));
+    }
+    // Frozen: its hidden property can be neither replaced nor removed.
+    const sym = Object.getOwnPropertySymbols(k)[0]!;
+    expect(() => Object.defineProperty(k, sym, { value: () => () => 'x' })).toThrow(TypeError);
+    expect(Reflect.deleteProperty(k, sym)).toBe(false);
+  });
+
+  it('read the bytes once: editing the array after tokenKey changes no token', () => {
+    const bytes = KEY.slice();
+    const k = tokenKey(bytes);
+    bytes.fill(0);
+    const again = fitTransform(spec, rows, { keys: { k2026: k } });
+    expect(again).toEqual(t);
+    expect(Array.from(apply(t, { email: 'bob@example.com' }, { keys: { k2026: k } }))).toEqual([0, 1, 0, 0]);
+  });
+
+  it('one key object serves several key ids, each with its own tokens (domain separation)', () => {
+    const k = tokenKey(KEY);
+    const two = fitTransform(
+      {
+        a: [tokenize({ keyId: 'k2026' }), vocabulary()],
+        b: { input: 'a', steps: [tokenize({ keyId: 'k2027' }), vocabulary()] },
+      },
+      [{ a: 'alice' }],
+      { keys: { k2026: k, k2027: k } },
+    );
+    expect(
+      two.features.map((f) => {
+        const step = f.steps[1]!;
+        return step.type === 'vocabulary' ? step.fitted.values : undefined;
+      }),
+    ).toEqual([[oracle(KEY, 'k2026', 'alice')], [oracle(KEY, 'k2027', 'alice')]]);
   });
 
   it('never appear in an artifact or in any error message', () => {
@@ -379,12 +497,14 @@ describe('keys', () => {
         messages.push(String(error), JSON.stringify(error), JSON.stringify((error as LockstepError).issues));
       }
     };
-    collect(() => apply(t, { email: 'a' }, { keys: { k2026: KEY.slice(0, 15) } }));
+    collect(() => tokenKey(KEY.slice(0, 15)));
+    collect(() => tokenKey(Array.from(KEY) as never));
+    collect(() => apply(t, { email: 'a' }, { keys: { k2026: KEY } } as never));
     collect(() => apply(t, { email: 'a' }, { keys: { k2026: Array.from(KEY) } } as never));
     collect(() =>
       apply(t, { email: 'a' }, { keys: { k2026: Buffer.from(KEY).toString('base64') } } as never),
     );
-    collect(() => apply(t, { email: 'a' }, { keys: { other: KEY } } as never));
+    collect(() => apply(t, { email: 'a' }, { keys: { other: tokenKey(KEY) } }));
     collect(() => apply(t, { email: 'a' }, { keys, intoo: 1 } as never));
     collect(() => apply(t, { email: {} }, { keys }));
     collect(() => applyBatch(t, [{ email: [] }, { email: 1 / 0 }], { keys }));
@@ -398,20 +518,34 @@ describe('keys', () => {
         },
       ),
     );
-    expect(messages.length).toBeGreaterThanOrEqual(27);
+    expect(messages.length).toBeGreaterThanOrEqual(33);
     for (const m of messages) {
       expectNoKey(m);
       // Even a 15-byte prefix of the key is never shown.
       expectNoKey(m, KEY.slice(0, 15));
     }
     expectNoKey(JSON.stringify(t));
-    expectNoKey(JSON.stringify(diffTransforms(t, fitTransform(spec, rows, { keys: { k2026: OTHER } }))));
+    expectNoKey(
+      JSON.stringify(diffTransforms(t, fitTransform(spec, rows, { keys: { k2026: tokenKey(OTHER) } }))),
+    );
   });
 
   it('given for a transform that needs none are checked as an object and otherwise ignored', () => {
     const plain = fitTransform({ x: standardize() }, { x: [1, 2, 3] });
     expect(Array.from(apply(plain, { x: 2 }, { keys }))).toEqual([0]);
     catchLockstep(() => apply(plain, { x: 2 }, { keys: 5 } as never), { fn: 'apply', arg: 'options.keys' });
+  });
+
+  it('reach HMAC only through tokenKey: no other file of src/ imports core/hmac.ts or @noble/hashes', () => {
+    const src = join(import.meta.dirname, '../../src');
+    const importers = readdirSync(src, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .filter((file) =>
+        /from '[^']*(core\/hmac|\.\/hmac|@noble\/hashes)[^']*'/.test(readFileSync(join(src, file), 'utf8')),
+      )
+      .map((file) => file.split(sep).join('/'))
+      .sort();
+    expect(importers).toEqual(['core/hmac.ts', 'transform/token-key.ts']);
   });
 });
 
@@ -420,7 +554,7 @@ describe('diffTransforms', () => {
 
   it('reports a new key id as KEY_ROTATED, with the vocabulary and layout it changes', () => {
     const before = fitTransform(spec('k2026'), rows, { keys });
-    const after = fitTransform(spec('k2027'), rows, { keys: { k2027: OTHER } });
+    const after = fitTransform(spec('k2027'), rows, { keys: { k2027: tokenKey(OTHER) } });
     const changes = diffTransforms(before, after);
     expect(changes.map((c) => c.code)).toEqual(['KEY_ROTATED', 'VOCABULARY_CHANGED', 'LAYOUT_CHANGED']);
     expect(changes[0]).toEqual({
@@ -441,7 +575,7 @@ describe('diffTransforms', () => {
       { email: [tokenize({ keyId: 'k2027' }), vocabulary({ topK: 2 }), oneHot()] },
       rows,
       {
-        keys: { k2027: KEY },
+        keys: { k2027: tokenKey(KEY) },
       },
     );
     expect(diffTransforms(before, other).map((c) => c.code)).toEqual([
@@ -450,7 +584,7 @@ describe('diffTransforms', () => {
       'LAYOUT_CHANGED',
     ]);
     // Same key id, other key bytes: the artifact cannot know; only the tokens it learned differ.
-    const sameId = fitTransform(spec('k2026'), rows, { keys: { k2026: OTHER } });
+    const sameId = fitTransform(spec('k2026'), rows, { keys: { k2026: tokenKey(OTHER) } });
     expect(diffTransforms(before, sameId).map((c) => c.code)).toEqual([
       'VOCABULARY_CHANGED',
       'LAYOUT_CHANGED',

@@ -9,14 +9,17 @@
 // only). 64 bits keep vocabularies, column names and artifacts short while collisions stay negligible:
 // among n distinct values the chance of any collision is about n² / 2^65 (3 in 10^8 for a million).
 //
-// The key is the host's secret: it is given to fit and to apply at call time, by key id
-// (`{ keys: { [keyId]: bytes } }`), and never stored. The artifact records only the key id; rotating the
-// key is a new key id, so a new transform version that diffTransforms reports (KEY_ROTATED). A missing
-// value stays missing (no token); a vocabulary's mask or hashBucket's missing bucket encodes it.
+// The key is the host's secret: it is given to fit and to apply at call time, by key id, wrapped by
+// tokenKey (`{ keys: { [keyId]: tokenKey(bytes) } }`), and never stored. The artifact records only the key
+// id; rotating the key is a new key id, so a new transform version that diffTransforms reports
+// (KEY_ROTATED). A missing value stays missing (no token); a vocabulary's mask or hashBucket's missing
+// bucket encodes it.
+//
+// This file computes no MAC. HMAC (core/hmac.ts, @noble/hashes) is reached only through tokenKey
+// (../token-key.ts), which the host imports when it tokenizes: a key object carries its own tokenizers, so
+// apply, fit and the kernel, which import this file, bundle no HMAC code for a transform without tokens.
 
 import { invalidArgument } from '../../core/errors.js';
-import { bytesToHex, keyedHmacSha256 } from '../../core/hmac.js';
-import { encodeUtf8 } from '../../core/utf8.js';
 import { buildStep, learnsNothing, type StepKernel, type StepRules } from './common.js';
 
 export interface TokenizeStep {
@@ -35,14 +38,14 @@ export const MIN_KEY_BYTES = 16;
 export const TOKEN_HEX = 16;
 
 /** The label every token's message starts with (its version: a new rule would be a new label). */
-const LABEL = 'lockstep.tokenize.v1';
+export const TOKEN_LABEL = 'lockstep.tokenize.v1';
 
 /**
  * Replaces a category by a keyed token: the first 16 hex characters of HMAC-SHA256 under the host's key
  * `keyId` of "lockstep.tokenize.v1", 0x00, the key id, 0x00 and the value's UTF-8 text; the token then
  * feeds `vocabulary()` or `hashBucket()` as a raw category would. The key itself is given to `fit` and
- * `apply` as `options.keys[keyId]` (a Uint8Array of at least 16 bytes) and is never stored: the artifact
- * holds the key id only. Rotating the key means a new key id, a new transform version. A missing value
+ * `apply` as `options.keys[keyId]`, made by `tokenKey(bytes)` (at least 16 bytes), and is never stored:
+ * the artifact holds the key id only. Rotating the key means a new key id, a new transform version. A missing value
  * stays missing. O(length of the value) a value. HMAC: RFC 2104, from @noble/hashes.
  * @example tokenize({ keyId: 'k2026' }) // => { type: 'tokenize', keyId: 'k2026' }
  * @throws LockstepError `INVALID_ARGUMENT` for an unknown option or a key id that is not 1 to 128
@@ -70,39 +73,24 @@ export const tokenizeStep: StepRules<TokenizeStep, TokenizeStep> = {
 /** A value's token under one key and key id. */
 export type Tokenizer = (text: string) => string;
 
-/** Per key array: a copy of its bytes when the tokenizers were made, and the tokenizer of each key id. */
-interface KeyEntry {
-  readonly bytes: Uint8Array;
-  readonly byId: Map<string, Tokenizer>;
-}
+/** Marks the type of {@link TokenKey}; no value has it. */
+declare const tokenKeyType: unique symbol;
 
-let keyCache: WeakMap<Uint8Array, KeyEntry> | undefined;
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/**
+ * A key for `tokenize` steps, made by `tokenKey(bytes)`: an opaque, frozen object that holds the key's
+ * HMAC state in a closure and shows nothing of it (no enumerable property; `JSON.stringify` gives `{}`).
+ */
+export interface TokenKey {
+  readonly [tokenKeyType]: true;
 }
 
 /**
- * The tokenizer of `keyId` under `key`, made once per key array and key id and reused while the array's
- * bytes stay the same (a host that overwrites its key array in place gets a new tokenizer, never a stale
- * one). The key's pads and the message prefix are hashed once.
+ * The property, keyed by a registered symbol, under which a key object holds its tokenizer maker
+ * (`(keyId) => Tokenizer`). A registered symbol, not a module's private one, so a key made by one copy of
+ * lockstep (its ESM or CJS build, the root entry or a subpath) works with another.
  */
-export function tokenizerOf(key: Uint8Array, keyId: string): Tokenizer {
-  keyCache ??= new WeakMap();
-  let entry = keyCache.get(key);
-  if (entry === undefined || !sameBytes(entry.bytes, key)) {
-    entry = { bytes: key.slice(), byId: new Map() };
-    keyCache.set(key, entry);
-  }
-  let tokenizer = entry.byId.get(keyId);
-  if (tokenizer === undefined) {
-    const mac = keyedHmacSha256(entry.bytes, encodeUtf8(`${LABEL}\u0000${keyId}\u0000`));
-    tokenizer = (text) => bytesToHex(mac(encodeUtf8(text)), TOKEN_HEX / 2);
-    entry.byId.set(keyId, tokenizer);
-  }
-  return tokenizer;
+export function tokenKeySymbol(): symbol {
+  return Symbol.for('lockstep.tokenKey');
 }
 
 /** The key ids a chain of steps tokenizes with. */
@@ -113,8 +101,8 @@ export function keyIdsOf(steps: readonly { readonly type: string }[]): string[] 
 }
 
 /**
- * Reads `options.keys` for `fn`: every key id in `keyIds` must name a Uint8Array of at least 16 bytes.
- * Fills `into` with each key id's tokenizer. Messages name the key id, never the key's bytes.
+ * Reads `options.keys` for `fn`: every key id in `keyIds` must name a key made by `tokenKey`. Fills `into`
+ * with each key id's tokenizer. Messages name the key id, never show the key or its bytes.
  * @throws LockstepError `INVALID_ARGUMENT` naming `options.keys` or `options.keys.<keyId>`.
  */
 export function readKeys(
@@ -124,14 +112,20 @@ export function readKeys(
   into: Map<string, Tokenizer>,
 ): void {
   if (keys !== undefined && (typeof keys !== 'object' || keys === null || Array.isArray(keys)))
-    throw invalidArgument(fn, 'options.keys', 'must be an object of key ids to key bytes (Uint8Array)');
+    throw invalidArgument(fn, 'options.keys', 'must be an object of key ids to keys made by tokenKey(bytes)');
   into.clear();
   for (const id of keyIds) {
     if (into.has(id)) continue;
     const at = `options.keys.${id}`;
     let key: unknown;
+    let make: unknown;
     try {
       key = keys !== undefined && Object.hasOwn(keys, id) ? (keys as Record<string, unknown>)[id] : undefined;
+      // A key object holds its tokenizer maker under the registered symbol; raw bytes and the rest do not.
+      make =
+        typeof key === 'object' && key !== null
+          ? (key as Record<symbol, unknown>)[tokenKeySymbol()]
+          : undefined;
     } catch {
       throw invalidArgument(fn, at, 'could not be read (a getter or Proxy threw)');
     }
@@ -141,16 +135,13 @@ export function readKeys(
         at,
         `is missing: the transform tokenizes with key id '${id}', so the host must give that key`,
       );
-    // A Uint8Array of any realm (a page's iframe, a Node Buffer), read by its internal tag, not instanceof.
-    if (!ArrayBuffer.isView(key) || Object.prototype.toString.call(key) !== '[object Uint8Array]')
-      throw invalidArgument(fn, at, `must be a Uint8Array of at least ${MIN_KEY_BYTES} bytes`);
-    if ((key as Uint8Array).length < MIN_KEY_BYTES)
+    if (typeof make !== 'function')
       throw invalidArgument(
         fn,
         at,
-        `must be a Uint8Array of at least ${MIN_KEY_BYTES} bytes, got ${(key as Uint8Array).length} bytes`,
+        'must be a key made by tokenKey(bytes): wrap the raw key bytes with tokenKey from lockstep/transform',
       );
-    into.set(id, tokenizerOf(key as Uint8Array, id));
+    into.set(id, (make as (keyId: string) => Tokenizer)(id));
   }
 }
 
@@ -158,9 +149,8 @@ export const tokenizeKernel: StepKernel<TokenizeStep> = {
   text(step) {
     const keyId = step.keyId;
     return (s, n) => {
-      const token = s.tokenizers.get(keyId);
-      // fit and apply read every key the transform names before running it.
-      if (token === undefined) throw new Error(`unreachable: no tokenizer for key id '${keyId}'`);
+      // fit, apply and applyBatch read every key the transform names (readKeys) before running it.
+      const token = s.tokenizers.get(keyId)!;
       const text = s.text;
       for (let i = 0; i < n; i++) {
         const t = text[i];

@@ -100,7 +100,7 @@ function wordsOf(name: string): string[] {
 }
 
 /** What a column name suggests, or undefined. */
-export function nameSuggests(name: string): string | undefined {
+function nameSuggests(name: string): string | undefined {
   if (name.length > 256) return undefined;
   const words = wordsOf(name);
   // An IP address before an address; an e-mail address before an address.
@@ -156,7 +156,7 @@ function ibanValid(s: string): boolean {
 }
 
 /** The shape of a string value, or undefined. O(length), and only up to 254 characters are read. */
-export function shapeOf(value: string): Exclude<PiiReasonCode, 'NAME'> | undefined {
+function shapeOf(value: string): Exclude<PiiReasonCode, 'NAME'> | undefined {
   const s = value.trim();
   if (s.length < 7 || s.length > 254) return undefined;
   if (s.includes('@')) return EMAIL.test(s) ? 'EMAIL' : undefined;

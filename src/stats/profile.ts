@@ -368,10 +368,13 @@ function internalsOf(other: unknown, fn: string): ProfilerInternals {
  * present value is an ISO-8601 date or date-time (`2026-01-05`, `2026-01-05T10:00:00Z`; strict format,
  * read as UTC without an offset) are timestamps in epoch milliseconds, counted under `types.number`;
  * other strings and booleans are categorical. The profile has no field for why a feature is a timestamp:
- * this rule is it (docs/stats.md). Returns a sealed, deeply frozen artifact. Anchors: TFDV statistics,
+ * this rule is it (docs/stats.md). Features listed in `pii` keep no raw value: counts, the HyperLogLog
+ * registers and, with a token function, token frequencies (docs/stats.md, PII-safe profiles). Returns a
+ * sealed, deeply frozen artifact. Anchors: TFDV statistics,
  * whylogs profiles, DuckDB SUMMARIZE.
  * @example profile([{ x: 1 }, { x: 3 }]).features[0].numeric.mean // => 2
  * @example profile([{ day: '2026-01-05' }, { day: '2026-01-06' }]).features[0].type // => 'timestamp'
+ * @example profile([{ email: 'a@b.c' }, { email: 'd@e.f' }], { pii: ['email'] }).features[0].categorical // => { count: 2, distinct: 2, distinctExact: false, frequencies: [], … }
  * @throws LockstepError `INVALID_ARGUMENT` for bad options or an unknown option key (naming the closest
  *   known one), or a malformed Frame; `INVALID_DATA` for unreadable data.
  */

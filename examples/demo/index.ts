@@ -1,5 +1,10 @@
 // The lockstep end-to-end demo, on real data (vega-datasets: US domestic flights, 2001).
 // Run: npm install && npm run demo. Each module adds its step here.
+//
+// Outputs: the HTML reports and the monitor's sampled request log go to reports/ (or $LOCKSTEP_DEMO_OUT),
+// and the fs registry of step 12 to a temporary directory removed at the end (or $LOCKSTEP_DEMO_OUT/registry,
+// kept). Every flight carries a traveller's contact address, personal data marked `pii`; one of them is a
+// canary (DEMO_PII_CANARY), and test/examples/demo-canary.test.ts checks no output holds it.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -20,7 +25,14 @@ import {
   setWeight,
   shadow,
 } from 'lockstep/router';
-import { compileValidator, inferSchema, partitionValid, validate } from 'lockstep/schema';
+import {
+  compileValidator,
+  inferSchema,
+  markPii,
+  partitionValid,
+  suggestPii,
+  validate,
+} from 'lockstep/schema';
 import {
   createRng,
   type Frame,
@@ -54,6 +66,15 @@ import {
 import { vegaDataPath as dataDir } from '../data.js';
 import { columnAsFloat64, readFlights3mRowGroup } from '../flights-3m.js';
 
+const out = process.env.LOCKSTEP_DEMO_OUT;
+// LOCKSTEP_DEMO_PII=off leaves contact unmarked: the canary test's control run, in which it must show up.
+const piiOff = process.env.LOCKSTEP_DEMO_PII === 'off';
+const PII = piiOff ? [] : ['contact'];
+/** A traveller's contact address, as request logs carry one: personal data no output may hold. */
+const DEMO_PII_CANARY = 'canary.traveller.7f3a@example.org';
+const contactOf = (i: number, canaryAt: number) =>
+  i === canaryAt ? DEMO_PII_CANARY : `traveller${(i * 7919) % 5000}@example.com`;
+
 const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)}%`.padStart(6);
 const ms = (start: number) => `${(performance.now() - start).toFixed(0)} ms`;
 
@@ -62,9 +83,18 @@ type Flight = { date: string; delay: number; distance: number; origin: string; d
 const flights = JSON.parse(readFileSync(dataDir('flights-20k.json'), 'utf8')) as Flight[];
 // Dates come as '2001/01/01 00:47' (UTC): make them Dates, so they are profiled as timestamps.
 const utc = (text: string) => new Date(`${text.replace(/\//g, '-').replace(' ', 'T')}Z`);
-const rows = flights.map((f) => ({ ...f, date: utc(f.date), route: `${f.origin}-${f.destination}` }));
+// Each flight gets a traveller's contact address (synthetic; one of them the canary, in January).
+const rows = flights.map((f, i) => ({
+  ...f,
+  date: utc(f.date),
+  route: `${f.origin}-${f.destination}`,
+  contact: contactOf(i, 4242),
+}));
 const frame = toFrame(rows);
 console.log(`\n1. Data: flights-20k, ${frame.length} rows; columns ${frame.names.join(', ')}`);
+console.log(
+  `   contact is personal data (a synthetic address a flight); one of them is a canary that no output of this demo may hold`,
+);
 
 // 2. Split by a stable key. Every flight of a route lands in the same split, on every machine, so the
 //    model is evaluated on routes it has never seen, and the split replays exactly next month.
@@ -128,7 +158,8 @@ console.log(
 //    Mergeable sketches: quantiles, distinct counts and top values in bounded memory.
 const FEATURES = ['date', 'delay', 'distance', 'origin', 'destination'];
 start = performance.now();
-const trainProfile = profile(byTime.train, { features: FEATURES });
+// contact is profiled as personal data: counts and a distinct estimate, no value kept.
+const trainProfile = profile(byTime.train, { features: [...FEATURES, 'contact'], pii: PII });
 const march = profile(
   rows.filter((r) => r.date >= utc('2001/03/01 00:00')),
   { features: FEATURES },
@@ -165,22 +196,34 @@ const lines = FEATURES.flatMap((name) => [
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((r) => r[i]!.length)));
 for (const line of [header, ...lines])
   console.log(`   ${line.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd());
+const contactProfile = trainProfile.features.find((f) => f.name === 'contact')!;
+console.log(
+  `   contact (pii): ${contactProfile.present} present, about ${contactProfile.categorical?.distinct ?? '?'} distinct; no values, quantiles or top values kept`,
+);
 console.log();
 
 // 9. Schema: inferred from January (airports as categories with a domain, integer ranges for delay and
 //    distance), then February and March validated against it: new airports, out-of-range delays.
 const january = rows.filter((r) => r.date < utc('2001/02/01 00:00')).map(({ route: _, ...r }) => r);
 const later = rows.filter((r) => r.date >= utc('2001/02/01 00:00')).map(({ route: _, ...r }) => r);
-const schema = inferSchema(january, {
+const inferred = inferSchema(january, {
   maxDomainSize: 300,
   inferRanges: true,
   types: { origin: 'categorical', destination: 'categorical' },
   environments: ['training', 'serving'],
 });
+// Personal data is suggested, never marked silently: a person marks it (and the schema drops its domain).
+const suggestions = suggestPii(january);
+const schema = markPii(
+  inferred,
+  suggestions.map((s) => s.feature!).filter((f) => PII.includes(f)),
+);
 console.log(
   `9. inferSchema(January, ${january.length} rows): ${schema.features.map((f) => `${f.name} ${f.type}`).join(', ')}`,
 );
 console.log(`   delay: ${schema.features.find((f) => f.name === 'delay')!.reason}`);
+for (const s of suggestions)
+  console.log(`   suggestPii: ${s.feature} ${s.reason} (${s.reasonCode}); marked pii with markPii`);
 const report = validate(later, schema, { environment: 'serving' });
 console.log(
   `   validate(February and March, ${later.length} rows): ok ${report.ok}, ${report.anomalies.length} anomalies`,
@@ -199,7 +242,14 @@ for (const a of report.anomalies) {
   );
 }
 const check = compileValidator(schema, { environment: 'serving' });
-const request = { date: new Date(), delay: 12, distance: 733, origin: 'SFO', destination: 'XXX' };
+const request = {
+  date: new Date(),
+  delay: 12,
+  distance: 733,
+  origin: 'SFO',
+  destination: 'XXX',
+  contact: 'someone@example.com',
+};
 console.log(`   one request: ${JSON.stringify(check(request).anomalies.map((a) => [a.code, a.feature]))}`);
 const { valid, quarantined } = partitionValid(later, schema, { environment: 'serving' });
 console.log(
@@ -356,7 +406,8 @@ console.log();
 //     Both are evaluated on March by origin airport, with bootstrap intervals; the gate compares them slice
 //     by slice; promote moves `champion` only on a passed gate, and only if it still points at version 1.
 //     Then a service's start-up: load `flights-delay@champion` and its transform, and score March again.
-const dir = mkdtempSync(join(tmpdir(), 'lockstep-demo-registry-'));
+const dir =
+  out === undefined ? mkdtempSync(join(tmpdir(), 'lockstep-demo-registry-')) : join(out, 'registry');
 const registry = createFsRegistry({ dir });
 const NAME = 'flights-delay';
 const trainLate = labels(byTime.train);
@@ -527,6 +578,7 @@ const april = Array.from({ length: aprilTable.numRows }, (_, i) => ({
   distance: aprilCols.distance[i]!,
   origin: String(aprilCols.origin.get(i)),
   destination: String(aprilCols.destination.get(i)),
+  contact: contactOf(i, 492), // the canary: a request the 1 % sampled log takes (step 13)
 }));
 type Request = (typeof april)[number];
 
@@ -608,6 +660,8 @@ console.log(
 // be. Alert rules: drift of the delay (the minutes late recorded with each flight) and p95 latency.
 const MONITORED = ['delay', 'distance', 'origin', 'destination'];
 const fired: AlertEvent[] = [];
+// 1 % of requests, by key, logged for people to read, contact redacted (a pii feature of the monitor).
+const sampled: string[] = [];
 const monitor = createMonitor({
   baseline: trainProfile,
   features: MONITORED,
@@ -620,6 +674,8 @@ const monitor = createMonitor({
     { metric: 'latency.p95', above: 1, clearBelow: 0.5 },
   ],
   onAlert: (event) => fired.push(event),
+  pii: PII,
+  log: { rate: 0.01, salt: 'demo-log', sink: (r) => sampled.push(JSON.stringify(r)) },
 });
 let monitorMs = 0;
 const observe = (row: Request, key: string, prediction: number, since: number) => {
@@ -722,7 +778,7 @@ console.log(
 );
 servedModel.dispose();
 retrained.dispose();
-rmSync(dir, { recursive: true, force: true });
+if (out === undefined) rmSync(dir, { recursive: true, force: true });
 console.log();
 
 // 14. Monitor and reports. What the monitor saw over the April requests served above: the alerts that
@@ -746,7 +802,7 @@ for (const e of fired)
   );
 for (const a of snap.alerts)
   console.log(`   rule ${a.rule.padEnd(16)} now ${a.state.padEnd(8)} latest ${a.value?.toFixed(3) ?? '-'}`);
-const reports = join(fileURLToPath(new URL('../../', import.meta.url)), 'reports');
+const reports = out ?? join(fileURLToPath(new URL('../../', import.meta.url)), 'reports');
 mkdirSync(reports, { recursive: true });
 const generatedAt = new Date().toISOString();
 const monitorReport = join(reports, 'demo-monitor.html');
@@ -776,6 +832,11 @@ console.log(
 console.log(
   `   renderReport(snapshot) and renderReport(comparison, { reference, current }) in ${ms(start)} (profile and compare included):`,
 );
+const logFile = join(reports, 'demo-sampled-requests.jsonl');
+writeFileSync(logFile, `${sampled.join('\n')}\n`);
 console.log(`   report of the monitor: ${relative(process.cwd(), monitorReport)}`);
 console.log(`   report of the drift:   ${relative(process.cwd(), driftReport)}`);
+console.log(
+  `   sampled request log:   ${relative(process.cwd(), logFile)} (${sampled.length} requests, 1 % by key, contact redacted)`,
+);
 console.log();

@@ -28,6 +28,11 @@ const workerEntries = {
   'stats/worker': 'src/stats/workers/worker.ts',
 };
 
+// The command line's module (not a subpath): bin/lockstep.js imports its `main` from dist/cli.js.
+const binEntries = {
+  cli: 'src/cli/main.ts',
+};
+
 /** Where the declarations of `src/x/y.ts` go: `dist/types/x/y.d.ts` (ESM) and `dist/types/x/y.d.cts` (CJS). */
 export function typesOf(source: string, format: 'esm' | 'cjs'): string {
   return `./dist/types/${source.replace(/^src\//, '').replace(/\.ts$/, format === 'esm' ? '.d.ts' : '.d.cts')}`;
@@ -89,7 +94,7 @@ async function emitDeclarations(): Promise<void> {
 }
 
 export default defineConfig({
-  entry: { ...entries, ...workerEntries },
+  entry: { ...entries, ...workerEntries, ...binEntries },
   format: ['esm', 'cjs'],
   dts: false,
   onSuccess: emitDeclarations,
@@ -102,5 +107,13 @@ export default defineConfig({
   treeshake: true,
   target: 'es2022',
   platform: 'neutral',
-  external: ['zod', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'apache-arrow'],
+  external: [
+    'zod',
+    '@tensorflow/tfjs',
+    '@tensorflow/tfjs-backend-wasm',
+    'apache-arrow',
+    'csv-parse',
+    'cli-progress',
+    'parquet-wasm',
+  ],
 });

@@ -32,14 +32,16 @@ describe('package.json', () => {
     expect(pkg.main).toBe('./dist/index.cjs');
   });
 
-  it('declares no side effects, ESM, Node >= 20, and optional tfjs (and its WASM backend) and arrow peers', () => {
+  it('declares no side effects, ESM, Node >= 20, and optional tfjs (and its WASM backend), arrow and parquet peers', () => {
     expect(pkg.sideEffects).toBe(false);
     expect(pkg.type).toBe('module');
     expect(pkg.engines.node).toBe('>=20');
+    // parquet-wasm: the command line reads Parquet with it when it is installed.
     expect(pkg.peerDependenciesMeta).toEqual({
       '@tensorflow/tfjs': { optional: true },
       '@tensorflow/tfjs-backend-wasm': { optional: true },
       'apache-arrow': { optional: true },
+      'parquet-wasm': { optional: true },
     });
     expect(Object.keys(pkg.dependencies)).not.toContain('apache-arrow');
   });

@@ -139,9 +139,22 @@ function builtFiles(pattern: RegExp): string[] {
 }
 
 describe('what ships', () => {
-  it('only the build, the source, the docs, the README, the license and package.json', () => {
+  it('only the command, the build, the source, the docs, the README, the license and package.json', () => {
     const tops = new Set([...shipped].map((path) => (path.includes('/') ? `${path.split('/')[0]}/` : path)));
-    expect([...tops].sort()).toEqual(['LICENSE', 'README.md', 'dist/', 'docs/', 'package.json', 'src/']);
+    expect([...tops].sort()).toEqual([
+      'LICENSE',
+      'README.md',
+      'bin/',
+      'dist/',
+      'docs/',
+      'package.json',
+      'src/',
+    ]);
+    // package.json#bin: the `lockstep` command, a node script importing the built CLI module.
+    expect(pkg.bin).toEqual({ lockstep: './bin/lockstep.js' });
+    expect(shipped.has('bin/lockstep.js')).toBe(true);
+    expect(shipped.has('dist/cli.js')).toBe(true);
+    expect(readFileSync(join(root, 'bin/lockstep.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
   });
 
   it('every file package.json points at is shipped', () => {

@@ -1,7 +1,10 @@
 // The `lockstep` command line (issue 16): data and model checks for CI pipelines, on top of the library,
 // computing nothing differently from it. `main(argv, io)` runs one command and resolves with its exit code
 // (0 ok, 1 the check failed: anomalies, drift; 2 a usage or input error); bin/lockstep.js calls it with the
-// process's streams. No side effect on import.
+// process's streams. No side effect on import. Shared conventions (errors, colours, progress, exit codes)
+// live in ./common.ts; each data command in ./commands/<name>.ts; `lockstep registry` in ./registry.ts.
+import { EXIT, formatError } from './common.js';
+import { registryCommand } from './registry.js';
 
 /** Where a command writes, and what it may know of its environment (injected, so tests need no process). */
 export interface CliIO {
@@ -16,15 +19,65 @@ export function processIO(): CliIO {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 }
 
+type Command = (argv: readonly string[], io: CliIO) => Promise<number>;
+
+interface CommandEntry {
+  readonly run: Command;
+  readonly summary: string;
+}
+
+function commands(): Readonly<Record<string, CommandEntry>> {
+  return {
+    registry: {
+      run: registryCommand,
+      summary: 'models, versions and aliases in a registry (see lockstep registry --help)',
+    },
+  };
+}
+
+function usage(): string {
+  const table = commands();
+  const width = Math.max(...Object.keys(table).map((n) => n.length));
+  return [
+    'usage: lockstep <command> [options]',
+    '',
+    'commands:',
+    ...Object.entries(table).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run `lockstep <command> --help` for a command's options and an example.",
+    'Exit codes: 0 ok, 1 the check failed (anomalies, drift), 2 a usage or input error.',
+    '',
+  ].join('\n');
+}
+
 /**
  * Runs `lockstep <command> …` and resolves with the exit code; never throws (an error is one line on
  * stderr and exit code 2, with the stack only under `--debug`).
  */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
-    io.stdout.write('usage: lockstep <command> [options]\n');
-    return argv.length === 0 ? 2 : 0;
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.stderr.write(usage());
+    return EXIT.ERROR;
   }
-  io.stderr.write(`lockstep: unknown command ${JSON.stringify(argv[0])}\n`);
-  return 2;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(usage());
+    return EXIT.OK;
+  }
+  const entry = Object.hasOwn(commands(), name) ? commands()[name] : undefined;
+  if (entry === undefined) {
+    io.stderr.write(
+      `lockstep: unknown command ${JSON.stringify(name)}; commands: ${Object.keys(commands()).join(', ')}\n`,
+    );
+    return EXIT.ERROR;
+  }
+  try {
+    return await entry.run(rest, io);
+  } catch (error) {
+    // Commands catch their own errors; this is the last net, so main never throws.
+    io.stderr.write(`${formatError(name, error, io)}\n`);
+    if (rest.includes('--debug') && error instanceof Error && error.stack)
+      io.stderr.write(`${error.stack}\n`);
+    return EXIT.ERROR;
+  }
 }

@@ -4,7 +4,17 @@
 // `parseTransform` returns is deeply frozen and remembered, like what `fit` returns (kind.ts), so `apply`
 // trusts either in O(1).
 import * as z from 'zod/mini';
-import { type ArtifactKind, artifactIssue, defineArtifact, invalidArtifact } from '../core/artifact.js';
+import {
+  type ArtifactKind,
+  type ArtifactLimits,
+  artifactIssue,
+  DEFAULT_ARTIFACT_LIMITS,
+  defineArtifact,
+  invalidArtifact,
+  type ParseArtifactOptions,
+  readArtifactJson,
+  readParseOptions,
+} from '../core/artifact.js';
 import { invalidArgument, isLockstepError, type LockstepError } from '../core/errors.js';
 import { columnsProblem, compileFeature, MAX_COLUMNS } from './kernel.js';
 import { isTransform, TRANSFORM_KIND } from './kind.js';
@@ -180,13 +190,20 @@ function listLengths(value: unknown): { path: string; message: string } | undefi
 }
 
 /** Parses for `fn`: a sealed transform as it is; any other value copied first, then checked. */
-function parseFor(fn: string, json: unknown, arg: string): TransformArtifact {
+function parseFor(
+  fn: string,
+  json: unknown,
+  arg: string,
+  limits: ArtifactLimits = DEFAULT_ARTIFACT_LIMITS,
+): TransformArtifact {
   if (isTransform(json)) return json;
   let value = json;
   if (typeof json === 'object' && json !== null) {
-    // A copy lockstep owns: the caller's object is never frozen, and a getter or Proxy is read once here.
+    // Core's bounded reader first (depth, sizes, forbidden keys, getters, without recursing), then a copy
+    // lockstep owns: the caller's object is never frozen, and a getter or Proxy is read once here.
+    const checked = readArtifactJson(fn, TRANSFORM_KIND, json, arg, limits);
     try {
-      value = structuredClone(json);
+      value = structuredClone(checked);
     } catch {
       throw invalidArtifact(
         fn,
@@ -196,16 +213,12 @@ function parseFor(fn: string, json: unknown, arg: string): TransformArtifact {
       );
     }
   } else if (typeof json === 'string') {
-    try {
-      value = JSON.parse(json);
-    } catch {
-      // core's parse reports the JSON error itself, with its message.
-      value = json;
-    }
+    // Core's bounded reader parses the text (its size checked first; a JSON error reported with its message).
+    value = readArtifactJson(fn, TRANSFORM_KIND, json, arg, limits);
   }
   const long = listLengths(value);
   if (long) throw invalidArtifact(fn, TRANSFORM_KIND, [artifactIssue(long.path, long.message)], arg);
-  return transformKind().parse(value, fn, arg);
+  return transformKind().parse(value, fn, arg, limits);
 }
 
 /**
@@ -215,12 +228,13 @@ function parseFor(fn: string, json: unknown, arg: string): TransformArtifact {
  * kind, inputs, offsets, widths and output columns are the ones its steps give, and the fingerprint. The
  * result is deeply frozen, and the caller's object is left as it was; a transform lockstep made or parsed
  * is returned as it is, in O(1). Artifacts of every earlier formatVersion load (there is one so far).
- * O(size of the artifact).
+ * `options.limits` bounds the JSON before anything else reads it (core's DEFAULT_ARTIFACT_LIMITS: 64 MiB
+ * of text, nesting 64 deep, …; docs/conventions.md). O(size of the artifact).
  * @throws LockstepError `INVALID_ARTIFACT` with the JSON path of the first problem (`path`, and every
  *   problem found in `issues`).
  */
-export function parseTransform(json: unknown): TransformArtifact {
-  return parseFor('parseTransform', json, 'json');
+export function parseTransform(json: unknown, options?: ParseArtifactOptions): TransformArtifact {
+  return parseFor('parseTransform', json, 'json', readParseOptions('parseTransform', options));
 }
 
 /**

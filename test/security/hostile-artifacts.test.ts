@@ -21,6 +21,7 @@ import { validate } from '../../src/schema/validate.js';
 import { parseProfile } from '../../src/stats/artifact.js';
 import { profile } from '../../src/stats/profile.js';
 import { parseTransform } from '../../src/transform/artifact.js';
+import { fit as fitTransform, oneHot, standardize, vocabulary } from '../../src/transform/index.js';
 import { catchLockstep } from '../helpers/errors.js';
 import { deepArray, deepObject, expectNoPrototypePollution, protoKey } from '../helpers/hostile.js';
 import { flightsRollout } from '../report/fixtures.js';
@@ -76,12 +77,20 @@ const loaders: readonly { name: string; parse: Parse; kind: string; text: () => 
       limits: true,
     },
     {
-      // parseTransform takes no options yet (lockstep/transform threads them separately); the defaults apply.
       name: 'parseTransform',
-      parse: (json) => parseTransform(json),
+      parse: parseTransform,
       kind: 'lockstep.transform',
-      text: () => '',
-      limits: false,
+      text: () =>
+        JSON.stringify(
+          fitTransform(
+            { x: standardize(), c: [vocabulary(), oneHot()] },
+            {
+              x: Array.from({ length: 500 }, (_, i) => i),
+              c: Array.from({ length: 500 }, (_, i) => (i % 3 === 0 ? 'a' : 'b')),
+            },
+          ),
+        ),
+      limits: true,
     },
   ];
 
@@ -98,9 +107,7 @@ const D = DEFAULT_ARTIFACT_LIMITS;
 
 describe.each(loaders)('$name refuses hostile artifacts with a coded error', (loader) => {
   const { name, parse, kind } = loader;
-  // parseTransform reads text and copies objects itself before core's reader sees them (it does not take
-  // limits yet), so some of its refusals are worded as shape errors: for it, only the code, the function
-  // and the argument are checked, not the limit named or the path.
+  // Every loader takes limits now; `limits: false` would check only the code, function and argument.
   const m = (pattern: RegExp) => (loader.limits ? pattern : undefined);
   const path = (e: LockstepError, expected: string | RegExp) => {
     if (!loader.limits) return;

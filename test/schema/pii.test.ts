@@ -26,6 +26,7 @@ import {
   validate,
 } from '../../src/schema/index.js';
 import golden from '../fixtures/golden-schema.json' with { type: 'json' };
+import { catchLockstep } from '../helpers/errors.js';
 
 const CANARY_EMAIL = 'canary-4f9a@example.com';
 const CANARY_PHONE = '+44 20 7946 0958';
@@ -50,15 +51,6 @@ function expectNoCanary(value: unknown): void {
   const text = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
   expect(text).not.toContain(CANARY);
   expect(text).not.toContain('7946');
-}
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
 }
 
 beforeAll(() => {
@@ -116,11 +108,11 @@ describe('the schema artifact', () => {
         },
       ],
     };
-    const error = thrown(() => sealSchema(body));
+    const error = catchLockstep(() => sealSchema(body));
     expect(error.message).toContain('categorical');
     expectNoCanary(error.message);
     expect((error as { code?: string }).code).toBe('INVALID_ARTIFACT');
-    expect(thrown(() => markPii(schema, ['emial'])).message).toContain('did you mean "email"?');
+    expect(catchLockstep(() => markPii(schema, ['emial'])).message).toContain('did you mean "email"?');
   });
 
   it('inferSchema never marks a feature pii', () => {
@@ -149,7 +141,7 @@ describe('anomalies and errors never show a PII value', () => {
     expect(mismatch.examples.find((e) => e.row === 1234)!.value).toBe('[redacted string of length 23]');
     expectNoCanary(report);
     expectNoCanary(partitionValid(bad, strict));
-    const error = thrown(() => assertValid(bad, strict));
+    const error = catchLockstep(() => assertValid(bad, strict));
     expect(isLockstepError(error)).toBe(true);
     expectNoCanary({ ...error, message: error.message });
 
@@ -234,10 +226,12 @@ describe('redact', () => {
   });
 
   it('refuses a row that is not an object without showing it', () => {
-    const error = thrown(() => redact(CANARY_EMAIL as never, schema));
+    const error = catchLockstep(() => redact(CANARY_EMAIL as never, schema));
     expect(error.message).toContain('[redacted string of length 23]');
     expectNoCanary(error.message);
-    expect(thrown(() => redact({}, schema, { unkown: 'keep' } as never)).message).toContain('did you mean');
+    expect(catchLockstep(() => redact({}, schema, { unkown: 'keep' } as never)).message).toContain(
+      'did you mean',
+    );
   });
 
   it('property: hostile rows come back redacted, never mutated, never with a polluted prototype', () => {

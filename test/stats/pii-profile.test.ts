@@ -27,6 +27,7 @@ import {
   quantiles,
   topValues,
 } from '../../src/stats/index.js';
+import { catchLockstep } from '../helpers/errors.js';
 
 const CANARY_EMAIL = 'canary-4f9a@example.com';
 const CANARY_ACCOUNT = 4155550199;
@@ -52,15 +53,6 @@ function expectNoCanary(value: unknown): void {
 
 function feature(p: ProfileArtifact, name: string) {
   return p.features.find((f) => f.name === name)!;
-}
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
 }
 
 /** The domain of an e-mail address: a token that is not the address. */
@@ -119,7 +111,7 @@ describe('profile with pii', () => {
   });
 
   it('a token function that throws or returns no string is a coded error without the value', () => {
-    const e1 = thrown(() =>
+    const e1 = catchLockstep(() =>
       profile(rows, {
         pii: {
           email: {
@@ -132,11 +124,11 @@ describe('profile with pii', () => {
     );
     expect(isLockstepError(e1)).toBe(true);
     expectNoCanary(e1.message);
-    const e2 = thrown(() => profile(rows, { pii: { email: { token: (v) => v.length as never } } }));
+    const e2 = catchLockstep(() => profile(rows, { pii: { email: { token: (v) => v.length as never } } }));
     expect(e2.message).toContain('must return a string');
-    expect(thrown(() => profile(rows, { pii: { email: { tokn: domainToken } as never } })).message).toContain(
-      'did you mean "token"?',
-    );
+    expect(
+      catchLockstep(() => profile(rows, { pii: { email: { tokn: domainToken } as never } })).message,
+    ).toContain('did you mean "token"?');
   });
 
   it('createProfiler and profileStream keep no raw value either', async () => {
@@ -184,7 +176,7 @@ describe('profile with pii', () => {
     const json = JSON.parse(JSON.stringify(p));
     const at = json.features.findIndex((f: { name: string }) => f.name === 'email');
     json.features[at].categorical.frequencies = [[CANARY_EMAIL, 1]];
-    const error = thrown(() => parseProfile(json));
+    const error = catchLockstep(() => parseProfile(json));
     expect(error.message).toContain('must be empty for a pii feature');
     expectNoCanary(error.message);
   });
@@ -214,7 +206,7 @@ describe('readers of a PII profile', () => {
         () => chiSquareTest(...(sides as never as [never, never])),
         () => ksTest(...(sides as never as [never, never])),
       ]) {
-        const error = thrown(run);
+        const error = catchLockstep(run);
         expect(isLockstepError(error)).toBe(true);
         expectNoCanary(error.message);
       }
@@ -239,8 +231,8 @@ describe('readers of a PII profile', () => {
 
   it('stats readers, inferSchema and suggestPii read it without a value', () => {
     const p = profile(rows, { pii: ['email', 'account'] });
-    expect(isLockstepError(thrown(() => quantiles(p, 'account', [0.5])))).toBe(true);
-    expect(isLockstepError(thrown(() => histogram(p, 'account')))).toBe(true);
+    expect(isLockstepError(catchLockstep(() => quantiles(p, 'account', [0.5])))).toBe(true);
+    expect(isLockstepError(catchLockstep(() => histogram(p, 'account')))).toBe(true);
     expect(topValues(p, 'email', 10)).toEqual([]);
     const schema = inferSchema(p);
     expectNoCanary(schema);

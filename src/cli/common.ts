@@ -98,8 +98,8 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
   };
 }
 
-/** Prints a command's help on stdout: usage, description, options (with the shared ones) and examples. */
-export function printHelp(io: CliIO, spec: CommandSpec): void {
+/** Prints a command's help on stdout (usage, description, options with the shared ones, examples); returns 0. */
+export function printHelp(io: CliIO, spec: CommandSpec): number {
   const rows: [string, string][] = [];
   for (const [name, o] of Object.entries(spec.options)) {
     const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ' <value>' : ''}`;
@@ -122,6 +122,7 @@ export function printHelp(io: CliIO, spec: CommandSpec): void {
     '',
   ];
   io.stdout.write(lines.join('\n'));
+  return EXIT.OK;
 }
 
 /**

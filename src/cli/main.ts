@@ -3,6 +3,13 @@
 // (0 ok, 1 the check failed: anomalies, drift; 2 a usage or input error); bin/lockstep.js calls it with the
 // process's streams. No side effect on import. Shared conventions (errors, colours, progress, exit codes)
 // live in ./common.ts; each data command in ./commands/<name>.ts; `lockstep registry` in ./registry.ts.
+
+import { compareCommand } from './commands/compare.js';
+import { diffCommand } from './commands/diff.js';
+import { fitCommand } from './commands/fit.js';
+import { inferSchemaCommand } from './commands/infer-schema.js';
+import { profileCommand } from './commands/profile.js';
+import { validateCommand } from './commands/validate.js';
 import { EXIT, formatError } from './common.js';
 import { registryCommand } from './registry.js';
 
@@ -28,6 +35,21 @@ interface CommandEntry {
 
 function commands(): Readonly<Record<string, CommandEntry>> {
   return {
+    profile: { run: profileCommand, summary: 'profile a data file: a profile artifact and a table' },
+    'infer-schema': {
+      run: inferSchemaCommand,
+      summary: "infer a schema artifact, with each feature's reason",
+    },
+    validate: {
+      run: validateCommand,
+      summary: 'check data against a schema; exit 1 on errors; quarantine bad rows',
+    },
+    compare: {
+      run: compareCommand,
+      summary: 'drift and skew between two data files; HTML report; exit 1 on drift',
+    },
+    fit: { run: fitCommand, summary: 'fit a transform spec (JSON) on data: a transform artifact' },
+    diff: { run: diffCommand, summary: 'the changes between two schemas or two transforms' },
     registry: {
       run: registryCommand,
       summary: 'models, versions and aliases in a registry (see lockstep registry --help)',

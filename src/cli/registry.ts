@@ -251,22 +251,46 @@ export async function registryCommand(argv: readonly string[], io: CliIO): Promi
     return EXIT.ERROR;
   }
   let pool: { end(): Promise<void> } | undefined;
+  let target: string | undefined;
   try {
     const parsed = parseCommand(sub.spec, rest);
     if (parsed.help) {
       printHelp(io, sub.spec);
       return EXIT.OK;
     }
-    const opened = await openRegistry(stringFlag(parsed, 'registry') ?? io.env.LOCKSTEP_REGISTRY, io);
+    target = stringFlag(parsed, 'registry') ?? io.env.LOCKSTEP_REGISTRY;
+    const opened = await openRegistry(target, io);
     pool = opened.pool;
     return await sub.run({ registry: opened.registry, parsed, io, s: styles(io.stdout, io.env) });
   } catch (error) {
-    io.stderr.write(`${formatError(sub.spec.name, error, io)}\n`);
+    io.stderr.write(`${hidePassword(formatError(sub.spec.name, error, io), target)}\n`);
     if (rest.includes('--debug') && error instanceof Error && error.stack)
       io.stderr.write(`${error.stack}\n`);
     return isLockstepError(error) && error.code === 'CONFLICT' ? EXIT.FAILED : EXIT.ERROR;
   } finally {
     await pool?.end().catch(() => undefined);
+  }
+}
+
+/**
+ * The error line with a database URL's password replaced by `***`, should a driver ever echo the URL or the
+ * password (pg does not today). A password shorter than 6 characters is replaced only inside the URL, so
+ * that ordinary words of the message survive.
+ */
+function hidePassword(line: string, target: string | undefined): string {
+  const password = target?.match(/^postgres(?:ql)?:\/\/[^:/@]*:([^@/]+)@/i)?.[1];
+  if (target === undefined || password === undefined) return line;
+  let out = line.replaceAll(target, target.replace(`:${password}@`, ':***@'));
+  for (const p of new Set([password, safeDecode(password)]))
+    if (p.length >= 6) out = out.replaceAll(p, '***');
+  return out;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
 

@@ -205,6 +205,22 @@ function agreement(
       expectOneLineError(again, 1, 'alias');
     });
 
+    it('of 3 processes setting a new alias with --expected none at once, exactly one wins; the others exit 1', async () => {
+      await ready();
+      const runs = await Promise.all(
+        [1, 2, 3].map((v) => r('alias', 'flights', 'race', String(v), '--expected', 'none')),
+      );
+      expect(runs.map((x) => x.code).sort()).toEqual([0, 1, 1]);
+      const winner = runs.findIndex((x) => x.code === 0) + 1;
+      expect(runs[winner - 1]!.out).toBe(`flights@race -> ${winner}\n`);
+      for (const lost of runs.filter((x) => x.code === 1)) expectOneLineError(lost, 1, 'alias');
+      expect((await open().getModel('flights')).aliases.race).toBe(winner);
+      const sets = (await open().history('flights')).filter(
+        (e) => e.type === 'alias.set' && e.alias === 'race',
+      );
+      expect(sets).toHaveLength(1);
+    });
+
     it('rollback moves the alias back to its previous version; with none left it exits 2', async () => {
       await ready();
       const registry = open();

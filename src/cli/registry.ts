@@ -8,6 +8,7 @@
 // (usage, a bad ref, no such model or alias, an unreachable registry). Every error is one line on stderr
 // (common.ts's formatError), the stack only with `--debug`.
 import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { isLockstepError } from '../core/errors.js';
@@ -335,7 +336,7 @@ async function openRegistry(
   }
   if (/^postgres(ql)?:\/\//i.test(target)) {
     const { createSqlRegistry } = await import('../registry/sql/index.js');
-    const Pool = await loadPgPool();
+    const Pool = loadPgPool();
     const pool = new Pool({ connectionString: target, max: 2, connectionTimeoutMillis: 10_000 });
     // pg's advice for every pool: an idle connection the server ends is an 'error' event, not a crash.
     pool.on('error', () => {});
@@ -354,20 +355,21 @@ interface PgPool extends SqlPool {
 }
 
 /**
- * `pg`'s Pool, loaded only for a PostgreSQL URL. The specifier is a variable so the bundler leaves `pg` out
- * of dist/cli.js: it is the user's driver (lockstep/registry/sql imports none), needed only for a database.
+ * `pg`'s Pool, loaded only for a PostgreSQL URL. `pg` is the user's driver (lockstep/registry/sql imports
+ * none), needed only for a database, so it must stay out of dist/cli.js: it is CommonJS and loaded with
+ * Node's `require` (as common.ts loads cli-progress), which the bundler leaves alone.
+ * TRANSITION: once `pg` is an optional peer dependency and external in tsup.config.ts, this becomes a
+ * literal `await import('pg')`, which the design-rules test can check.
  */
-async function loadPgPool(): Promise<new (config: object) => PgPool> {
-  const specifier = 'pg';
-  let mod: { default?: { Pool?: unknown }; Pool?: unknown };
+function loadPgPool(): new (config: object) => PgPool {
+  let mod: { Pool?: unknown };
   try {
-    mod = (await import(specifier)) as typeof mod;
+    mod = createRequire(import.meta.url)('pg') as typeof mod;
   } catch {
     throw new CliError("a PostgreSQL registry needs the 'pg' package: npm install pg");
   }
-  const Pool = mod.default?.Pool ?? mod.Pool;
-  if (typeof Pool !== 'function') throw new CliError("the 'pg' package found has no Pool");
-  return Pool as new (
+  if (typeof mod.Pool !== 'function') throw new CliError("the 'pg' package found has no Pool");
+  return mod.Pool as new (
     config: object,
   ) => PgPool;
 }

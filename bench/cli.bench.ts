@@ -169,25 +169,49 @@ try {
     lockstepRss: [] as number[],
     lockstepMs: [] as number[],
     duckRss: [] as number[],
+    duckMs: [] as number[],
   }));
+  // Row 0: what each process costs before any data (Node and module loading; DuckDB's library).
+  const start = {
+    lockstepRss: [] as number[],
+    lockstepMs: [] as number[],
+    duckRss: [] as number[],
+    duckMs: [] as number[],
+  };
+  const selectOne = [
+    "import { DuckDBInstance } from '@duckdb/node-api';",
+    "const c = await (await DuckDBInstance.create(':memory:', { threads: '1' })).connect();",
+    "await c.runAndReadAll('SELECT 1');",
+  ].join('\n');
   for (let round = 0; round < 3; round++) {
+    const l0 = await runNode([bin, 'profile', '--help']);
+    start.lockstepRss.push(l0.maxRss);
+    start.lockstepMs.push(l0.ms);
+    const d0 = await runNode(['--input-type=module', '-e', selectOne]);
+    start.duckRss.push(d0.maxRss);
+    start.duckMs.push(d0.ms);
     for (let i = 0; i < sizes.length; i++) {
       const l = await lockstepProfile(files[i]!);
       series[i]!.lockstepRss.push(l.maxRss);
       series[i]!.lockstepMs.push(l.ms);
-      series[i]!.duckRss.push((await duckSummarize(files[i]!, 1)).maxRss);
+      const d = await duckSummarize(files[i]!, 1);
+      series[i]!.duckRss.push(d.maxRss);
+      series[i]!.duckMs.push(d.ms);
     }
   }
-  console.log('\n### Peak RSS by rows (the same file layout, written by DuckDB; medians of 3 rounds)\n');
-  console.log('| rows | file | lockstep profile time | lockstep peak RSS | DuckDB (1 thread) peak RSS |');
-  console.log('|---:|---:|---:|---:|---:|');
-  for (let i = 0; i < sizes.length; i++) {
-    const s = series[i]!;
+  console.log('\n### Whole process by rows (the same file layout, written by DuckDB; medians of 3 rounds)\n');
+  console.log(
+    '| rows | file | lockstep profile | DuckDB SUMMARIZE (1 thread) | lockstep peak RSS | DuckDB peak RSS |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|');
+  const row = (label: string, file: string, s: typeof start) =>
     console.log(
-      `| ${sizes[i]!.toLocaleString('en-US')} | ${(statSync(files[i]!).size / MB).toFixed(1)} MB | ` +
-        `${(median(s.lockstepMs) / 1000).toFixed(2)} s | ${(median(s.lockstepRss) / MB).toFixed(0)} MB | ` +
-        `${(median(s.duckRss) / MB).toFixed(0)} MB |`,
+      `| ${label} | ${file} | ${(median(s.lockstepMs) / 1000).toFixed(2)} s | ${(median(s.duckMs) / 1000).toFixed(2)} s | ` +
+        `${(median(s.lockstepRss) / MB).toFixed(0)} MB | ${(median(s.duckRss) / MB).toFixed(0)} MB |`,
     );
+  row('0 (start: `profile --help`, `SELECT 1`)', '-', start);
+  for (let i = 0; i < sizes.length; i++) {
+    row(sizes[i]!.toLocaleString('en-US'), `${(statSync(files[i]!).size / MB).toFixed(1)} MB`, series[i]!);
   }
   const first = median(series[0]!.lockstepRss);
   const last = median(series.at(-1)!.lockstepRss);

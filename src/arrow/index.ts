@@ -13,4 +13,5 @@ export type {
 export { type FromArrowOptions, fromArrowTable } from './from-arrow.js';
 export { type BatchMapper, type MapBatchesOptions, mapBatches } from './map-batches.js';
 export type { MatrixLike, WeightColumnOptions } from './matrix.js';
+export { type IpcSource, ipcBatches, readIpcBatches } from './read-ipc.js';
 export { type ToArrowOptions, toArrowTable, toRecordBatch } from './to-arrow.js';

@@ -115,5 +115,6 @@ export default defineConfig({
     'csv-parse',
     'cli-progress',
     'parquet-wasm',
+    'pg',
   ],
 });

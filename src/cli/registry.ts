@@ -8,7 +8,6 @@
 // (usage, a bad ref, no such model or alias, an unreachable registry). Every error is one line on stderr
 // (common.ts's formatError), the stack only with `--debug`.
 import { existsSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { isLockstepError } from '../core/errors.js';
@@ -336,7 +335,7 @@ async function openRegistry(
   }
   if (/^postgres(ql)?:\/\//i.test(target)) {
     const { createSqlRegistry } = await import('../registry/sql/index.js');
-    const Pool = loadPgPool();
+    const Pool = await loadPgPool();
     const pool = new Pool({ connectionString: target, max: 2, connectionTimeoutMillis: 10_000 });
     // pg's advice for every pool: an idle connection the server ends is an 'error' event, not a crash.
     pool.on('error', () => {});
@@ -355,21 +354,19 @@ interface PgPool extends SqlPool {
 }
 
 /**
- * `pg`'s Pool, loaded only for a PostgreSQL URL. `pg` is the user's driver (lockstep/registry/sql imports
- * none), needed only for a database, so it must stay out of dist/cli.js: it is CommonJS and loaded with
- * Node's `require` (as common.ts loads cli-progress), which the bundler leaves alone.
- * TRANSITION: once `pg` is an optional peer dependency and external in tsup.config.ts, this becomes a
- * literal `await import('pg')`, which the design-rules test can check.
+ * `pg`'s Pool, loaded only for a PostgreSQL URL: `pg` is the user's driver (an optional peer dependency;
+ * lockstep/registry/sql imports none), external to dist/cli.js.
  */
-function loadPgPool(): new (config: object) => PgPool {
-  let mod: { Pool?: unknown };
+async function loadPgPool(): Promise<new (config: object) => PgPool> {
+  let mod: { Pool?: unknown; default?: { Pool?: unknown } };
   try {
-    mod = createRequire(import.meta.url)('pg') as typeof mod;
+    mod = (await import('pg')) as typeof mod;
   } catch {
     throw new CliError("a PostgreSQL registry needs the 'pg' package: npm install pg");
   }
-  if (typeof mod.Pool !== 'function') throw new CliError("the 'pg' package found has no Pool");
-  return mod.Pool as new (
+  const Pool = mod.Pool ?? mod.default?.Pool; // pg is CommonJS: its exports may sit on `default`
+  if (typeof Pool !== 'function') throw new CliError("the 'pg' package found has no Pool");
+  return Pool as new (
     config: object,
   ) => PgPool;
 }

@@ -36,12 +36,13 @@ describe('package.json', () => {
     expect(pkg.sideEffects).toBe(false);
     expect(pkg.type).toBe('module');
     expect(pkg.engines.node).toBe('>=20');
-    // parquet-wasm: the command line reads Parquet with it when it is installed.
+    // parquet-wasm and pg: the command line reads Parquet, and a PostgreSQL registry, with them when installed.
     expect(pkg.peerDependenciesMeta).toEqual({
       '@tensorflow/tfjs': { optional: true },
       '@tensorflow/tfjs-backend-wasm': { optional: true },
       'apache-arrow': { optional: true },
       'parquet-wasm': { optional: true },
+      pg: { optional: true },
     });
     expect(Object.keys(pkg.dependencies)).not.toContain('apache-arrow');
   });

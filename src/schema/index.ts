@@ -62,4 +62,12 @@ export {
   type UpdateSchemaOptions,
   updateSchema,
 } from './update.js';
-export { assertValid, type Partition, partitionValid, type QuarantineReason, validate } from './validate.js';
+export {
+  assertValid,
+  createValidator,
+  type Partition,
+  partitionValid,
+  type QuarantineReason,
+  type Validator,
+  validate,
+} from './validate.js';

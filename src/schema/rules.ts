@@ -426,19 +426,23 @@ export class Findings {
     return b;
   }
 
+  private missingBucket(rule: Rule): Bucket {
+    return this.bucket(
+      'MISSING_VALUE',
+      rule,
+      rule.name,
+      'a value (the feature is not nullable)',
+      'missing',
+      'error',
+    );
+  }
+
   /** A problem found in one value of `rule`'s feature at `row`. */
   value(rule: Rule, problem: number, row: number, value: unknown, times = 1): void {
     let b: Bucket;
     switch (problem) {
       case MISSING:
-        b = this.bucket(
-          'MISSING_VALUE',
-          rule,
-          rule.name,
-          'a value (the feature is not nullable)',
-          'missing',
-          'error',
-        );
+        b = this.missingBucket(rule);
         break;
       case WRONG_TYPE:
       case NOT_INTEGER:
@@ -565,6 +569,35 @@ export class Findings {
     );
     b.count++;
     if (b.examples.length < this.compiled.maxExamples) b.examples.push({ row, value: exampleOf(value) });
+  }
+
+  /**
+   * `count` missing values of `rule`'s feature found after the fact (createValidator: rows of batches that
+   * lacked a column a later batch has), `rows` the first of them: merged in row order with the examples
+   * already kept, so the bucket is what value(rule, MISSING, …) row by row would have left.
+   */
+  missingRows(rule: Rule, count: number, rows: readonly number[]): void {
+    if (count === 0) return;
+    const b = this.missingBucket(rule);
+    b.count += count;
+    b.examples = [...b.examples, ...rows.map((row) => ({ row, value: exampleOf(undefined) }))]
+      .sort((x, y) => x.row - y.row)
+      .slice(0, this.compiled.maxExamples);
+  }
+
+  /** A copy to finish a report on while this one goes on collecting (createValidator's report()). */
+  copy(): Findings {
+    const c = new Findings(this.compiled, this.mark);
+    for (const [key, b] of this.buckets) {
+      c.buckets.set(key, {
+        ...b,
+        examples: [...b.examples],
+        values: b.values && new Map(b.values),
+        mass: b.mass && { ...b.mass },
+      });
+    }
+    c.newColumns.push(...this.newColumns);
+    return c;
   }
 
   count(code: AnomalyCode, feature: string): number {

@@ -70,11 +70,12 @@ function checkColumn(
   column: Column,
   n: number,
   rowIndex: Int32Array | undefined,
+  offset: number,
 ): [number, number, number] {
   let present = 0;
   let categorized = 0;
   let outside = 0;
-  const at = (i: number) => (rowIndex ? rowIndex[i]! : i);
+  const at = (i: number) => offset + (rowIndex ? rowIndex[i]! : i);
   const note = (i: number, problem: number, value: unknown) => {
     if (problem === OK) {
       if (rule.domain) categorized++;
@@ -147,40 +148,159 @@ function hasPresentValue(column: Column, n: number): boolean {
   return false;
 }
 
-/** Validates read data against a compiled schema, adding to `findings`. */
-export function validateFrame(compiled: CompiledSchema, read: ReadData, findings: Findings): void {
-  const { frame, rowIndex, badRows, rows } = read;
-  const n = frame.length;
-  rowBounds(findings, compiled, rows);
-  for (const { row, value } of badRows) findings.badRow(row, value);
-  for (const rule of compiled.rules) {
-    const column = frame.columns.get(rule.name);
-    const at = (i: number) => (rowIndex ? rowIndex[i]! : i);
-    if (!rule.included) {
-      if (column && hasPresentValue(column, n)) {
-        findings.column(rule, 'UNEXPECTED_COLUMN', rows);
-        if (findings.mark) {
-          for (let i = 0; i < n; i++) {
-            const v = valueAt(column, i);
-            if (v !== undefined && v !== null) findings.mark(at(i), 'UNEXPECTED_COLUMN', rule.name);
+/** What a stream has seen of one feature, summed over its batches. */
+interface FeatureTotals {
+  /** Some batch had the column (so the concatenated data has it). */
+  column: boolean;
+  /** Some batch had a present value in it (an excluded feature's UNEXPECTED_COLUMN). */
+  value: boolean;
+  present: number;
+  categorized: number;
+  outside: number;
+  /** Rows of batches without the column (missing values if a batch has it); the first few rows. */
+  pending: number;
+  pendingRows: number[];
+}
+
+/**
+ * Validation of data given in batches, one after another. Row-level findings go into one Findings as the
+ * batches arrive, their rows counted from the stream's start; what judges the data as a whole (row bounds,
+ * presence, domain mass, whether a column is missing, unexpected or new, and the rows counted for it)
+ * waits for finish(), on the totals. So the batches B1..Bk give the report of B1 ∪ … ∪ Bk: the columns of
+ * the concatenated data are the union of the batches' columns, so a batch without a column a later batch
+ * has counts as that many missing values, not as a MISSING_COLUMN.
+ */
+class Stream {
+  private rows = 0;
+  /** Rows whose columns were checked: the rows less the BAD_ROWs. */
+  private checked = 0;
+  private readonly totals: FeatureTotals[];
+  private readonly newColumns = new Set<string>();
+
+  constructor(
+    private readonly compiled: CompiledSchema,
+    private readonly findings: Findings,
+  ) {
+    this.totals = compiled.rules.map(() => ({
+      column: false,
+      value: false,
+      present: 0,
+      categorized: 0,
+      outside: 0,
+      pending: 0,
+      pendingRows: [],
+    }));
+  }
+
+  add(read: ReadData): void {
+    const { compiled, findings } = this;
+    const { frame, rowIndex, badRows, rows } = read;
+    const n = frame.length;
+    const offset = this.rows;
+    const at = (i: number) => offset + (rowIndex ? rowIndex[i]! : i);
+    for (const { row, value } of badRows) findings.badRow(offset + row, value);
+    for (const rule of compiled.rules) {
+      const t = this.totals[rule.index]!;
+      const column = frame.columns.get(rule.name);
+      if (!rule.included) {
+        if (column && hasPresentValue(column, n)) {
+          t.value = true;
+          if (findings.mark) {
+            for (let i = 0; i < n; i++) {
+              const v = valueAt(column, i);
+              if (v !== undefined && v !== null) findings.mark(at(i), 'UNEXPECTED_COLUMN', rule.name);
+            }
           }
         }
+        continue;
       }
-      continue;
-    }
-    if (!column) {
-      if (rule.columnRequired && n > 0) {
-        findings.column(rule, 'MISSING_COLUMN', rows);
-        // Every row lacks the value; a nullable column may be absent row by row, so only those quarantine.
-        if (findings.mark && !rule.nullable)
-          for (let i = 0; i < n; i++) findings.mark(at(i), 'MISSING_COLUMN', rule.name);
+      if (!column) {
+        if (n > 0 && !rule.nullable) {
+          t.pending += n;
+          for (let i = 0; i < n && t.pendingRows.length < compiled.maxExamples; i++)
+            t.pendingRows.push(at(i));
+          // Every row lacks the value; a nullable column may be absent row by row, so only those quarantine.
+          // (partitionValid gives one batch: its missing column is the data's.)
+          if (findings.mark) for (let i = 0; i < n; i++) findings.mark(at(i), 'MISSING_COLUMN', rule.name);
+        }
+        continue;
       }
-      continue;
+      t.column = true;
+      const [present, categorized, outside] = checkColumn(findings, rule, column, n, rowIndex, offset);
+      t.present += present;
+      t.categorized += categorized;
+      t.outside += outside;
     }
-    const [present, categorized, outside] = checkColumn(findings, rule, column, n, rowIndex);
-    presenceAndMass(findings, rule, n, present, categorized, outside);
+    for (const name of frame.names) if (!compiled.byName.has(name)) this.newColumns.add(name);
+    this.rows += rows;
+    this.checked += n;
   }
-  for (const name of frame.names) if (!compiled.byName.has(name)) findings.newColumn(name, rows);
+
+  /** The report on everything added so far; `findings` is finished here (pass a copy to go on adding). */
+  finish(findings: Findings): ValidationReport {
+    const { compiled, rows, checked } = this;
+    rowBounds(findings, compiled, rows);
+    for (const rule of compiled.rules) {
+      const t = this.totals[rule.index]!;
+      if (!rule.included) {
+        if (t.value) findings.column(rule, 'UNEXPECTED_COLUMN', rows);
+        continue;
+      }
+      if (!t.column) {
+        if (rule.columnRequired && checked > 0) findings.column(rule, 'MISSING_COLUMN', rows);
+        continue;
+      }
+      findings.missingRows(rule, t.pending, t.pendingRows);
+      presenceAndMass(findings, rule, checked, t.present, t.categorized, t.outside);
+    }
+    for (const name of this.newColumns) findings.newColumn(name, rows);
+    return findings.report(rows);
+  }
+}
+
+/** A streaming validator: what createValidator returns. */
+export interface Validator {
+  /** Validates the next batch (rows, an Arrow table, a record of columns or a Frame). */
+  add(data: FrameInput): void;
+  /** The report on all batches added so far, as validate on their concatenation; adding may go on. */
+  report(): ValidationReport;
+}
+
+/**
+ * A streaming validator: batches B1..Bk given to `add` one after another, then `report()`, give exactly
+ * `validate(B1 ∪ … ∪ Bk, schema, options)` (same anomalies, counts, fractions, messages, and examples
+ * with their rows counted from the stream's start), in memory bounded by one batch and the examples. Row-
+ * level checks run per batch; presence, domain mass, row bounds and missing, unexpected and new columns
+ * are judged in `report()` on the totals, as validate judges them on all the rows: a column absent from
+ * some batches but not all is missing values in those batches' rows, not a MISSING_COLUMN.
+ * O(rows × features) in all, O(features) for `report()`.
+ * @example
+ * const v = createValidator(inferSchema([{ n: 1 }, { n: 9 }], { inferRanges: true }));
+ * v.add([{ n: 5 }]);
+ * v.add([{ n: 5000 }]);
+ * v.report().anomalies[0].examples // => [{ row: 1, value: 5000 }]
+ * @throws LockstepError as validate: `INVALID_ARGUMENT` for a schema that is not one, an unknown option
+ *   key or environment (at creation), data that cannot be read (in `add`); `INVALID_ARTIFACT` for a
+ *   malformed or edited schema.
+ */
+export function createValidator(schema: SchemaArtifact, options?: ValidateOptions): Validator {
+  return createValidatorAs('createValidator', schema, options);
+}
+
+function createValidatorAs(
+  fn: string,
+  schema: SchemaArtifact,
+  options: ValidateOptions | undefined,
+): Validator {
+  const compiled = compileSchema(fn, schemaArgument(fn, schema), options);
+  const findings = new Findings(compiled);
+  const stream = new Stream(compiled, findings);
+  return {
+    add(data) {
+      stream.add(readData(fn, data));
+    },
+    report: () => stream.finish(findings.copy()),
+  };
 }
 
 /**
@@ -210,11 +330,9 @@ function validateAs(
   schema: SchemaArtifact,
   options: ValidateOptions | undefined,
 ): ValidationReport {
-  const compiled = compileSchema(fn, schemaArgument(fn, schema), options);
-  const read = readData(fn, data);
-  const findings = new Findings(compiled);
-  validateFrame(compiled, read, findings);
-  return findings.report(read.rows);
+  const validator = createValidatorAs(fn, schema, options);
+  validator.add(data);
+  return validator.report();
 }
 
 /**
@@ -289,7 +407,9 @@ export function partitionValid(
     if (list) list.push({ code, feature });
     else problems.set(row, [{ code, feature }]);
   });
-  validateFrame(compiled, read, findings);
+  const stream = new Stream(compiled, findings);
+  stream.add(read);
+  const report = stream.finish(findings);
   const { frame, rowIndex } = read;
   const good: number[] = [];
   const bad: number[] = [];
@@ -307,6 +427,6 @@ export function partitionValid(
     quarantined: takeRows(frame, bad),
     reasons,
     rejected: read.badRows,
-    report: findings.report(read.rows),
+    report,
   };
 }

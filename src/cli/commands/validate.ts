@@ -2,25 +2,17 @@
 // any anomaly is an error.
 //
 // Streaming and the library's answer: the file is read in batches of --batch-rows rows (65,536 by default)
-// and each batch goes through lockstep/schema's `partitionValid` (or `validate` without --quarantine). A
-// file of one batch gets exactly the library's report on all its rows. A file of several batches gets the
-// batches' reports merged: row-level anomalies exactly (counts add up, fractions of all rows, the first
-// examples with their row numbers in the file, value counts and ranges merged); the schema's row bounds
-// judged on the whole file; presence and domain mass, which the schema checks per batch (as the library
-// does for each batch it is given), merged as counts over the batches that fell short. The quarantine file
-// is JSON lines `{ "row": <0-based row in the file>, "values": {…}, "reasons": [{ code, feature }] }`, one
-// for every invalid row, so rows read = valid rows + quarantined rows (printed at the end).
+// and each batch goes to one lockstep/schema `createValidator`, whose report on a stream of batches is
+// exactly `validate` on all their rows: row-level anomalies with their rows in the file, and presence, domain
+// mass, row bounds and missing or new columns judged once on the whole file. So a file of any size gets the
+// library's report, whatever --batch-rows is. With --quarantine, each batch also goes through
+// `partitionValid` (row-level, so batch by batch is the same rows), and the quarantine file is JSON lines
+// `{ "row": <0-based row in the file>, "values": {…}, "reasons": [{ code, feature }] }`, one for every
+// invalid row, so rows read = valid rows + quarantined rows (printed at the end).
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { toRows } from '../../core/frame.js';
-import {
-  type Anomaly,
-  parseSchema,
-  partitionValid,
-  type SchemaArtifact,
-  type ValidationReport,
-  validate,
-} from '../../schema/index.js';
+import { createValidator, parseSchema, partitionValid, type ValidationReport } from '../../schema/index.js';
 import {
   CliError,
   type CommandSpec,
@@ -52,78 +44,6 @@ export const VALIDATE: CommandSpec = {
   examples: ['lockstep validate data/new.csv --schema flights.schema.json --quarantine bad.jsonl'],
   positionals: { min: 1, max: 1, names: '<data>' },
 };
-
-type MutableAnomaly = { -readonly [K in keyof Anomaly]: Anomaly[K] };
-const ROW_BOUNDS = new Set(['TOO_FEW_ROWS', 'TOO_MANY_ROWS']);
-const MAX_EXAMPLES = 5;
-
-/** Merges per-batch reports (see the file's comment); one batch's report is returned as it is. */
-export function mergeReports(
-  reports: readonly { report: ValidationReport; offset: number }[],
-  schema: SchemaArtifact,
-): ValidationReport {
-  if (reports.length === 1) return reports[0]!.report;
-  const rows = reports.reduce((n, r) => n + r.report.rows, 0);
-  const merged = new Map<string, MutableAnomaly>();
-  for (const { report, offset } of reports) {
-    for (const a of report.anomalies) {
-      if (ROW_BOUNDS.has(a.code)) continue;
-      const key = `${a.code}\u0000${a.feature ?? ''}`;
-      const examples = a.examples.map((e) => ({ row: e.row + offset, value: e.value }));
-      const m = merged.get(key);
-      if (!m) {
-        merged.set(key, { ...a, examples: examples.slice(0, MAX_EXAMPLES) });
-        continue;
-      }
-      m.count += a.count;
-      m.examples = [...m.examples, ...examples].slice(0, MAX_EXAMPLES);
-      if (a.values) {
-        const counts = new Map((m.values ?? []).map((v) => [v.value, v.count]));
-        for (const v of a.values) counts.set(v.value, (counts.get(v.value) ?? 0) + v.count);
-        m.values = [...counts]
-          .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
-          .slice(0, 100)
-          .map(([value, count]) => ({ value, count }));
-      }
-      if (a.range)
-        m.range = m.range
-          ? { min: Math.min(m.range.min, a.range.min), max: Math.max(m.range.max, a.range.max) }
-          : a.range;
-      if (a.observed && m.observed)
-        m.observed = {
-          present: m.observed.present + a.observed.present,
-          rows: m.observed.rows + a.observed.rows,
-        };
-      if (a.observedMass && m.observedMass)
-        m.observedMass = {
-          inDomain: m.observedMass.inDomain + a.observedMass.inDomain,
-          checked: m.observedMass.checked + a.observedMass.checked,
-        };
-    }
-  }
-  const anomalies: MutableAnomaly[] = [];
-  const { minRows, maxRows } = schema.dataset;
-  const bound = (code: 'TOO_FEW_ROWS' | 'TOO_MANY_ROWS', expected: string) =>
-    anomalies.push({
-      code,
-      severity: 'error',
-      message: `expected ${expected}, received ${rows} rows`,
-      expected,
-      received: `${rows} rows`,
-      count: rows,
-      fraction: 1,
-      examples: [],
-    });
-  if (minRows !== undefined && rows < minRows) bound('TOO_FEW_ROWS', `at least ${minRows} rows`);
-  if (maxRows !== undefined && rows > maxRows) bound('TOO_MANY_ROWS', `at most ${maxRows} rows`);
-  for (const a of merged.values()) {
-    a.fraction = rows === 0 ? 0 : a.count / rows;
-    const where = a.feature !== undefined ? `${JSON.stringify(a.feature)}: ` : '';
-    a.message = `${where}expected ${a.expected}, received ${a.received} in ${a.count} of ${rows} rows (merged over ${reports.length} batches)`;
-    anomalies.push(a);
-  }
-  return { ok: !anomalies.some((a) => a.severity === 'error'), rows, anomalies };
-}
 
 export function anomalyTable(report: ValidationReport, io: CliIO): string {
   const s = styles(io.stdout, io.env);
@@ -159,7 +79,7 @@ export function validateCommand(argv: readonly string[], io: CliIO): Promise<num
         writeError = e;
       });
     }
-    const reports: { report: ValidationReport; offset: number }[] = [];
+    const validator = createValidator(schema, options);
     let rows: number;
     try {
       rows = await forEachBatch(
@@ -168,12 +88,9 @@ export function validateCommand(argv: readonly string[], io: CliIO): Promise<num
         readOptionsOf(parsed),
         'validating',
         (batch, offset) => {
-          if (!sink) {
-            reports.push({ report: validate(batch as never, schema, options), offset });
-            return;
-          }
+          validator.add(batch as never);
+          if (!sink) return;
           const part = partitionValid(batch as never, schema, options);
-          reports.push({ report: part.report, offset });
           const bad = toRows(part.quarantined);
           part.reasons.forEach((reason, i) => {
             sink!.write(toJson({ row: reason.row + offset, values: bad[i], reasons: reason.anomalies }, 0));
@@ -187,7 +104,7 @@ export function validateCommand(argv: readonly string[], io: CliIO): Promise<num
       if (sink) await new Promise<void>((done) => sink!.end(done));
     }
     if (writeError) throw new CliError(`cannot write ${quarantineFile}: ${(writeError as Error).message}`);
-    const report = reports.length === 0 ? validate([], schema, options) : mergeReports(reports, schema);
+    const report = validator.report();
     if (parsed.json) {
       io.stdout.write(toJson(sink ? { ...report, quarantined, valid: rows - quarantined } : report));
     } else {

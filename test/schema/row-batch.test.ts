@@ -9,61 +9,18 @@ import {
   type Anomaly,
   BATCH_CODES,
   compileValidator,
-  type FeatureSchema,
   inferSchema,
   type SchemaArtifact,
   sealSchema,
   toZod,
   validate,
 } from '../../src/schema/index.js';
+import { featureArb } from './arbitraries.js';
 
 const names = ['a', 'b', 'c', 'd'];
 const environments = ['training', 'serving'];
 
-const feature = (name: string) =>
-  fc
-    .record({
-      type: fc.constantFrom('numeric', 'integer', 'categorical', 'boolean', 'timestamp', 'text'),
-      nullable: fc.boolean(),
-      minFraction: fc.constantFrom(0, 0.5, 1),
-      minCount: fc.constantFrom(0, 1),
-      min: fc.option(fc.integer({ min: -10, max: 0 }), { nil: undefined }),
-      max: fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
-      allowNaN: fc.boolean(),
-      allowInfinity: fc.boolean(),
-      values: fc.option(fc.uniqueArray(fc.constantFrom('x', 'y', 'z', '1', 'true'), { minLength: 1 }), {
-        nil: undefined,
-      }),
-      minDomainMass: fc.constantFrom(undefined, 1, 0.5),
-      env: fc.constantFrom('all', 'not-serving', 'only-training'),
-    })
-    .map((r): FeatureSchema => {
-      const numeric = r.type === 'numeric' || r.type === 'integer' || r.type === 'timestamp';
-      return {
-        name,
-        type: r.type,
-        nullable: r.nullable,
-        presence: { minFraction: r.minFraction, minCount: r.minCount },
-        ...(numeric
-          ? { numeric: { min: r.min, max: r.max, allowNaN: r.allowNaN, allowInfinity: r.allowInfinity } }
-          : {}),
-        ...(r.type === 'categorical' && r.values
-          ? {
-              categorical: {
-                values: r.values,
-                ...(r.minDomainMass !== undefined ? { minDomainMass: r.minDomainMass } : {}),
-              },
-            }
-          : {}),
-        ...(r.env === 'not-serving'
-          ? { notInEnvironments: ['serving'] }
-          : r.env === 'only-training'
-            ? { inEnvironments: ['training'] }
-            : {}),
-      };
-    });
-
-const schemaArb = fc.tuple(...names.map(feature)).map((features) =>
+const schemaArb = fc.tuple(...names.map(featureArb)).map((features) =>
   sealSchema({
     kind: 'lockstep.schema',
     formatVersion: 1,

@@ -35,6 +35,7 @@ import {
   objectKeys,
   readOptions,
 } from '../core/check.js';
+import { wallClock } from '../core/clock.js';
 import { invalidArgument, isLockstepError, LockstepError, rethrownAs } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import { deepFreeze } from '../core/freeze.js';
@@ -649,7 +650,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
       createdAt: timeOf('options.model.createdAt', m.createdAt),
     };
   }
-  const nowFn = o.now === undefined ? Date.now : checkFunction<() => number>(FN, 'options.now', o.now);
+  const nowFn = o.now === undefined ? wallClock : checkFunction<() => number>(FN, 'options.now', o.now);
   const onAlert =
     o.onAlert === undefined
       ? undefined

@@ -33,6 +33,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { withFingerprint } from '../core/artifact.js';
 import { checkInteger, checkNumber, checkString, readOptions } from '../core/check.js';
+import { readEpochClock } from '../core/clock.js';
 import { describe, invalidArgument, isLockstepError, LockstepError } from '../core/errors.js';
 import { fingerprint } from '../core/fingerprint.js';
 import { keyText, saltSeed, unitOf } from '../core/hash-key.js';
@@ -550,26 +551,10 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
     optimizer = compiled;
   }
   const batchSize = integer('options.batchSize', o.batchSize, 32, 1, 65_536);
-  const now =
-    o.now === undefined
-      ? undefined
-      : typeof o.now === 'function'
-        ? (o.now as () => number)
-        : (() => {
-            throw invalidArgument(
-              FN,
-              'options.now',
-              'must be a function returning epoch milliseconds',
-              o.now,
-            );
-          })();
-  /** The injected clock, read through one check: a finite number of milliseconds. */
-  const clock = (): number => {
-    const t = now!();
-    if (typeof t !== 'number' || !Number.isFinite(t))
-      throw invalidArgument(FN, 'options.now', 'must return a finite number of milliseconds', t);
-    return t;
-  };
+  /** Whether a clock was injected: without one the trainer never reads time (no time checkpoints). */
+  const now = o.now !== undefined;
+  /** The injected clock, read through core's check: epoch milliseconds, a finite number. */
+  const clock = readEpochClock(FN, o.now);
   const h = sub(FN, 'options.holdout', o.holdout, ['rate', 'salt', 'size', 'minRows']);
   const holdoutRate =
     h.rate === undefined ? 0.1 : checkNumber(FN, 'options.holdout.rate', h.rate, { min: 0, max: 1 });
@@ -595,7 +580,7 @@ export function createOnlineTrainer(options: OnlineTrainerOptions): OnlineTraine
     c.intervalMs === undefined
       ? undefined
       : checkNumber(FN, 'options.checkpoint.intervalMs', c.intervalMs, { min: 0, minOpen: true });
-  if (intervalMs !== undefined && now === undefined)
+  if (intervalMs !== undefined && !now)
     throw invalidArgument(
       FN,
       'options.now',
